@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+// latsim: a deterministic discrete-event latency simulator.
+// Layers (one-way arrows): CGSL <- LatSimCore <- LatSimNetwork <- LatSimMarkets <- LatSimExperiments <- LatSimCLI <- latsim
+import PackageDescription
+
+let invariants: [SwiftSetting] = [
+    // Invariant checks (event never in the past, heap order) compiled in for debug builds only.
+    .define("LATSIM_INVARIANTS", .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "latsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "latsim", targets: ["latsim"]),
+        .library(name: "LatSimCore", targets: ["LatSimCore"]),
+        .library(name: "LatSimExperiments", targets: ["LatSimExperiments"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        .target(name: "LatSimCore", dependencies: ["CGSL"], swiftSettings: invariants),
+        .target(name: "LatSimNetwork", dependencies: ["LatSimCore"], swiftSettings: invariants),
+        .target(name: "LatSimMarkets", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
+        .target(
+            name: "LatSimExperiments",
+            dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", .product(name: "Yams", package: "Yams")],
+            swiftSettings: invariants
+        ),
+        .target(
+            name: "LatSimCLI",
+            dependencies: [
+                "LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimExperiments",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: invariants
+        ),
+        .executableTarget(name: "latsim", dependencies: ["LatSimCLI"]),
+        .testTarget(name: "LatSimCoreTests", dependencies: ["LatSimCore"]),
+        .testTarget(name: "LatSimNetworkTests", dependencies: ["LatSimCore", "LatSimNetwork"]),
+        .testTarget(name: "LatSimMarketsTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets"]),
+        .testTarget(
+            name: "LatSimExperimentsTests",
+            dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimExperiments"]
+        ),
+        .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"]),
+    ]
+)

@@ -1,0 +1,3 @@
+import LatSimCLI
+
+LatSimCommand.main()
