@@ -1,0 +1,102 @@
+/// One replication's measurements: named scalar metrics, each with its unit.
+///
+///     var result = ReplicationResult()
+///     result.record("request_latency_mean", unit: "ns", value: 1.2e6)
+///     result.record("capture_rate", unit: "ratio", value: 0.41)
+///
+/// Metric names follow the style guide: qualifiers and units last
+/// (`settlement_latency_p99` with unit `ns`). Order is the order of recording, and must be
+/// the same for every replication and design of a scenario (it is the CSV's row order).
+public struct ReplicationResult: Sendable, Equatable {
+    public struct Metric: Sendable, Equatable {
+        public var name: String
+        public var unit: String
+        public var value: Double
+        public init(name: String, unit: String, value: Double) {
+            self.name = name
+            self.unit = unit
+            self.value = value
+        }
+    }
+
+    public var metrics: [Metric] = []
+    /// Events the simulation handled.
+    public var eventsProcessed: Int64 = 0
+    /// Why the run stopped (a horizon, an event limit, ...).
+    public var stopReason: String = ""
+    /// Optional per-message trace: a header and rows, for small runs.
+    public var traceHeader: [String] = []
+    public var traceRows: [[String]] = []
+
+    public init() {}
+
+    public mutating func record(_ name: String, unit: String, value: Double) {
+        metrics.append(Metric(name: name, unit: unit, value: value))
+    }
+
+    public func value(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
+}
+
+/// What every scenario run receives: which replication, the root seed, the limits, and
+/// whether to keep a trace.
+public struct ReplicationSpec: Sendable, Equatable {
+    public var replication: Int
+    public var rootSeed: UInt64
+    /// The simulated-time horizon (after the warm-up).
+    public var horizon: SimDuration
+    /// Measurements start after this much simulated time.
+    public var warmUp: SimDuration
+    /// A bound on events per replication.
+    public var maxEvents: Int64
+    public var keepTrace: Bool
+
+    public init(replication: Int, rootSeed: UInt64, horizon: SimDuration, warmUp: SimDuration = .zero,
+                maxEvents: Int64 = 200_000_000, keepTrace: Bool = false) {
+        self.replication = replication
+        self.rootSeed = rootSeed
+        self.horizon = horizon
+        self.warmUp = warmUp
+        self.maxEvents = maxEvents
+        self.keepTrace = keepTrace
+    }
+
+    /// The stream for a named component of this replication.
+    public func stream(_ component: String) -> RandomStream {
+        RandomStream(rootSeed: rootSeed, replication: replication, component: component)
+    }
+}
+
+/// A validated, runnable scenario: a model with its parameters and the designs it compares.
+///
+/// Designs share component names, so with the same seed they see the same random draws
+/// wherever their components coincide (common random numbers).
+public protocol Scenario: Sendable {
+    /// The designs to compare, in the order they are reported (e.g. ["sync", "async"]).
+    var designs: [String] { get }
+    /// Runs one replication of one design. Deterministic in (design, spec).
+    func run(design: String, spec: ReplicationSpec) -> ReplicationResult
+}
+
+/// A kind of scenario a config can name in `model.kind`, with its decoder.
+///
+///     ScenarioKind(name: "call-pattern", summary: "Clients calling a service: blocking vs non-blocking.",
+///                  make: { node in try CallPatternScenario(config: node) })
+public struct ScenarioKind: Sendable {
+    public var name: String
+    public var summary: String
+    /// The design names and presets it accepts, each with a one-line description.
+    public var designs: [(name: String, summary: String)]
+    /// The metrics it reports, each with a one-line description (formulas in docs/).
+    public var metrics: [(name: String, summary: String)]
+    /// Decodes and validates the `model:` section of a config.
+    public var make: @Sendable (ConfigNode) throws -> any Scenario
+
+    public init(name: String, summary: String, designs: [(name: String, summary: String)] = [],
+                metrics: [(name: String, summary: String)] = [], make: @escaping @Sendable (ConfigNode) throws -> any Scenario) {
+        self.name = name
+        self.summary = summary
+        self.designs = designs
+        self.metrics = metrics
+        self.make = make
+    }
+}
