@@ -25,7 +25,7 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public init() { counts = [UInt64](repeating: 0, count: LatencyHistogram.bucketCount) }
 
-    @inlinable static func index(_ value: Int64) -> Int {
+    static func index(_ value: Int64) -> Int {
         let v = UInt64(Swift.max(0, value))
         if v < UInt64(subBucketCount) { return Int(v) }
         let exponent = (63 - v.leadingZeroBitCount) - subBucketBits
