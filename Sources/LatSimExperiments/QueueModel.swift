@@ -24,6 +24,8 @@ struct QueueModel: SimulationModel {
     var clients: [Client]
     let service: Distribution
     let serviceStream: RandomStream
+    let rejectProbability: Double
+    let rejectStream: RandomStream
     let blocking: Bool
     let capacity: Int
     var jobs: [Job?]
@@ -51,6 +53,8 @@ struct QueueModel: SimulationModel {
         }
         service = scenario.service
         serviceStream = spec.stream("server:\(serverName):service")
+        rejectProbability = scenario.rejectProbability
+        rejectStream = spec.stream("server:\(serverName):reject")
         self.blocking = blocking
         capacity = scenario.capacity
         jobs = Array(repeating: nil, count: scenario.workers)
@@ -66,7 +70,9 @@ struct QueueModel: SimulationModel {
             if !blocking { context.schedule(.send(client: client), after: clients[c].arrival.sampleDuration(clients[c].arrivalStream)) }
             context.schedule(.arrive(client: client, sentAt: now), after: clients[c].uplink.sampleDuration(clients[c].uplinkStream))
         case .arrive(let client, let sentAt):
-            if let worker = idleWorkers.popLast() {
+            if rejectProbability > 0 && rejectStream.bernoulli(rejectProbability) {
+                respond(Job(client: client, sentAt: sentAt), dropped: true, context: &context)
+            } else if let worker = idleWorkers.popLast() {
                 busy.add(1, at: now)
                 start(Job(client: client, sentAt: sentAt), on: worker, context: &context)
             } else if waiting.count < capacity {

@@ -14,10 +14,11 @@
 ///       service: {type: exponential, mean: 1ms}
 ///       workers: 1
 ///       capacity: 10000
+///       reject_probability: 0.01   # rejected on arrival, answered at once
 ///
 /// With one client, no link latency and exponential times, `async` is an M/M/1 queue (mean
 /// latency 1/(mu - lambda)) and `sync` has latency equal to the service time: the tests check both.
-/// Streams: `client:<name>:arrival`, `link:<source>-><target>`, `server:<name>:service`, so the
+/// Streams: `client:<name>:arrival`, `link:<source>-><target>`, `server:<name>:service`, `server:<name>:reject`, so the
 /// two designs see the same draws per component (common random numbers).
 public struct QueueScenario: Scenario {
     public static let designNames = ["sync", "async"]
@@ -27,6 +28,8 @@ public struct QueueScenario: Scenario {
     public let service: Distribution
     public let workers: Int
     public let capacity: Int
+    /// The probability that the server rejects a request on arrival (risk checks, rate limits).
+    public let rejectProbability: Double
     public let designs: [String]
 
     public static let kind = ScenarioKind(
@@ -36,13 +39,13 @@ public struct QueueScenario: Scenario {
                   ("async", "non-blocking: a client sends at its own renewal process, whatever the responses")],
         metrics: [("request_latency", "send to response receipt, ns: _mean, _p50, _p90, _p99, _p999, _max, _count"),
                   ("throughput_per_s", "responses received per second of measured time"),
-                  ("drop_rate", "share of requests rejected because the queue was full"),
+                  ("drop_rate", "share of requests rejected (queue full, or reject_probability)"),
                   ("queue_length_mean", "time-weighted mean of requests waiting (not in service)"),
                   ("utilization", "time-weighted share of busy workers")],
         make: { node in try QueueScenario(model: node) })
 
     public init(model: ConfigNode) throws {
-        try model.checkKeys(["kind", "actors", "links", "arrival", "service", "workers", "capacity"])
+        try model.checkKeys(["kind", "actors", "links", "arrival", "service", "workers", "capacity", "reject_probability"])
         topology = try Topology(model: model, roles: ["client", "server"])
         let servers = topology.indices(role: "server"), clients = topology.indices(role: "client")
         guard servers.count == 1 else {
@@ -61,6 +64,7 @@ public struct QueueScenario: Scenario {
         }
         workers = try model.int("workers", default: 1, range: 1...100_000)
         capacity = try model.int("capacity", default: 100_000, range: 0...100_000_000)
+        rejectProbability = try model.probability("reject_probability", default: 0)
         designs = QueueScenario.designNames
     }
 
