@@ -24,6 +24,18 @@ extension ConfigNode {
         return ConfigNode(value: .mapping(entries), location: overlay.location, path: path).reparented(path)
     }
 
+    /// The same tree with every node located at `location` (values given on the command line).
+    public func relocated(to location: SourceLocation) -> ConfigNode {
+        var copy = self
+        copy.location = location
+        switch value {
+        case .mapping(let entries): copy.value = .mapping(entries.map { (key: $0.key, value: $0.value.relocated(to: location)) })
+        case .sequence(let items): copy.value = .sequence(items.map { $0.relocated(to: location) })
+        default: break
+        }
+        return copy
+    }
+
     /// This tree without the top-level `key`.
     public func removing(_ key: String) -> ConfigNode {
         guard case .mapping(let entries) = value else { return self }

@@ -41,7 +41,7 @@ public struct ExperimentPlan: Sendable {
         var root = try ConfigLoader.load(file: file)
         for text in overrides {
             let (keyPath, value, origin) = try ExperimentPlan.split(text, option: "--set")
-            root = try root.setting(keyPath, to: try YAMLConfig.parse(value, file: origin.file), origin: origin)
+            root = try root.setting(keyPath, to: try YAMLConfig.parse(value, file: origin.file).relocated(to: origin), origin: origin)
         }
         if let seed { root = try root.setting("seed", to: .scalar(String(seed)), origin: SourceLocation(file: "--seed", line: 0, column: 0)) }
         if let replications {
@@ -64,7 +64,7 @@ public struct ExperimentPlan: Sendable {
         for text in grid {
             let (keyPath, list, origin) = try ExperimentPlan.split(text, option: "--grid")
             let values = try list.split(separator: ",", omittingEmptySubsequences: false).map {
-                try YAMLConfig.parse(String($0), file: origin.file)
+                try YAMLConfig.parse(String($0), file: origin.file).relocated(to: origin)
             }
             let axis = Axis(keyPath: keyPath, values: values)
             if let index = axes.firstIndex(where: { $0.keyPath == keyPath }) { axes[index] = axis } else { axes.append(axis) }

@@ -25,6 +25,15 @@ public enum Runner {
         public var pointsTotal: Int
         public var eventsProcessed: Int64
         public var elapsedSeconds: Double
+
+        public init(unitsDone: Int, unitsTotal: Int, pointsDone: Int, pointsTotal: Int, eventsProcessed: Int64, elapsedSeconds: Double) {
+            self.unitsDone = unitsDone
+            self.unitsTotal = unitsTotal
+            self.pointsDone = pointsDone
+            self.pointsTotal = pointsTotal
+            self.eventsProcessed = eventsProcessed
+            self.elapsedSeconds = elapsedSeconds
+        }
     }
 
     /// Units in output order: point, then design, then replication.
