@@ -57,6 +57,9 @@ func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
     }
     bar.finish()
     print(SummaryTable.render(results), terminator: "")
+    for (reason, count) in results.stopReasons where reason != "horizon reached" {
+        standardError("warning: \(count) of \(results.units.count) runs stopped early: \(reason) (raise max_events or shorten the horizon)")
+    }
     if let directory = output.out {
         do {
             try Experiment.write(results, to: directory, version: LatSimVersion.string,

@@ -41,6 +41,10 @@ public struct ExperimentPlan: Sendable {
         var root = try ConfigLoader.load(file: file)
         for text in overrides {
             let (keyPath, value, origin) = try ExperimentPlan.split(text, option: "--set")
+            if keyPath == "include" || keyPath.hasPrefix("include[") || keyPath == "sweep" || keyPath.hasPrefix("sweep.") {
+                throw ConfigError(location: origin, path: keyPath, problem: "cannot be set on the command line",
+                                  allowed: "keys other than include and sweep (use --grid for sweep axes)", given: text)
+            }
             root = try root.setting(keyPath, to: try YAMLConfig.parse(value, file: origin.file).relocated(to: origin), origin: origin)
         }
         if let seed { root = try root.setting("seed", to: .scalar(String(seed)), origin: SourceLocation(file: "--seed", line: 0, column: 0)) }

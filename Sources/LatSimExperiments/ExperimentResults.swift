@@ -80,6 +80,17 @@ public struct ExperimentResults: Sendable {
         }
     }
 
+    /// How many units stopped for each reason, by first appearance in unit order
+    /// (a horizon, an event limit, ...).
+    public var stopReasons: [(reason: String, count: Int)] {
+        var counts: [(reason: String, count: Int)] = []
+        for result in results {
+            let reason = result.stopReason.hasPrefix("horizon reached") ? "horizon reached" : result.stopReason
+            if let index = counts.firstIndex(where: { $0.reason == reason }) { counts[index].count += 1 } else { counts.append((reason, 1)) }
+        }
+        return counts
+    }
+
     /// Events handled over all units.
     public var eventsProcessed: Int64 { results.reduce(0) { $0 + $1.eventsProcessed } }
 }

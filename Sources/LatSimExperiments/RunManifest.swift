@@ -2,7 +2,7 @@
 ///
 ///     {"version": "0.1.0", "config_file": "experiments/quickstart.yaml", "config_fnv1a64": "0x…",
 ///      "seed": 1, "replications": 10, "points": 1, "designs": ["sync", "async"], "units": 20,
-///      "events": 123456, "command_line": ["latsim", "run", "experiments/quickstart.yaml"]}
+///      "events": 123456, "stop_reasons": {"horizon reached": 20}, "command_line": ["latsim", "run", "experiments/quickstart.yaml"]}
 ///
 /// `config_fnv1a64` is the 64-bit FNV-1a hash of the resolved config's canonical text
 /// (includes merged, `--set`, `--seed`, `--replications` and the grid applied).
@@ -23,6 +23,7 @@ public enum RunManifest {
             ("designs", "[" + designs.map(string).joined(separator: ", ") + "]"),
             ("units", String(results.units.count)),
             ("events", String(results.eventsProcessed)),
+            ("stop_reasons", "{" + results.stopReasons.map { string($0.reason) + ": " + String($0.count) }.joined(separator: ", ") + "}"),
             ("command_line", "[" + commandLine.map(string).joined(separator: ", ") + "]"),
         ]
         return "{\n" + fields.map { "  " + string($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n}\n"
