@@ -94,6 +94,13 @@ import LatSimExperiments
         expectError(queueConfig(top: "metrics: [latency]"), line: 3, contains: ["not a metric", "request_latency"])
     }
 
+    @Test func sweepAxesAreCheckedPerPoint() {
+        expectError(queueConfig(top: "sweep: {model.workrs: [1, 2]}"), line: 3, contains: ["model.workrs", "did you mean \"workers\""])
+        expectError(queueConfig(top: "sweep: {modle.workers: [1, 2]}"), line: 3, contains: ["modle does not exist", "did you mean \"model\""])
+        expectError(queueConfig(top: "sweep: {model.workers: [1, 0]}"), line: 3, contains: ["model.workers", "out of range", "given: 0"])
+        expectError(queueConfig(top: "sweep: {model.workers: []}"), line: 3, contains: ["at least one value"])
+    }
+
     @Test func overridesAreCheckedLikeTheFile() {
         let error = planError(queueConfig(), overrides: ["model.workers=0"])
         #expect(error?.description.hasPrefix("--set model.workers=0") == true, "\(String(describing: error))")
