@@ -50,6 +50,6 @@ let package = Package(
             name: "LatSimExperimentsTests",
             dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimExperiments"]
         ),
-        .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"]),
+        .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"], exclude: ["Golden"]),
     ]
 )
