@@ -40,8 +40,12 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var sharding: ShardOptions
+
     func run() throws {
-        try execute(try options.plan(grid: grid), output: output)
+        let plan = try options.plan(grid: grid)
+        if try sharding.execute(plan, output: output) { return }
+        try execute(plan, output: output)
     }
 }
 

@@ -1,0 +1,185 @@
+/// What a shard records of its plan so that `latsim merge` can rebuild it without the config
+/// file: the resolved config tree, the grid axes and each point's designs.
+///
+///     let record = PlanRecord(plan)                      // in every shard manifest
+///     let rebuilt = try ExperimentPlan(recorded: record, origin: "out/shard-00000-of-00004.json")
+///     rebuilt.configHash == plan.configHash              // checked by merge
+///
+/// Invariant: the rebuilt plan has the same file, kind name, root, settings, axes, points,
+/// assignments, designs and replications as the original, hence the same units, CSV columns and
+/// `run.json` fields. Its scenarios are placeholders that cannot run: a merged plan only
+/// aggregates recorded results (with the same `ExperimentResults` code as a one-machine run).
+/// Merge needs no config file, preset or empirical-latency file, so shards can come from any
+/// machine.
+public struct PlanRecord: Codable, Sendable, Equatable {
+    public struct AxisRecord: Codable, Sendable, Equatable {
+        public var keyPath: String
+        public var values: [ConfigTree]
+    }
+
+    public var file: String
+    public var kind: String
+    public var root: ConfigTree
+    public var axes: [AxisRecord]
+    /// The designs of each point, in point order (the point count is the product of the axis sizes).
+    public var designs: [[String]]
+
+    public init(_ plan: ExperimentPlan) {
+        file = plan.file
+        kind = plan.kind.name
+        root = ConfigTree(plan.root)
+        axes = plan.axes.map { AxisRecord(keyPath: $0.keyPath, values: $0.values.map(ConfigTree.init)) }
+        designs = plan.points.map(\.designs)
+    }
+}
+
+/// A config tree without locations, in JSON: a scalar is a string, null is null, a list is an
+/// array, and a mapping is `{"mapping": [[key, value], ...]}` (a list of pairs keeps key order).
+public indirect enum ConfigTree: Codable, Sendable, Equatable {
+    case scalar(String)
+    case null
+    case sequence([ConfigTree])
+    case mapping([(key: String, value: ConfigTree)])
+
+    public init(_ node: ConfigNode) {
+        switch node.value {
+        case .scalar(let text): self = .scalar(text)
+        case .null: self = .null
+        case .sequence(let items): self = .sequence(items.map(ConfigTree.init))
+        case .mapping(let entries): self = .mapping(entries.map { (key: $0.key, value: ConfigTree($0.value)) })
+        }
+    }
+
+    /// The tree as a `ConfigNode` at `location` with key paths from `path`.
+    public func node(at location: SourceLocation, path: String = "") -> ConfigNode {
+        switch self {
+        case .scalar(let text): return ConfigNode(value: .scalar(text), location: location, path: path)
+        case .null: return ConfigNode(value: .null, location: location, path: path)
+        case .sequence(let items):
+            return ConfigNode(value: .sequence(items.enumerated().map { $0.element.node(at: location, path: "\(path)[\($0.offset)]") }),
+                              location: location, path: path)
+        case .mapping(let entries):
+            return ConfigNode(value: .mapping(entries.map { (key: $0.key, value: $0.value.node(at: location, path: ConfigNode.joinPath(path, $0.key))) }),
+                              location: location, path: path)
+        }
+    }
+
+    public static func == (a: ConfigTree, b: ConfigTree) -> Bool {
+        switch (a, b) {
+        case (.scalar(let x), .scalar(let y)): return x == y
+        case (.null, .null): return true
+        case (.sequence(let x), .sequence(let y)): return x == y
+        case (.mapping(let x), .mapping(let y)): return x.map(\.key) == y.map(\.key) && x.map(\.value) == y.map(\.value)
+        default: return false
+        }
+    }
+
+    private struct MappingKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        static let mapping = MappingKey(stringValue: "mapping")
+    }
+
+    private struct Pair: Codable {
+        var key: String
+        var value: ConfigTree
+        init(key: String, value: ConfigTree) { self.key = key; self.value = value }
+        init(from decoder: Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            key = try container.decode(String.self)
+            value = try container.decode(ConfigTree.self)
+        }
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(key)
+            try container.encode(value)
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        switch self {
+        case .scalar(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .sequence(let items):
+            var container = encoder.singleValueContainer()
+            try container.encode(items)
+        case .mapping(let entries):
+            var container = encoder.container(keyedBy: MappingKey.self)
+            try container.encode(entries.map { Pair(key: $0.key, value: $0.value) }, forKey: .mapping)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        if let container = try? decoder.container(keyedBy: MappingKey.self), container.contains(.mapping) {
+            self = .mapping(try container.decode([Pair].self, forKey: .mapping).map { (key: $0.key, value: $0.value) })
+            return
+        }
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let text = try? container.decode(String.self) {
+            self = .scalar(text)
+        } else {
+            self = .sequence(try container.decode([ConfigTree].self))
+        }
+    }
+}
+
+/// The scenario of a rebuilt plan: it names the designs and cannot run (a merge only aggregates).
+struct RecordedScenario: Scenario {
+    var designs: [String]
+
+    func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+        preconditionFailure("a plan rebuilt from shard manifests aggregates recorded results; it cannot run a replication")
+    }
+}
+
+extension ExperimentPlan {
+    /// Rebuilds a plan from its record, as `ExperimentPlan(file:...)` built it: each point is the
+    /// root with its axis values set (the last axis varying fastest) and its settings validated.
+    /// Throws a `ShardError` naming `origin` when the record is inconsistent.
+    init(recorded record: PlanRecord, origin: String) throws {
+        let location = SourceLocation(file: origin, line: 0, column: 0)
+        func corrupt(_ problem: String) -> ShardError { ShardError(badInput: "\(origin): \(problem); the shard manifest is corrupt or of another version") }
+        let root = record.root.node(at: location)
+        let axes = record.axes.map { Axis(keyPath: $0.keyPath, values: $0.values.map { $0.node(at: location) }) }
+        let total = axes.reduce(1) { $0 * $1.values.count }
+        guard total == record.designs.count, axes.allSatisfy({ !$0.values.isEmpty }) else {
+            throw corrupt("records \(record.designs.count) points but its axes make \(total)")
+        }
+        do {
+            settings = try ExperimentSettings(root: root)
+            var points: [Point] = []
+            for index in 0..<total {
+                var pointRoot = root
+                var assignments: [(keyPath: String, value: String)] = []
+                var stride = total
+                for axis in axes {
+                    stride /= axis.values.count
+                    let value = axis.values[(index / stride) % axis.values.count]
+                    pointRoot = try pointRoot.setting(axis.keyPath, to: value, origin: location)
+                    assignments.append((axis.keyPath, value.description))
+                }
+                points.append(Point(index: index, assignments: assignments, settings: try ExperimentSettings(root: pointRoot),
+                                    scenario: RecordedScenario(designs: record.designs[index]), designs: record.designs[index]))
+            }
+            self.points = points
+        } catch let error as ConfigError {
+            throw corrupt("its recorded config does not validate (\(error))")
+        }
+        guard !record.designs.contains(where: \.isEmpty) else { throw corrupt("records a point without designs") }
+        file = record.file
+        kind = ScenarioRegistry.kind(named: record.kind)
+            ?? ScenarioKind(name: record.kind, summary: "(recorded in a shard manifest)", make: { node in
+                throw node.error("is a kind this build does not know", given: record.kind)
+            })
+        self.root = root
+        self.axes = axes
+    }
+}
