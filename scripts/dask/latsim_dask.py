@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Run a latsim sweep on a Dask cluster: one task per shard, gathered and merged on the client.
+
+    python scripts/dask/latsim_dask.py --out out/x experiments/sync-vs-async.yaml            # LocalCluster
+    python scripts/dask/latsim_dask.py --scheduler tcp://sched:8786 --out out/x CONFIG -- --grid model.workers=1,2
+
+Each task runs `latsim sweep CONFIG ARGS --shard I/N --out TMP --quiet --jobs J` on a worker,
+reads the shard's two files and returns their bytes; the client writes them into OUT/shards
+(results first, manifest last, each by rename) and runs `latsim merge OUT/shards --out OUT`.
+The merged summary.csv, aggregate.csv and comparison.csv are byte-identical to
+`latsim sweep CONFIG ARGS --out DIR` on one machine, whatever N and the number of workers.
+
+Resumable: a shard whose manifest is already in OUT/shards is not sent again (merge checks
+every results file against its manifest's size and hash, and names any shard to rerun).
+Workers need the latsim binary and the config (with its presets) at the same paths as the
+client: a shared file system or the same container image. The client needs latsim too (for
+--plan and merge).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run_shard(latsim, config, sweep_args, index, count, jobs, cwd):
+    """Runs one shard on this worker and returns {file name: bytes} of its output."""
+    with tempfile.TemporaryDirectory(prefix="latsim-shard-") as out:
+        command = [latsim, "sweep", config, *sweep_args, "--shard", f"{index}/{count}", "--out", out,
+                   "--quiet", "--jobs", str(jobs)]
+        done = subprocess.run(command, cwd=cwd if os.path.isdir(cwd) else None, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"shard {index}/{count} failed (exit {done.returncode}): {' '.join(command)}\n{done.stderr}")
+        files = {}
+        for name in sorted(os.listdir(out)):
+            if not name.startswith("."):
+                with open(os.path.join(out, name), "rb") as handle:
+                    files[name] = handle.read()
+        return files
+
+
+def shard_stem(index, count):
+    """shard-00003-of-00010, as latsim names shard files."""
+    width = max(5, len(str(count)))
+    return f"shard-{index:0{width}d}-of-{count:0{width}d}"
+
+
+def write_atomically(directory, name, data):
+    temporary = os.path.join(directory, f".{name}.tmp-{os.getpid()}")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, os.path.join(directory, name))
+
+
+def plan_counts(latsim, config, sweep_args):
+    """(units, proposed shards) from `latsim sweep --plan`."""
+    text = subprocess.run([latsim, "sweep", config, *sweep_args, "--plan"], check=True, capture_output=True, text=True).stdout
+    values = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines() if line.startswith(("units:", "shards:"))}
+    return values["units"], values["shards"]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run a latsim sweep on a Dask cluster and merge it.")
+    parser.add_argument("config", help="The experiment config (YAML), at the same path on every worker.")
+    parser.add_argument("sweep_args", nargs=argparse.REMAINDER,
+                        help="Options passed to every `latsim sweep` (after --), e.g. -- --grid model.workers=1,2 --seed 7.")
+    parser.add_argument("--out", required=True, help="The directory for the merged files (shards go to OUT/shards).")
+    parser.add_argument("--scheduler", help="The address of a running Dask scheduler (default: a LocalCluster).")
+    parser.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes (default 2).")
+    parser.add_argument("--shards", type=int, help="The number of shards N (default: the one `latsim sweep --plan` proposes).")
+    parser.add_argument("--jobs", type=int, default=1, help="Threads per shard task (default 1: one core per worker).")
+    parser.add_argument("--latsim", default=os.environ.get("LATSIM", "latsim"), help="The latsim binary (default $LATSIM or latsim).")
+    args = parser.parse_args(argv)
+    sweep_args = args.sweep_args[1:] if args.sweep_args[:1] == ["--"] else args.sweep_args
+    latsim = os.path.abspath(args.latsim) if os.sep in args.latsim else args.latsim
+
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    units, proposed = plan_counts(latsim, args.config, sweep_args)
+    count = min(args.shards or proposed, units)
+    shards_dir = os.path.join(args.out, "shards")
+    os.makedirs(shards_dir, exist_ok=True)
+    pending = [i for i in range(count) if not os.path.exists(os.path.join(shards_dir, shard_stem(i, count) + ".json"))]
+    started = time.monotonic()
+    cluster = None
+    if args.scheduler:
+        client = Client(args.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        workers = len(client.scheduler_info()["workers"])
+        print(f"latsim-dask: {units} units in {count} shards ({count - len(pending)} already done) on {workers} workers",
+              flush=True)
+        futures = [client.submit(run_shard, latsim, args.config, sweep_args, i, count, args.jobs, os.getcwd(),
+                                 key=f"latsim-{shard_stem(i, count)}", pure=False) for i in pending]
+        for future in as_completed(futures):
+            files = future.result()
+            names = sorted(files, key=lambda name: name.endswith(".results.json"), reverse=True)   # results, then manifest
+            for name in names:
+                write_atomically(shards_dir, name, files[name])
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    shards_seconds = time.monotonic() - started
+    merge = subprocess.run([latsim, "merge", shards_dir, "--out", args.out, "--quiet"], capture_output=True, text=True)
+    sys.stdout.write(merge.stdout)
+    sys.stderr.write(merge.stderr)
+    if merge.returncode != 0:
+        return merge.returncode
+    print(f"latsim-dask: shards {shards_seconds:.2f} s, total {time.monotonic() - started:.2f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
