@@ -24,15 +24,21 @@ echo "== plan"
 "$latsim" sweep "$config" "${args[@]}" --plan --shard "0/$count"
 echo "== submit"
 LATSIM=$latsim scripts/slurm/submit.sh "$config" "$out" "$count" -- "${args[@]}" | tee "$out/submit.txt"
-array=$(awk '{print $3}' "$out/submit.txt")
+array=$(awk '{print $4}' "$out/submit.txt")
 merge=$(awk '{print $11}' "$out/submit.txt")
 squeue -o "%.12i %.14j %.10T %.12r %.6C %R"
 echo "== waiting for merge job $merge"
 while squeue -h -j "$merge" 2>/dev/null | grep -q .; do sleep 1; done
-for file in "$out"/latsim-shard-*.out "$out"/latsim-merge-*.out; do echo "-- $(basename "$file")"; cat "$file"; done
-echo "== job states (scontrol, while the controller remembers them)"
-scontrol show job "$array" 2>/dev/null | grep -E "JobId=|JobState=|StartTime=|NodeList=" | sed 's/^ *//' | paste - - - - | awk '{print $1, $2, $(NF-8), $(NF-7), $(NF-6)}' || true
-scontrol show job "$merge" 2>/dev/null | grep -E "JobId=|JobState=|Dependency=" | sed 's/^ *//' || true
+for file in "$out"/latsim-shard-*.out; do echo "-- $(basename "$file")"; cat "$file"; done
+for file in "$out"/latsim-merge-*.out; do
+    echo "-- $(basename "$file") (summary table cut to its first and last lines)"
+    head -n 3 "$file"; echo "..."; tail -n 3 "$file"
+done
+echo "== job records (scontrol, while the controller remembers them; no accounting: no sacct)"
+fields='^(JobId|JobName|ArrayTaskId|JobState|ExitCode|Dependency|StartTime|EndTime|NodeList)='
+for job in "$array" "$merge"; do
+    scontrol -o show job "$job" 2>/dev/null | tr ' ' '\n' | grep -E "$fields" | paste -sd' ' | sed 's/ JobId=/\nJobId=/g' || true
+done
 echo "== one-machine sweep, then byte comparison"
 "$latsim" sweep "$config" "${args[@]}" --out "$out/one-machine" --quiet > /dev/null
 status=0
@@ -45,6 +51,6 @@ echo "== resubmitting the same array: every shard is complete, so each task skip
 LATSIM=$latsim scripts/slurm/submit.sh "$config" "$out" "$count" -- "${args[@]}" | tee "$out/submit2.txt"
 merge2=$(awk '{print $11}' "$out/submit2.txt")
 while squeue -h -j "$merge2" 2>/dev/null | grep -q .; do sleep 1; done
-array2=$(awk '{print $3}' "$out/submit2.txt")
+array2=$(awk '{print $4}' "$out/submit2.txt")
 cat "$out"/latsim-shard-"$array2"_*.out
 exit $status
