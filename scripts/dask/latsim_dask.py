@@ -92,7 +92,9 @@ def main(argv=None):
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
+        client.wait_for_workers(1 if args.scheduler else args.workers)
         workers = len(client.scheduler_info()["workers"])
+        ready = time.monotonic()
         print(f"latsim-dask: {units} units in {count} shards ({count - len(pending)} already done) on {workers} workers",
               flush=True)
         futures = [client.submit(run_shard, latsim, args.config, sweep_args, i, count, args.jobs, os.getcwd(),
@@ -106,13 +108,15 @@ def main(argv=None):
         client.close()
         if cluster is not None:
             cluster.close()
-    shards_seconds = time.monotonic() - started
+    shards_seconds = time.monotonic() - ready
+    merge_started = time.monotonic()
     merge = subprocess.run([latsim, "merge", shards_dir, "--out", args.out, "--quiet"], capture_output=True, text=True)
     sys.stdout.write(merge.stdout)
     sys.stderr.write(merge.stderr)
     if merge.returncode != 0:
         return merge.returncode
-    print(f"latsim-dask: shards {shards_seconds:.2f} s, total {time.monotonic() - started:.2f} s", flush=True)
+    print(f"latsim-dask: cluster start {ready - started:.2f} s, shards {shards_seconds:.2f} s, "
+          f"merge {time.monotonic() - merge_started:.2f} s, total {time.monotonic() - started:.2f} s", flush=True)
     return 0
 
 
