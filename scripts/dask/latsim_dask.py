@@ -17,7 +17,9 @@ client: a shared file system or the same container image. The client needs latsi
 --plan and merge).
 """
 import argparse
+import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -25,11 +27,13 @@ import time
 
 
 def run_shard(latsim, config, sweep_args, index, count, jobs, cwd):
-    """Runs one shard on this worker and returns {file name: bytes} of its output."""
+    """Runs one shard on this worker; returns {"files": {file name: bytes}, "cpu_seconds": CPU time of latsim}."""
     with tempfile.TemporaryDirectory(prefix="latsim-shard-") as out:
         command = [latsim, "sweep", config, *sweep_args, "--shard", f"{index}/{count}", "--out", out,
                    "--quiet", "--jobs", str(jobs)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(command, cwd=cwd if os.path.isdir(cwd) else None, capture_output=True, text=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
             raise RuntimeError(f"shard {index}/{count} failed (exit {done.returncode}): {' '.join(command)}\n{done.stderr}")
         files = {}
@@ -37,7 +41,9 @@ def run_shard(latsim, config, sweep_args, index, count, jobs, cwd):
             if not name.startswith("."):
                 with open(os.path.join(out, name), "rb") as handle:
                     files[name] = handle.read()
-        return files
+        # Children of this worker process: with one thread per worker, only this shard's latsim.
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return {"files": files, "cpu_seconds": cpu}
 
 
 def shard_stem(index, count):
@@ -55,11 +61,36 @@ def write_atomically(directory, name, data):
     os.replace(temporary, os.path.join(directory, name))
 
 
-def plan_counts(latsim, config, sweep_args):
-    """(units, proposed shards) from `latsim sweep --plan`."""
-    text = subprocess.run([latsim, "sweep", config, *sweep_args, "--plan"], check=True, capture_output=True, text=True).stdout
-    values = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines() if line.startswith(("units:", "shards:"))}
-    return values["units"], values["shards"]
+def read_plan(latsim, config, sweep_args):
+    """(units, proposed shards, {config hash, seed, version}) from `latsim sweep --plan`."""
+    done = subprocess.run([latsim, "sweep", config, *sweep_args, "--plan"], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        sys.exit(done.returncode)
+    lines = done.stdout.splitlines()
+    values = {line.split(":")[0]: int(line.split()[1]) for line in lines if line.startswith(("units:", "shards:"))}
+    # plan: FILE: kind K; config 0x...; seed S; version V
+    identity = {}
+    for part in lines[0].split(";"):
+        words = part.split()
+        if len(words) >= 2 and words[-2] in ("config", "seed", "version"):
+            identity[words[-2]] = words[-1]
+    return values["units"], values["shards"], identity
+
+
+def existing_shard(shards_dir, index, count, identity):
+    """True when OUT/shards already holds this shard of this run; an error when it holds one of another run."""
+    path = os.path.join(shards_dir, shard_stem(index, count) + ".json")
+    if not os.path.exists(path):
+        return False
+    with open(path, encoding="utf-8") as handle:
+        manifest = json.load(handle)
+    recorded = {"config": manifest.get("configHash"), "seed": manifest.get("seed"), "version": manifest.get("version")}
+    for key, value in identity.items():
+        if recorded.get(key) != value:
+            sys.exit(f"latsim-dask: {path} is a shard of another run (its {key} is {recorded.get(key)}, this run's is {value}); "
+                     "remove the old shards or choose another --out")
+    return True
 
 
 def main(argv=None):
@@ -79,12 +110,13 @@ def main(argv=None):
 
     from dask.distributed import Client, LocalCluster, as_completed
 
-    units, proposed = plan_counts(latsim, args.config, sweep_args)
+    units, proposed, identity = read_plan(latsim, args.config, sweep_args)
     count = min(args.shards or proposed, units)
     shards_dir = os.path.join(args.out, "shards")
     os.makedirs(shards_dir, exist_ok=True)
-    pending = [i for i in range(count) if not os.path.exists(os.path.join(shards_dir, shard_stem(i, count) + ".json"))]
+    pending = [i for i in range(count) if not existing_shard(shards_dir, i, count, identity)]
     started = time.monotonic()
+    cpu_seconds = 0.0
     cluster = None
     if args.scheduler:
         client = Client(args.scheduler)
@@ -99,8 +131,11 @@ def main(argv=None):
               flush=True)
         futures = [client.submit(run_shard, latsim, args.config, sweep_args, i, count, args.jobs, os.getcwd(),
                                  key=f"latsim-{shard_stem(i, count)}", pure=False) for i in pending]
+        cpu_seconds = 0.0
         for future in as_completed(futures):
-            files = future.result()
+            output = future.result()
+            files = output["files"]
+            cpu_seconds += output["cpu_seconds"]
             names = sorted(files, key=lambda name: name.endswith(".results.json"), reverse=True)   # results, then manifest
             for name in names:
                 write_atomically(shards_dir, name, files[name])
@@ -116,7 +151,8 @@ def main(argv=None):
     if merge.returncode != 0:
         return merge.returncode
     print(f"latsim-dask: cluster start {ready - started:.2f} s, shards {shards_seconds:.2f} s, "
-          f"merge {time.monotonic() - merge_started:.2f} s, total {time.monotonic() - started:.2f} s", flush=True)
+          f"merge {time.monotonic() - merge_started:.2f} s, total {time.monotonic() - started:.2f} s; "
+          f"latsim CPU {cpu_seconds:.2f} s = {cpu_seconds / max(shards_seconds, 1e-9):.2f} cores during the shards", flush=True)
     return 0
 
 

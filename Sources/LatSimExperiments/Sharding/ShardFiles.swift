@@ -108,7 +108,11 @@ public enum ShardFiles {
                                 commandLine: commandLine, plan: PlanRecord(plan))
         let manifestText = String(decoding: try encoder().encode(manifest), as: UTF8.self) + "\n"
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw ShardError(runtime: "\(directory): cannot create the output directory (\(error.localizedDescription))")
+            // Another shard may have created it at the same moment: only a missing directory is an error.
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ShardError(runtime: "\(directory): cannot create the output directory (\(error.localizedDescription))")
+            }
         }
         // An old manifest must not vouch for new results while they are being replaced.
         try? FileManager.default.removeItem(atPath: directory + "/" + manifestName(shard))
