@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "LatSimCore", dependencies: ["CGSL"], swiftSettings: invariants),
         .target(name: "LatSimNetwork", dependencies: ["LatSimCore"], swiftSettings: invariants),
         .target(name: "LatSimMarkets", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
+        .target(name: "LatSimSettlement", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(
             name: "LatSimExperiments",
             dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", .product(name: "Yams", package: "Yams")],
@@ -50,6 +51,7 @@ let package = Package(
             name: "LatSimExperimentsTests",
             dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimExperiments"]
         ),
+        .testTarget(name: "LatSimSettlementTests", dependencies: ["LatSimCore", "LatSimSettlement"]),
         .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"]),
     ]
 )
