@@ -102,6 +102,7 @@ struct CrossChainModel: SimulationModel {
     mutating func handle(_ event: Event, context: inout SimulationContext<Event>) {
         switch event {
         case .request:
+            guard arrivalsOpen else { return }  // a request drawn before the window closed, due after it
             request(context: &context)
             if arrivalsOpen { context.schedule(.request, after: nextArrivalDelay()) }
         case .source(let e):

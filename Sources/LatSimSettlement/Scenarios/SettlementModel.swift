@@ -20,8 +20,9 @@ public struct SettlementTrace: Sendable {
 ///
 /// Streams: "trades:arrivals", "trades:notional", "trades:sides", "trader:connectivity",
 /// "trades:fees", and the layer's own; the same trades arrive under every design.
-/// Invariants: free capital never goes negative (atomic) and |net unsettled| <= capital
-/// (batched); gross exposure equals the sum of executed, not-final notional.
+/// Invariants: free capital never goes negative (atomic); with batches settling in the order
+/// sent, |net unsettled| <= capital at every instant (batched); gross exposure equals the sum
+/// of executed, not-final notional.
 struct SettlementModel: SimulationModel {
     enum Event {
         case layer(LayerEvent)
@@ -47,6 +48,11 @@ struct SettlementModel: SimulationModel {
     var openBatch: [Int] = []
     var batchRanges: [Range<Int>] = []
     var batchMembers: [Int] = []
+    /// Signed net notional of each closed batch, of the open batch, and which closed batches are final.
+    var batchNets: [Double] = []
+    var batchFinal: [Bool] = []
+    var openNet = 0.0
+    var firstUnsettledBatch = 0
     var softLatency = LatencyHistogram()
     var finalLatency = LatencyHistogram()
     var offered = 0, executed = 0, lost = 0, settledInWindow = 0, settlementTransactions = 0
@@ -88,6 +94,7 @@ struct SettlementModel: SimulationModel {
             for n in layer.notifications { settle(n, now: context.now) }
             checkDone(context: &context)
         case .trade:
+            guard arrivalsOpen else { return }  // an arrival drawn before the window closed, due after it
             arrive(now: context.now, context: &context)
             if arrivalsOpen { context.schedule(.trade, after: nextArrivalDelay()) }
         case .submit(let id):
@@ -120,7 +127,7 @@ struct SettlementModel: SimulationModel {
         inWindow.append(measured)
         if measured { offered += 1 }
         let signed = Double(side) * notional
-        let accepted = batched ? abs(net + signed) <= parameters.capital : notional <= freeCapital
+        let accepted = batched ? inventoryCovers(signed) : notional <= freeCapital
         guard accepted else {
             trace.executedAt.append(-1)
             if measured { lost += 1 }
@@ -133,6 +140,7 @@ struct SettlementModel: SimulationModel {
         netExposure.set(abs(net), at: now)
         if batched {
             openBatch.append(index)
+            openNet += signed
         } else {
             freeCapital -= notional
             submitTransaction(id: index, context: &context)
@@ -150,15 +158,40 @@ struct SettlementModel: SimulationModel {
         batchMembers.append(contentsOf: openBatch)
         batchRanges.append(start..<batchMembers.count)
         openBatch.removeAll(keepingCapacity: true)
+        batchNets.append(openNet)
+        batchFinal.append(false)
+        openNet = 0
         submitTransaction(id: batchRanges.count - 1, context: &context)
     }
 
     mutating func settle(_ notification: LayerNotification, now: SimInstant) {
         if batched {
             for member in batchRanges[notification.id] { settleTrade(batchMembers[member], notification.kind, now: now) }
+            if notification.kind == .final {
+                batchFinal[notification.id] = true
+                while firstUnsettledBatch < batchFinal.count && batchFinal[firstUnsettledBatch] { firstUnsettledBatch += 1 }
+            }
         } else {
             settleTrade(notification.id, notification.kind, now: now)
         }
+    }
+
+    /// Batched settlement: batches settle in the order they were sent, and after batches 1...j
+    /// settle the unsettled net is the suffix sum of the later batches' nets (open batch included).
+    /// A trade is accepted only if every such suffix, plus the trade, stays within the capital:
+    /// inventory is never overdrawn whatever the number of batches settled so far.
+    func inventoryCovers(_ signed: Double) -> Bool {
+        var suffix = openNet + signed
+        var low = suffix, high = suffix
+        var b = batchNets.count - 1
+        while b >= firstUnsettledBatch {
+            if !batchFinal[b] {
+                suffix += batchNets[b]
+                low = Swift.min(low, suffix); high = Swift.max(high, suffix)
+            }
+            b -= 1
+        }
+        return high <= parameters.capital && low >= -parameters.capital
     }
 
     mutating func settleTrade(_ index: Int, _ kind: LayerNotification.Kind, now: SimInstant) {
