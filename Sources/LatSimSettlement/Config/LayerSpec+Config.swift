@@ -140,8 +140,12 @@ extension ConfigNode {
     public func connectivity(_ key: String, default fallback: String) throws -> Distribution {
         let names = SettlementPresets.connectivityPresets.map(\.name)
         guard let node = child(key) else { return SettlementPresets.connectivity(named: fallback)! }
-        if case .scalar(let text) = node.value, SimDuration.parseableUnits.allSatisfy({ !text.hasSuffix($0.name) }) {
-            return SettlementPresets.connectivity(named: try node.stringValue(oneOf: names))!
+        if case .scalar(let text) = node.value {
+            if let preset = SettlementPresets.connectivity(named: text) { return preset }
+            guard let first = text.unicodeScalars.first, first.properties.numericType != nil else {
+                _ = try node.stringValue(oneOf: names)  // throws, suggesting the nearest tier
+                fatalError("unreachable")
+            }
         }
         if node.has("preset") {
             try node.checkKeys(["preset"])
