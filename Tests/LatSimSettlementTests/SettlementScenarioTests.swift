@@ -121,6 +121,11 @@ import LatSimCore
         for design in s.designs {
             #expect(s.run(design: design, spec: spec) == s.run(design: design, spec: spec))
         }
+        var traced = spec
+        traced.keepTrace = true
+        let (withTrace, trace) = s.runDetailed(design: "sync", spec: traced)
+        #expect(withTrace.traceRows.count == trace.notional.count && withTrace.traceHeader.count == withTrace.traceRows.first?.count)
+        #expect(withTrace.metrics == s.run(design: "sync", spec: spec).metrics, "tracing does not change results")
         var other = spec
         other.rootSeed += 1
         #expect(s.run(design: "sync", spec: spec) != s.run(design: "sync", spec: other))

@@ -60,9 +60,6 @@ public struct SettlementScenario: Scenario {
                   batchInterval: try node.duration("batch_interval", default: .seconds(60 as Int64), allowZero: false),
                   drainLimit: try node.duration("drain_limit", default: .seconds(86_400 as Int64), allowZero: false),
                   designs: try node.settlementDesigns("designs", default: [.sync, .async]))
-        if designChoices.contains(where: { $0.settlement == .batched }) && batchInterval == .zero {
-            throw node.error("needs a positive batch_interval for batched settlement", key: "batch_interval")
-        }
     }
 
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { runDetailed(design: design, spec: spec).result }
