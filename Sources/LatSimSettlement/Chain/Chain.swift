@@ -11,8 +11,10 @@ import LatSimCore
 /// Transactions are opaque integer ids of the host. `produceBlock` fills the reusable buffers
 /// `included` (ids included by this block, first inclusions and re-inclusions after a reorg),
 /// `finalized` (ids whose block became final) and `reorged` (ids returned to the mempool).
-/// Random streams: "chain:<name>:blocks" (intervals, missed slots) and "chain:<name>:reorgs",
-/// so enabling reorgs leaves block times unchanged for the same seed.
+/// Random streams: "chain:<name>:blocks" (intervals, missed slots), "chain:<name>:reorgs" and
+/// "chain:<name>:background", so enabling reorgs or load leaves block times unchanged for a seed.
+/// Competing (background) transactions carry id -1 and are never reported; an orphaned block's
+/// background transactions are dropped (they compete again only through new arrivals).
 /// Invariants: block heights grow by one per kept block; a final block is never orphaned; every
 /// submitted id is, at any time, in exactly one of {mempool, awaiting finality, finalized}.
 public struct Chain {
@@ -21,12 +23,18 @@ public struct Chain {
         var height: Int64
         var epoch: Int64
         var priority: Double
+        var arrival: Int64
         var sequence: UInt64
     }
 
     public let spec: ChainSpec
     let blockStream: RandomStream
     let reorgStream: RandomStream
+    let backgroundStream: RandomStream
+    /// Time of the last block (background arrivals are generated for the interval since).
+    var lastBlockTime = SimInstant.zero
+    public private(set) var backgroundIncluded: Int64 = 0
+    public private(set) var backgroundRejected: Int64 = 0
     var mempool = Mempool()
     var sequence: UInt64 = 0
     /// Transactions in blocks not yet final, in height order; `pendingHead` is the first live one.
@@ -50,9 +58,10 @@ public struct Chain {
         let prefix = streamPrefix ?? "chain:\(spec.name)"
         blockStream = replication.stream(prefix + ":blocks")
         reorgStream = replication.stream(prefix + ":reorgs")
+        backgroundStream = replication.stream(prefix + ":background")
     }
 
-    /// Transactions waiting in the mempool.
+    /// Transactions waiting in the mempool, competing (background) ones included.
     public var mempoolCount: Int { mempool.count }
     /// Transactions in blocks that are not yet final.
     public var awaitingFinalityCount: Int { pending.count - pendingHead }
@@ -64,9 +73,26 @@ public struct Chain {
             rejectedCount += 1
             return false
         }
-        mempool.insert(id: id, priority: spec.ordering == .fee ? -fee : 0, sequence: sequence)
+        mempool.insert(id: id, priority: spec.ordering == .fee ? -fee : 0, arrival: time.nanosecondsSinceStart, sequence: sequence)
         sequence &+= 1
         return true
+    }
+
+    /// Adds the competing transactions that arrived in (lastBlockTime, time].
+    mutating func addBackground(until time: SimInstant) {
+        let start = lastBlockTime.nanosecondsSinceStart
+        let span = Double(time.nanosecondsSinceStart - start)
+        lastBlockTime = time
+        guard spec.backgroundUtilization > 0 && span > 0 else { return }
+        let rate = spec.backgroundUtilization * Double(spec.capacityPerBlock) / Double(spec.production.meanInterval.nanoseconds)
+        let count = backgroundStream.poisson(mean: rate * span)
+        for _ in 0..<count {
+            guard mempool.count < spec.mempoolLimit else { backgroundRejected += 1; continue }
+            let arrival = start + Int64((backgroundStream.uniform() * span).rounded(.up))
+            let fee = spec.backgroundFee.sample(backgroundStream)
+            mempool.insert(id: -1, priority: spec.ordering == .fee ? -fee : 0, arrival: arrival, sequence: sequence)
+            sequence &+= 1
+        }
     }
 
     /// Draws the time of the next block after `now` (the host schedules it): `now + Exp(mean)`
@@ -90,6 +116,7 @@ public struct Chain {
         included.removeAll(keepingCapacity: true)
         finalized.removeAll(keepingCapacity: true)
         reorged.removeAll(keepingCapacity: true)
+        addBackground(until: time)
         let epoch = currentEpoch()
         if spec.reorgProbability > 0 && tipHeight > 0 && !tipIsFinal(newEpoch: epoch) && reorgStream.bernoulli(spec.reorgProbability) {
             orphanTip()
@@ -99,9 +126,11 @@ public struct Chain {
         blocksProduced += 1
         var room = spec.capacityPerBlock
         while room > 0, let entry = mempool.popMin() {
-            pending.append(Pending(id: entry.id, height: tipHeight, epoch: epoch, priority: entry.priority, sequence: entry.sequence))
-            included.append(entry.id)
             room -= 1
+            guard entry.id >= 0 else { backgroundIncluded += 1; continue }
+            pending.append(Pending(id: entry.id, height: tipHeight, epoch: epoch, priority: entry.priority, arrival: entry.arrival,
+                                   sequence: entry.sequence))
+            included.append(entry.id)
         }
         finalize(epoch: epoch)
     }
@@ -122,7 +151,7 @@ public struct Chain {
         blocksOrphaned += 1
         while pending.count > pendingHead, let last = pending.last, last.height == tipHeight {
             pending.removeLast()
-            mempool.insert(id: last.id, priority: last.priority, sequence: last.sequence)
+            mempool.insert(id: last.id, priority: last.priority, arrival: last.arrival, sequence: last.sequence)
             reorged.append(last.id)
         }
         tipHeight -= 1

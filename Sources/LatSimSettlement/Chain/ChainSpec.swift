@@ -20,9 +20,16 @@ public struct ChainSpec: Sendable, Equatable {
     public var reorgProbability: Double
     /// Transactions the mempool holds at most; a submission beyond it is rejected.
     public var mempoolLimit: Int
+    /// Competing traffic, as a fraction of capacity: Poisson arrivals at rate
+    /// `backgroundUtilization * capacityPerBlock / meanInterval`, added to the mempool (at uniform
+    /// times within each inter-block interval) when the next block is built. 0 = no competition.
+    public var backgroundUtilization: Double
+    /// The fee of each competing transaction (fee-ordered chains).
+    public var backgroundFee: Distribution
 
     public init(name: String, production: BlockProduction, capacityPerBlock: Int, ordering: MempoolOrdering,
-                finality: FinalityRule, reorgProbability: Double = 0, mempoolLimit: Int = 1_000_000) throws {
+                finality: FinalityRule, reorgProbability: Double = 0, mempoolLimit: Int = 1_000_000,
+                backgroundUtilization: Double = 0, backgroundFee: Distribution? = nil) throws {
         self.name = name
         self.production = production
         self.capacityPerBlock = capacityPerBlock
@@ -30,6 +37,8 @@ public struct ChainSpec: Sendable, Equatable {
         self.finality = finality
         self.reorgProbability = reorgProbability
         self.mempoolLimit = mempoolLimit
+        self.backgroundUtilization = backgroundUtilization
+        self.backgroundFee = try backgroundFee ?? .constant(1)
         try validate()
     }
 
@@ -43,6 +52,10 @@ public struct ChainSpec: Sendable, Equatable {
             throw ParameterError(parameter: "reorg_probability", problem: "is out of range", allowed: "a probability in [0, 1)",
                                  given: "\(reorgProbability)")
         }
+        guard backgroundUtilization >= 0 && backgroundUtilization <= 10 else {
+            throw ParameterError(parameter: "background.utilization", problem: "is out of range", allowed: "a number in [0, 10]",
+                                 given: "\(backgroundUtilization)")
+        }
         guard mempoolLimit >= 1 && mempoolLimit <= 100_000_000 else {
             throw ParameterError(parameter: "mempool_limit", problem: "is out of range", allowed: "an integer in 1...100000000",
                                  given: "\(mempoolLimit)")
@@ -53,5 +66,6 @@ public struct ChainSpec: Sendable, Equatable {
     public var summary: String {
         "\(production); \(capacityPerBlock) tx/block, \(ordering.rawValue) order; \(finality)"
             + (reorgProbability > 0 ? "; depth-1 reorgs with probability \(formatSignificant(reorgProbability))" : "")
+            + (backgroundUtilization > 0 ? "; background load \(formatSignificant(backgroundUtilization * 100))% of capacity" : "")
     }
 }

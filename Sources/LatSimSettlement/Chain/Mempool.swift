@@ -1,22 +1,26 @@
 import LatSimCore
 
-/// Pending transactions in inclusion order: a binary min-heap on (priority, sequence).
+/// Pending transactions in inclusion order: a binary min-heap on (priority, arrival, sequence).
 ///
 ///     var pool = Mempool()
-///     pool.insert(id: 7, priority: -fee, sequence: 0)    // fee order: higher fee = lower key
-///     let next = pool.popMin()                            // (id: 7, ...)
+///     pool.insert(id: 7, priority: -fee, arrival: 1_000, sequence: 0)   // fee order: higher fee = lower key
+///     let next = pool.popMin()                                           // (id: 7, ...)
 ///
-/// FIFO is the special case of equal priorities: the submission sequence decides. A
-/// transaction returned by a reorg keeps its original sequence, so it goes back to its place.
+/// FIFO is the special case of equal priorities: the arrival time, then the submission sequence,
+/// decides. A transaction returned by a reorg keeps its original keys, so it goes back to its place.
 /// Invariant: every parent sorts before its children (checked in debug builds by `checkInvariants`).
 public struct Mempool: Sendable {
     public struct Entry: Sendable, Equatable {
         public var id: Int
         /// Lower is included first (a fee-ordered pool stores -fee).
         public var priority: Double
+        /// Arrival time in ns since start.
+        public var arrival: Int64
         public var sequence: UInt64
         @inlinable func sortsBefore(_ other: Entry) -> Bool {
-            priority < other.priority || (priority == other.priority && sequence < other.sequence)
+            if priority != other.priority { return priority < other.priority }
+            if arrival != other.arrival { return arrival < other.arrival }
+            return sequence < other.sequence
         }
     }
 
@@ -28,8 +32,8 @@ public struct Mempool: Sendable {
     public var isEmpty: Bool { heap.isEmpty }
 
     /// - Complexity: O(log n)
-    public mutating func insert(id: Int, priority: Double, sequence: UInt64) {
-        heap.append(Entry(id: id, priority: priority, sequence: sequence))
+    public mutating func insert(id: Int, priority: Double, arrival: Int64 = 0, sequence: UInt64) {
+        heap.append(Entry(id: id, priority: priority, arrival: arrival, sequence: sequence))
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2

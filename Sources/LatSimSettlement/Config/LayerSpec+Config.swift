@@ -12,7 +12,7 @@ import LatSimCore
 /// Overrides replace a preset's value key by key (a nested key such as `blocks` is replaced whole).
 extension ConfigNode {
     static let layerTypes = ["chain", "rollup", "ledger"]
-    static let chainKeys = ["preset", "type", "name", "blocks", "capacity", "ordering", "finality", "reorg_probability", "mempool_limit"]
+    static let chainKeys = ["preset", "type", "name", "blocks", "capacity", "ordering", "finality", "reorg_probability", "mempool_limit", "background"]
     static let rollupKeys = ["preset", "type", "name", "l1", "soft_confirmation", "batch_interval", "batch_size", "posting_delay",
                              "proof_delay", "withdrawal_delay"]
     static let ledgerKeys = ["preset", "type", "name", "ledger_latency"]
@@ -104,9 +104,16 @@ extension ConfigNode {
         let capacity = try int("capacity", default: base?.capacityPerBlock, range: 1...10_000_000)
         let reorg = try double("reorg_probability", default: base?.reorgProbability ?? 0, range: 0...0.99)
         let limit = try int("mempool_limit", default: base?.mempoolLimit ?? 1_000_000, range: 1...100_000_000)
+        var utilization = base?.backgroundUtilization ?? 0
+        var backgroundFee = try base?.backgroundFee ?? .constant(1)
+        if let background = child("background") {
+            try background.checkKeys(["utilization", "fee"])
+            utilization = try background.double("utilization", range: 0...10)
+            backgroundFee = try background.amountDistribution("fee", default: try .constant(1))
+        }
         return try wrap {
             try ChainSpec(name: name, production: production, capacityPerBlock: capacity, ordering: ordering, finality: finality,
-                          reorgProbability: reorg, mempoolLimit: limit)
+                          reorgProbability: reorg, mempoolLimit: limit, backgroundUtilization: utilization, backgroundFee: backgroundFee)
         }
     }
 
