@@ -84,6 +84,12 @@ public enum LayerSpec: Sendable, Equatable {
         }
     }
 
+    /// The delay after finality before a withdrawal to L1 completes (zero but for rollups).
+    public var withdrawalDelay: SimDuration {
+        if case .rollup(let r) = self { return r.withdrawalDelay }
+        return .zero
+    }
+
     public var summary: String {
         switch self {
         case .chain(let c): return c.summary

@@ -141,8 +141,5 @@ public struct SettlementLayer {
     }
 
     /// The delay after finality before a withdrawal to L1 completes (zero but for rollups).
-    public var withdrawalDelay: SimDuration {
-        if case .rollup(let r) = spec { return r.withdrawalDelay }
-        return .zero
-    }
+    public var withdrawalDelay: SimDuration { spec.withdrawalDelay }
 }

@@ -80,6 +80,9 @@ public struct SettlementScenario: Scenario {
         result.stopReason = reason.description
         model.softLatency.summarize(into: &result, name: "settlement_soft_latency")
         model.finalLatency.summarize(into: &result, name: "settlement_final_latency")
+        let withdrawal = Double(model.layer.withdrawalDelay.nanoseconds)
+        result.record("withdrawal_latency_mean", unit: "ns", value: model.finalLatency.mean + withdrawal)
+        result.record("withdrawal_latency_p99", unit: "ns", value: model.finalLatency.quantile(0.99) + withdrawal)
         result.record("exposure_gross_mean", unit: "notional", value: model.exposureMean)
         result.record("exposure_gross_max", unit: "notional", value: model.exposureMax)
         result.record("exposure_net_mean", unit: "notional", value: model.netExposureMean)
@@ -105,6 +108,7 @@ public struct SettlementScenario: Scenario {
     public static let metrics: [(name: String, summary: String)] = [
         ("settlement_soft_latency_{mean,p50,p90,p99,p999,max,count}", "trade execution to soft confirmation, ns"),
         ("settlement_final_latency_{mean,p50,p90,p99,p999,max,count}", "trade execution to finality, ns"),
+        ("withdrawal_latency_mean / _p99", "final latency plus the layer's withdrawal delay (rollup challenge window), ns"),
         ("exposure_gross_mean / _max", "time-weighted mean and maximum of executed, not-final notional"),
         ("exposure_net_mean / _max", "the same for |signed net| of executed, not-final notional"),
         ("trades_offered / trades_executed / trades_lost", "trades arriving in the window; executed; lost to locked capital"),
