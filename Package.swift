@@ -52,6 +52,6 @@ let package = Package(
             dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimExperiments"]
         ),
         .testTarget(name: "LatSimSettlementTests", dependencies: ["LatSimCore", "LatSimSettlement"]),
-        .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"]),
+        .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"], exclude: ["Golden"]),
     ]
 )
