@@ -98,6 +98,11 @@ private func errorText(_ body: () throws -> Void) -> String? {
                 let result = scenario.run(design: design, spec: spec)
                 #expect(result.eventsProcessed > 0 && !result.stopReason.isEmpty)
                 if let names { #expect(result.metrics.map(\.name) == names) } else { names = result.metrics.map(\.name) }
+                // Every metric belongs to a family the kind lists (the Experiments layer's `metrics:` filter).
+                for metric in result.metrics {
+                    #expect(kind.metrics.contains { metric.name == $0.name || metric.name.hasPrefix($0.name + "_") }, "\(metric.name)")
+                }
+                #expect(kind.metrics.allSatisfy { family in result.metrics.contains { $0.name == family.name || $0.name.hasPrefix(family.name + "_") } })
             }
         }
         #expect(try SettlementScenarios.kinds[0].make(Self.settlementExample).designs == ["sync", "async", "atomic-pipelined"])

@@ -139,14 +139,18 @@ public struct CrossChainScenario: Scenario {
         return (result, model.trace)
     }
 
+    /// Metric families (a family `x` covers `x` and `x_*`); formulas in docs/settlement.md.
     public static let metrics: [(name: String, summary: String)] = [
-        ("transfer_latency_{mean,p50,p90,p99,p999,max,count}", "request to execution on the destination, ns"),
-        ("delivery_latency_{...}", "sent on the source to execution on the destination, ns"),
-        ("head_of_line_delay_{...}", "time ready but held behind an earlier nonce, ns (0 on unordered channels)"),
-        ("transfers_requested / transfers_delivered / transfers_undelivered", "requests in the window; delivered; not delivered at the stop"),
+        ("transfer_latency", "request to execution on the destination, ns: _mean, _p50, _p90, _p99, _p999, _max, _count"),
+        ("delivery_latency", "sent on the source to execution on the destination, ns: _mean, _p50, ..., _count"),
+        ("head_of_line_delay", "time ready but held behind an earlier nonce, ns (0 on unordered channels): _mean, _p50, ..., _count"),
+        ("transfers_requested", "requests in the window"),
+        ("transfers_delivered", "measured transfers delivered"),
         ("delivered_throughput_per_hour", "executions on the destination in the window per hour"),
         ("out_of_order_executions", "executions of a nonce below one already executed"),
-        ("failed_attempts / stale_deliveries", "failed executions (retried); landed copies ignored as stale"),
-        ("sender_backlog_mean / _max", "transfers waiting at a lock-step sender, time-weighted mean and maximum"),
+        ("failed_attempts", "failed executions (each retried)"),
+        ("stale_deliveries", "landed copies ignored (invalidated or already executed)"),
+        ("sender_backlog", "transfers waiting at a lock-step sender: time-weighted _mean and _max"),
+        ("transfers_undelivered", "measured transfers not delivered when the run stopped (drain limit)"),
     ]
 }

@@ -105,13 +105,16 @@ public struct SettlementScenario: Scenario {
         return (result, model.trace)
     }
 
+    /// Metric families (a family `x` covers `x` and `x_*`); formulas in docs/settlement.md.
     public static let metrics: [(name: String, summary: String)] = [
-        ("settlement_soft_latency_{mean,p50,p90,p99,p999,max,count}", "trade execution to soft confirmation, ns"),
-        ("settlement_final_latency_{mean,p50,p90,p99,p999,max,count}", "trade execution to finality, ns"),
-        ("withdrawal_latency_mean / _p99", "final latency plus the layer's withdrawal delay (rollup challenge window), ns"),
-        ("exposure_gross_mean / _max", "time-weighted mean and maximum of executed, not-final notional"),
-        ("exposure_net_mean / _max", "the same for |signed net| of executed, not-final notional"),
-        ("trades_offered / trades_executed / trades_lost", "trades arriving in the window; executed; lost to locked capital"),
+        ("settlement_soft_latency", "trade execution to soft confirmation, ns: _mean, _p50, _p90, _p99, _p999, _max, _count"),
+        ("settlement_final_latency", "trade execution to finality, ns: _mean, _p50, _p90, _p99, _p999, _max, _count"),
+        ("withdrawal_latency", "final latency plus the layer's withdrawal delay (rollup challenge window), ns: _mean, _p99"),
+        ("exposure_gross", "executed, not-final notional: time-weighted _mean and _max"),
+        ("exposure_net", "|signed net| of executed, not-final notional: time-weighted _mean and _max"),
+        ("trades_offered", "trades arriving in the window"),
+        ("trades_executed", "measured trades executed"),
+        ("trades_lost", "measured trades lost to locked capital"),
         ("capture_rate", "trades_executed / trades_offered"),
         ("settled_throughput_per_hour", "trades becoming final in the window per hour"),
         ("settlement_transactions", "settlement transactions sent in the window"),
