@@ -64,7 +64,7 @@ public enum FinalityRule: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .confirmations(let k): return "final at \(k) confirmation\(k == 1 ? "" : "s")"
-        case .epochs(let s, let e): return "final at the end of the \(e)th epoch after inclusion (\(s) slots per epoch)"
+        case .epochs(let s, let e): return "final at the end of epoch E+\(e), E the epoch of inclusion (\(s) slots per epoch)"
         }
     }
 
