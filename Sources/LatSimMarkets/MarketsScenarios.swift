@@ -1,0 +1,28 @@
+/// The scenario kinds of the Markets layer, for the Experiments layer to register.
+///
+///     for kind in MarketsScenarios.kinds { registry.register(kind) }
+///
+/// Config keys and one YAML example per kind: docs/markets.md.
+public enum MarketsScenarios {
+    static let designSummaries: [(name: String, summary: String)] = [
+        ("sync", "pull market data, sequential legs (second after the first is acknowledged), blocking order flow"),
+        ("async", "pushed market data, concurrent legs, pipelined order flow (max_in_flight trades at once)"),
+    ]
+
+    public static let cexArbitrage = ScenarioKind(
+        name: "cex-arbitrage",
+        summary: "Two CEXs following a common fundamental with lags and basis noise; competing arbitrage bots; designs are the focal bot's.",
+        designs: designSummaries,
+        metrics: [
+            ("opportunities_count", "episodes when the true books' net edge for order_size is > 0"),
+            ("profit_available_total", "sum over episodes of order_size x the episode's largest net edge"),
+            ("focal_capture_rate", "episodes in which the focal bot completed both legs / episodes"),
+            ("focal_profit_capture_ratio", "focal bot's realised profit of completed attempts / profit available"),
+            ("focal_legging_failures_count", "attempts with exactly one leg filled"),
+            ("focal_legging_cost_total", "sum of the losses from unwinding the filled leg at the true book"),
+            ("focal_order_latency_p99", "order sent to acknowledgement received"),
+        ],
+        make: { node in try CEXArbitrageScenario(config: node) })
+
+    public static let kinds: [ScenarioKind] = [cexArbitrage]
+}
