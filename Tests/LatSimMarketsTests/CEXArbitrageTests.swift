@@ -1,0 +1,92 @@
+import Testing
+@testable import LatSimMarkets
+
+/// The `cex-arbitrage` scenario: config decoding, determinism, accounting identities, and the
+/// sync-versus-async comparison on common random numbers.
+struct CEXArbitrageTests {
+    static func config(focalLatency: String = "1ms", rivalLatency: String = "2ms", extraVenue: [(String, ConfigNode)] = []) -> ConfigNode {
+        Config.map([
+            ("kind", Config.s("cex-arbitrage")),
+            ("fundamental", Config.map([("initial_price", Config.s("3000")), ("volatility_per_sqrt_year", Config.s("0.8"))])),
+            ("tick_interval", Config.map([("type", Config.s("exponential")), ("mean", Config.s("20ms"))])),
+            ("venues", Config.list([
+                Config.map([("name", Config.s("alpha")), ("lag", Config.s("0ms")), ("basis_sd", Config.s("0.0002"))] + extraVenue),
+                Config.map([("name", Config.s("beta")), ("lag", Config.s("30ms")), ("basis_sd", Config.s("0.0002"))] + extraVenue),
+            ])),
+            ("bots", Config.list([
+                Config.map([("name", Config.s("focal")), ("design", Config.s("focal")), ("latency", Config.s(focalLatency))]),
+                Config.map([("name", Config.s("rival")), ("design", Config.s("async")), ("latency", Config.s(rivalLatency))]),
+            ])),
+        ])
+    }
+
+    static func spec(_ replication: Int, seconds: Int64 = 5) -> ReplicationSpec {
+        ReplicationSpec(replication: replication, rootSeed: 2_026, horizon: .seconds(seconds), warmUp: .milliseconds(500))
+    }
+
+    @Test("Same config and seed give identical results")
+    func determinism() throws {
+        let scenario = try CEXArbitrageScenario(config: Self.config())
+        let a = scenario.run(design: "async", spec: Self.spec(3))
+        let b = scenario.run(design: "async", spec: Self.spec(3))
+        #expect(a == b)
+        #expect(a.value("opportunities_count")! > 10)
+        #expect(a.stopReason.contains("horizon"))
+    }
+
+    @Test("Accounting: captures <= completed <= attempts; capture counts add up; legging failures have one leg")
+    func accounting() throws {
+        let scenario = try CEXArbitrageScenario(config: Self.config())
+        for design in scenario.designs {
+            let r = scenario.run(design: design, spec: Self.spec(1))
+            let attempts = r.value("focal_attempts_count")!, completed = r.value("focal_completed_count")!
+            let missed = r.value("focal_missed_count")!, legging = r.value("focal_legging_failures_count")!
+            let captured = r.value("focal_captured_count")!
+            #expect(captured <= completed && completed + missed + legging <= attempts, "design \(design)")
+            // Attempts still in flight at the horizon are at most the design's capacity.
+            #expect(attempts - (completed + missed + legging) <= 4, "design \(design)")
+            let any = r.value("capture_rate_any_bot")! * r.value("opportunities_count")!
+            let sum = r.value("bot_focal_captured_count")! + r.value("bot_rival_captured_count")!
+            #expect(any <= sum + 1e-9, "design \(design): an episode captured by any bot is captured by some bot")
+            // Every order is acknowledged once its service ends: acks trail orders by at most those in the engine.
+            let orders = r.value("venue_alpha_orders_count")!, acks = r.value("venue_alpha_acks_count")!
+            #expect(acks <= orders + 1 && acks >= orders - 8, "design \(design): orders \(orders), acks \(acks)")
+        }
+    }
+
+    @Test("Bad config: a clear error naming the key, allowed and given")
+    func configErrors() throws {
+        var node = Self.config()
+        if case .mapping(var entries) = node.value {
+            entries.append((key: "tick_intervall", value: Config.s("1ms")))
+            node.value = .mapping(entries)
+        }
+        do {
+            _ = try CEXArbitrageScenario(config: node)
+            Issue.record("an unknown key must be rejected")
+        } catch let error as ConfigError {
+            #expect(error.description.contains("tick_intervall") && error.description.contains("did you mean \"tick_interval\""))
+        }
+        let badDesign = Config.map([("preset", Config.s("asynch"))], path: "designs.x")
+        #expect(throws: ConfigError.self) { try BotDesign(config: badDesign) }
+    }
+
+    @Test("async captures more than sync: paired 95% CI of the difference over 20 replications excludes zero")
+    func syncVersusAsync() throws {
+        let scenario = try CEXArbitrageScenario(config: Self.config())
+        var captureDifferences: [Double] = [], profitDifferences: [Double] = []
+        for replication in 0..<20 {
+            let sync = scenario.run(design: "sync", spec: Self.spec(replication))
+            let async = scenario.run(design: "async", spec: Self.spec(replication))
+            // Common random numbers: the fundamental and venue quotes are the same in both designs,
+            // so the opportunities differ only through the bots' own fills.
+            captureDifferences.append(async.value("focal_capture_rate")! - sync.value("focal_capture_rate")!)
+            profitDifferences.append(async.value("focal_profit_capture_ratio")! - sync.value("focal_profit_capture_ratio")!)
+        }
+        let capture = PairedInterval(differences: captureDifferences)
+        let profit = PairedInterval(differences: profitDifferences)
+        print("cex-arbitrage async - sync capture_rate: \(capture.mean) [\(capture.lower), \(capture.upper)]; profit ratio \(profit.mean) [\(profit.lower), \(profit.upper)]")
+        #expect(capture.lower > 0, "seed 2026: capture-rate difference CI [\(capture.lower), \(capture.upper)]")
+        #expect(profit.lower > 0, "seed 2026: profit-ratio difference CI [\(profit.lower), \(profit.upper)]")
+    }
+}
