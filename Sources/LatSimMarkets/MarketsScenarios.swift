@@ -24,5 +24,22 @@ public enum MarketsScenarios {
         ],
         make: { node in try CEXArbitrageScenario(config: node) })
 
-    public static let kinds: [ScenarioKind] = [cexArbitrage]
+    public static let marketMaking = ScenarioKind(
+        name: "market-making",
+        summary: "A market maker quoting around its delayed view of the fundamental, picked off by informed takers, filled by noise takers.",
+        designs: [
+            ("sync", "polled reference price, cancel then new quote after the cancel's ack, one quote change in flight"),
+            ("async", "pushed reference price, one replace message, pipelined quote changes"),
+        ],
+        metrics: [
+            ("quoted_spread_mean_bps", "time-weighted (ask - bid)/mid while two-sided, in bp"),
+            ("two_sided_uptime_ratio", "fraction of time with both sides quoted"),
+            ("fills_per_second", "fills of the MM's quote per second"),
+            ("effective_spread_mean_bps", "mean over fills of 2 d (p - m_t)/m_t"),
+            ("realised_spread_mean_bps", "mean over fills of 2 d (p - m_{t+h})/m_t"),
+            ("adverse_selection_mean_bps", "mean over fills of 2 d (m_{t+h} - m_t)/m_t"),
+        ],
+        make: { node in try MarketMakingScenario(config: node) })
+
+    public static let kinds: [ScenarioKind] = [cexArbitrage, marketMaking]
 }
