@@ -41,5 +41,19 @@ public enum MarketsScenarios {
         ],
         make: { node in try MarketMakingScenario(config: node) })
 
-    public static let kinds: [ScenarioKind] = [cexArbitrage, marketMaking]
+    public static let cexAMMArbitrage = ScenarioKind(
+        name: "cex-amm-arbitrage",
+        summary: "A CEX and a constant-product pool swapped only in blocks; bots trade the pool back to its fee-adjusted band; designs are the focal bot's.",
+        designs: designSummaries,
+        metrics: [
+            ("blocks_with_arbitrage_ratio", "blocks with at least one successful arbitrage swap / blocks"),
+            ("arbitrage_profit_per_block_mean", "successful swaps' profit marked at the block's CEX quote, net of gas, per block"),
+            ("profit_available_per_block_mean", "optimal trade's profit at the block's start against the CEX quote, net of one gas, per block"),
+            ("pool_fees_per_block_mean", "fee x input of successful swaps (in quote) per block"),
+            ("focal_blocks_won_ratio", "blocks whose first successful arbitrage was the focal bot's / blocks with arbitrage"),
+            ("focal_realised_profit_total", "focal bot's cash flows net of fees and gas, residual base at the CEX mid"),
+        ],
+        make: { node in try CEXAMMArbitrageScenario(config: node) })
+
+    public static let kinds: [ScenarioKind] = [cexArbitrage, cexAMMArbitrage, marketMaking]
 }
