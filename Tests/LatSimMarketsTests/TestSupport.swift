@@ -37,6 +37,7 @@ struct PairedInterval {
     /// t_{0.975, n-1} for the sample sizes the tests use (from standard tables).
     static func tQuantile975(degreesOfFreedom: Int) -> Double {
         switch degreesOfFreedom {
+        case 9: return 2.262
         case 19: return 2.093
         case 24: return 2.064
         case 29: return 2.045
