@@ -89,4 +89,43 @@ struct CEXArbitrageTests {
         #expect(capture.lower > 0, "seed 2026: capture-rate difference CI [\(capture.lower), \(capture.upper)]")
         #expect(profit.lower > 0, "seed 2026: profit-ratio difference CI [\(profit.lower), \(profit.upper)]")
     }
+
+    @Test("Stale orders are rejected: an order older than stale_after at the engine never fills")
+    func staleRejection() throws {
+        // Orders take 1 ms to reach the engine; a 500 us window rejects every one of them.
+        let scenario = try CEXArbitrageScenario(config: Self.config(extraVenue: [("stale_after", Config.s("500us"))]))
+        let r = scenario.run(design: "async", spec: Self.spec(0))
+        #expect(r.value("focal_orders_count")! > 0)
+        #expect(r.value("focal_rejected_stale_count")! == r.value("focal_order_latency_count")!, "every acknowledged order was rejected")
+        #expect(r.value("venue_alpha_fill_reports_count")! == 0 && r.value("focal_completed_count")! == 0)
+        // A 5 ms window lets them through.
+        let relaxed = try CEXArbitrageScenario(config: Self.config(extraVenue: [("stale_after", Config.s("5ms"))]))
+        #expect(relaxed.run(design: "async", spec: Self.spec(0)).value("focal_rejected_stale_count")! == 0)
+    }
+
+    @Test("A 100 ms market-data throttle pushes at most one conflated update per interval per subscriber")
+    func throttledPush() throws {
+        let scenario = try CEXArbitrageScenario(config: Self.config(extraVenue: [("market_data_throttle", Config.s("100ms"))]))
+        let r = scenario.run(design: "async", spec: Self.spec(0))
+        // 5.5 s of run, 2 push subscribers: at most 56 flushes x 2 messages (warm-up excluded: 51 x 2).
+        let messages = r.value("venue_alpha_market_data_messages_count")!
+        #expect(messages <= 2 * 51 && messages >= 2 * 45, "messages \(messages)")
+        let unthrottled = try CEXArbitrageScenario(config: Self.config()).run(design: "async", spec: Self.spec(0))
+        #expect(unthrottled.value("venue_alpha_market_data_messages_count")! > 4 * messages)
+    }
+
+    @Test("The trace lists each measured episode with start <= end and its captor")
+    func episodeTrace() throws {
+        let scenario = try CEXArbitrageScenario(config: Self.config())
+        var spec = Self.spec(1)
+        spec.keepTrace = true
+        let r = scenario.run(design: "async", spec: spec)
+        #expect(r.traceHeader == ["episode_start_ns", "episode_end_ns", "profit_available", "captured_by"])
+        #expect(Double(r.traceRows.count) == r.value("opportunities_count")!)
+        for row in r.traceRows {
+            #expect(Int64(row[0])! <= Int64(row[1])! && Double(row[2])! > 0)
+            #expect(["", "focal", "rival"].contains(row[3]))
+        }
+        #expect(Double(r.traceRows.filter { $0[3] == "focal" }.count) == r.value("bot_focal_captured_count")!)
+    }
 }

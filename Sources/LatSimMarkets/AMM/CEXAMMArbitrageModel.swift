@@ -77,6 +77,9 @@ struct CEXAMMArbitrageModel: SimulationModel {
     var blocks = 0, blocksWithArbitrage = 0, transactionsIncluded = 0, revertedTransactions = 0
     var arbitrageProfitAtBlocks = 0.0, profitAvailable = 0.0, poolFees = 0.0
     var inclusionDelay = LatencyHistogram()
+    /// Per-block trace rows (only when asked for): block, time, arbitrage, profit, fees, available.
+    var keepTrace = false
+    var blockRows: [[String]] = []
     var counters = (marketData: 0, requests: 0, transactions: 0, blockNotifications: 0, hedges: 0)
 
     init(parameters: CEXAMMParameters, focalDesign: BotDesign, spec: ReplicationSpec) {
@@ -190,6 +193,7 @@ struct CEXAMMArbitrageModel: SimulationModel {
             }
         }
         var arbitraged = false
+        let profitBefore = arbitrageProfitAtBlocks, feesBefore = poolFees, availableBefore = profitAvailable
         for transaction in mempool {
             let b = transaction.bot
             let output: Double
@@ -227,6 +231,12 @@ struct CEXAMMArbitrageModel: SimulationModel {
         }
         mempool.removeAll(keepingCapacity: true)
         if measuring && arbitraged { blocksWithArbitrage += 1 }
+        if measuring && keepTrace {
+            blockRows.append(["\(blockNumber)", "\(now.nanosecondsSinceStart)", arbitraged ? "1" : "0",
+                              formatSignificant(arbitrageProfitAtBlocks - profitBefore, digits: 8),
+                              formatSignificant(poolFees - feesBefore, digits: 8),
+                              formatSignificant(profitAvailable - availableBefore, digits: 8)])
+        }
         for b in bots.indices {
             if measuring { counters.blockNotifications += 1 }
             context.schedule(.botBlockData(bot: b, block: blockNumber, baseReserve: pool.baseReserve, quoteReserve: pool.quoteReserve),

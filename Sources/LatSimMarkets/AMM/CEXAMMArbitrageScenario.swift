@@ -24,6 +24,7 @@ public struct CEXAMMArbitrageScenario: Scenario {
             preconditionFailure("unknown design \(design); known: \(designs)")
         }
         var model = CEXAMMArbitrageModel(parameters: parameters, focalDesign: chosen.design, spec: spec)
+        model.keepTrace = spec.keepTrace
         let firstBlock = model.firstBlockDelay()
         var sim = Simulation(model: model)
         for (event, time) in sim.model.initialEvents(warmUp: spec.warmUp) { sim.schedule(event, at: time) }
@@ -63,6 +64,10 @@ public struct CEXAMMArbitrageScenario: Scenario {
         result.record("transactions_count", unit: "count", value: Double(model.counters.transactions))
         result.record("hedge_orders_count", unit: "count", value: Double(model.counters.hedges))
         result.record("block_notifications_count", unit: "count", value: Double(model.counters.blockNotifications))
+        if spec.keepTrace {
+            result.traceHeader = ["block", "time_ns", "arbitrage", "arbitrage_profit", "pool_fees", "profit_available"]
+            result.traceRows = model.blockRows
+        }
         result.eventsProcessed = sim.context.eventsProcessed
         result.stopReason = reason.description
         return result

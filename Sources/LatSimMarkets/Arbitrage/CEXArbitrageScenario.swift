@@ -107,6 +107,9 @@ public struct CEXArbitrageScenario: Scenario {
         CEXArbitrageScenario.summarize(sim.model, into: &result, measuredSeconds: Double((sim.now - (SimInstant.zero + spec.warmUp)).nanoseconds) / 1e9, end: sim.now)
         result.eventsProcessed = sim.context.eventsProcessed
         result.stopReason = reason.description
+        if spec.keepTrace {
+            (result.traceHeader, result.traceRows) = sim.model.tracker.trace(botNames: sim.model.bots.map(\.parameters.name))
+        }
         return result
     }
 

@@ -23,6 +23,9 @@ public struct OpportunityTracker {
     public private(set) var totalDurationNanoseconds: Double = 0
     /// Episodes started while not measuring get ids too but are not counted.
     var measuredFlags: ContiguousArray<Bool> = []
+    /// Start and end of each episode (end = start while open), for the trace.
+    public private(set) var starts: ContiguousArray<SimInstant> = []
+    public private(set) var ends: ContiguousArray<SimInstant> = []
 
     public init(orderSize: Double) { self.orderSize = orderSize }
 
@@ -37,6 +40,8 @@ public struct OpportunityTracker {
                 capturedBy.append(-1)
                 profitAvailable.append(0)
                 measuredFlags.append(measuring)
+                starts.append(now)
+                ends.append(now)
                 openStart = now
                 openMaxEdge = edge
                 openMeasured = measuring
@@ -53,6 +58,7 @@ public struct OpportunityTracker {
     public mutating func close(at now: SimInstant) {
         guard openEpisode >= 0 else { return }
         if openMeasured { totalDurationNanoseconds += Double((now - openStart).nanoseconds) }
+        ends[openEpisode] = now
         openEpisode = -1
     }
 
@@ -65,6 +71,16 @@ public struct OpportunityTracker {
     }
 
     public func isMeasured(_ episode: Int) -> Bool { episode >= 0 && measuredFlags[episode] }
+
+    /// One trace row per measured episode: start and end (ns), profit available, first captor (or empty).
+    public func trace(botNames: [String]) -> (header: [String], rows: [[String]]) {
+        var rows: [[String]] = []
+        for i in capturedBy.indices where measuredFlags[i] {
+            rows.append(["\(starts[i].nanosecondsSinceStart)", "\(ends[i].nanosecondsSinceStart)",
+                         formatSignificant(profitAvailable[i], digits: 8), capturedBy[i] >= 0 ? botNames[Int(capturedBy[i])] : ""])
+        }
+        return (["episode_start_ns", "episode_end_ns", "profit_available", "captured_by"], rows)
+    }
 
     /// Sum of profit available over measured episodes.
     public var totalProfitAvailable: Double {
