@@ -192,8 +192,8 @@ struct CEXArbitrageModel: SimulationModel {
         } else if let price = books[v].take(order.side, limit: order.limit, quantity: order.quantity) {
             outcome = .filled(price: price)
             let b = Int(order.bot), a = Int(order.attempt)
-            if bots[b].attempts[a].outcomes.0?.fillPrice == nil && bots[b].attempts[a].outcomes.1?.fillPrice == nil
-                && bots[b].attempts[a].episode < 0 {
+            if !bots[b].attempts[a].firstFillMatched {
+                bots[b].attempts[a].firstFillMatched = true
                 bots[b].attempts[a].episode = tracker.openEpisode
             }
             bookChanged(v, context: &context)

@@ -49,8 +49,9 @@ public struct CEXArbitrageParameters: Sendable, Equatable {
         guard !botNodes.isEmpty else { throw node.error("must list at least one bot", allowed: "1 or more bots", given: "0", key: "bots") }
         bots = try botNodes.enumerated().map { try ArbitrageBotParameters(config: $0.element, index: $0.offset) }
         try CEXArbitrageParameters.checkDistinct(bots.map(\.name), node: node, key: "bots")
-        for (index, bot) in bots.enumerated() where bot.latencies.marketData.mean.isNaN {
-            throw botNodes[index].error("has an invalid latency")
+        for (index, exchange) in exchanges.enumerated() where exchange.depth < orderSize {
+            throw venueNodes[index].error("is smaller than order_size (\(formatSignificant(orderSize, digits: 6))): no order could ever fill",
+                                          allowed: "depth >= order_size", given: formatSignificant(exchange.depth, digits: 6), key: "depth")
         }
     }
 

@@ -49,8 +49,10 @@ struct ArbitrageAttempt {
     var measured: Bool
     /// Outcome of each leg (0 = buy, 1 = sell); nil while pending or not sent.
     var outcomes: (OrderOutcome?, OrderOutcome?) = (nil, nil)
-    /// The opportunity episode open when the first leg filled, or -1.
+    /// The opportunity episode open when the first leg was matched with a fill, or -1.
     var episode: Int = -1
+    /// True once a leg of this attempt has been matched with a fill at an engine.
+    var firstFillMatched = false
 
     func outcome(_ leg: Int) -> OrderOutcome? { leg == 0 ? outcomes.0 : outcomes.1 }
     mutating func setOutcome(_ leg: Int, _ o: OrderOutcome) { if leg == 0 { outcomes.0 = o } else { outcomes.1 = o } }
