@@ -247,21 +247,22 @@ struct CEXAMMArbitrageModel: SimulationModel {
     // MARK: Bots
 
     mutating func decide(_ b: Int, context: inout SimulationContext<Event>) {
-        let bot = bots[b]
-        guard bot.cexView.isValid, bot.inFlight < bot.design.capacity else { return }
-        guard (bot.blockSeen, bot.cexView.version) != bot.lastFired else { return }
-        guard let trade = bot.poolView.arbitrage(externalBid: bot.cexView.bid * (1 - cexFee), externalAsk: bot.cexView.ask * (1 + cexFee)),
-              trade.grossProfit - parameters.gasCost > bot.parameters.minProfit else { return }
-        bots[b].lastFired = (bot.blockSeen, bot.cexView.version)
+        // Locals only: holding a copy of the bot state across the append below would copy the attempts buffer.
+        let cexView = bots[b].cexView, blockSeen = bots[b].blockSeen, design = bots[b].design
+        guard cexView.isValid, bots[b].inFlight < design.capacity else { return }
+        guard (blockSeen, cexView.version) != bots[b].lastFired else { return }
+        guard let trade = bots[b].poolView.arbitrage(externalBid: cexView.bid * (1 - cexFee), externalAsk: cexView.ask * (1 + cexFee)),
+              trade.grossProfit - parameters.gasCost > bots[b].parameters.minProfit else { return }
+        bots[b].lastFired = (blockSeen, cexView.version)
         bots[b].inFlight += 1
         let measured = measuring
         bots[b].attempts.append(Attempt(trade: trade, measured: measured))
         let a = bots[b].attempts.count - 1
         if measured { bots[b].statistics.transactions += 1; counters.transactions += 1 }
         let transaction = Transaction(bot: b, attempt: a, direction: trade.direction, amountIn: trade.amountIn,
-                                      minimumOut: trade.expectedOut * (1 - bot.parameters.slippageFraction))
-        context.schedule(.transactionArrive(transaction), after: bot.parameters.transactionLatency.sampleDuration(bot.stream))
-        if bot.design.legs == .concurrent { sendHedge(b, attempt: a, quantity: trade.baseQuantity, context: &context) }
+                                      minimumOut: trade.expectedOut * (1 - bots[b].parameters.slippageFraction))
+        context.schedule(.transactionArrive(transaction), after: bots[b].parameters.transactionLatency.sampleDuration(bots[b].stream))
+        if design.legs == .concurrent { sendHedge(b, attempt: a, quantity: trade.baseQuantity, context: &context) }
     }
 
     mutating func sendHedge(_ b: Int, attempt a: Int, quantity: Double, context: inout SimulationContext<Event>) {

@@ -213,27 +213,32 @@ struct CEXArbitrageModel: SimulationModel {
 
     /// Trades if the bot's view shows a net profit above its threshold and its design allows another trade.
     mutating func decide(_ b: Int, context: inout SimulationContext<Event>) {
-        let bot = bots[b]
-        guard bot.inFlight < bot.design.capacity, bot.views[0].isValid, bot.views[1].isValid else { return }
-        guard (bot.views[0].version, bot.views[1].version) != bot.lastFired else { return }
+        // Read what is needed into locals: holding a copy of the bot state across the append
+        // below would make the attempts buffer non-unique and copy it on every trade.
+        let design = bots[b].design
+        guard bots[b].inFlight < design.capacity else { return }
+        let view0 = bots[b].views[0], view1 = bots[b].views[1]
+        guard view0.isValid, view1.isValid, (view0.version, view1.version) != bots[b].lastFired else { return }
+        let views = (view0, view1)
+        func view(_ i: Int) -> TopOfBook { i == 0 ? views.0 : views.1 }
         var best = 0.0
         var direction: (buy: Int, sell: Int)? = nil
         for i in 0..<2 {
             let j = 1 - i
-            guard bot.views[i].askSize >= orderSize, bot.views[j].bidSize >= orderSize else { continue }
-            let edge = bot.views[j].bid * (1 - exchanges[j].takerFeeFraction) - bot.views[i].ask * (1 + exchanges[i].takerFeeFraction)
+            guard view(i).askSize >= orderSize, view(j).bidSize >= orderSize else { continue }
+            let edge = view(j).bid * (1 - exchanges[j].takerFeeFraction) - view(i).ask * (1 + exchanges[i].takerFeeFraction)
             if edge > best { best = edge; direction = (i, j) }
         }
-        guard let direction, best * orderSize > bot.parameters.minProfit else { return }
-        bots[b].lastFired = (bot.views[0].version, bot.views[1].version)
+        guard let direction, best * orderSize > bots[b].parameters.minProfit else { return }
+        bots[b].lastFired = (view0.version, view1.version)
         bots[b].attempts.append(ArbitrageAttempt(buyVenue: direction.buy, sellVenue: direction.sell,
-                                                 buyLimit: bot.views[direction.buy].ask, sellLimit: bot.views[direction.sell].bid,
+                                                 buyLimit: view(direction.buy).ask, sellLimit: view(direction.sell).bid,
                                                  quantity: orderSize, started: context.now, measured: measuring))
         bots[b].inFlight += 1
         if measuring { bots[b].statistics.attempts += 1 }
         let a = bots[b].attempts.count - 1
         sendLeg(b, attempt: a, leg: 0, context: &context)
-        if bot.design.legs == .concurrent { sendLeg(b, attempt: a, leg: 1, context: &context) }
+        if design.legs == .concurrent { sendLeg(b, attempt: a, leg: 1, context: &context) }
     }
 
     mutating func sendLeg(_ b: Int, attempt a: Int, leg: Int, context: inout SimulationContext<Event>) {
