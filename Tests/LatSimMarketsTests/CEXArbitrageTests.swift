@@ -128,4 +128,38 @@ struct CEXArbitrageTests {
         }
         #expect(Double(r.traceRows.filter { $0[3] == "focal" }.count) == r.value("bot_focal_captured_count")!)
     }
+
+    @Test("Inside the full model, two bots racing for a one-unit quote split captures as their exponential rates (2/3 : 1/3)")
+    func modelLevelRace() throws {
+        // Both bots see every book change at once (market data 0 ms) and fire on the same data;
+        // only alpha's depth (1) is contested (beta's is 100), so each episode goes to whichever
+        // order reaches alpha's engine first: P(fast first) = (1/0.5) / (1/0.5 + 1/1) = 2/3.
+        // Ticks every 200 ms (exponential) keep refreshes during a race rare (about 0.5%).
+        func bot(_ name: String, _ mean: String) -> ConfigNode {
+            Config.map([("name", Config.s(name)), ("design", Config.s("async")),
+                        ("latency", Config.map([("market_data", Config.s("0ms")), ("ack", Config.s("1ms")),
+                                                ("new_order", Config.map([("type", Config.s("exponential")), ("mean", Config.s(mean))]))]))])
+        }
+        let config = Config.map([
+            ("tick_interval", Config.map([("type", Config.s("exponential")), ("mean", Config.s("200ms"))])),
+            ("venues", Config.list([
+                Config.map([("name", Config.s("alpha")), ("basis_sd", Config.s("0.0003")), ("basis_half_life", Config.s("0"))]),
+                Config.map([("name", Config.s("beta")), ("basis_sd", Config.s("0.0003")), ("basis_half_life", Config.s("0")), ("depth", Config.s("100"))]),
+            ])),
+            ("bots", Config.list([bot("fast", "500us"), bot("slow", "1ms")])),
+        ])
+        let scenario = try CEXArbitrageScenario(config: config)
+        var fast = 0.0, slow = 0.0
+        for replication in 0..<20 {
+            let r = scenario.run(design: "sync", spec: ReplicationSpec(replication: replication, rootSeed: 8, horizon: .seconds(Int64(60))))
+            fast += r.value("bot_fast_captured_count")!
+            slow += r.value("bot_slow_captured_count")!
+        }
+        let races = fast + slow
+        let share = fast / races
+        let se = (2.0 / 9 / races).squareRoot()
+        print("model-level race: fast won \(share) of \(races) episodes; rate ratio 2/3; se \(se)")
+        #expect(races > 500, "enough races: \(races)")
+        #expect(abs(share - 2.0 / 3) < 4 * se, "seed 8: share \(share) vs 2/3 (se \(se))")
+    }
 }
