@@ -43,7 +43,8 @@ struct MergeCommand: ParsableCommand {
                              message: error.description.hasPrefix("error: ") ? error.description : "error: \(error)")
         }
         if !quiet { print(SummaryTable.render(results), terminator: "") }
-        for (reason, count) in results.stopReasons where reason != "horizon reached" {
+        // As `sweep` warns (ExperimentOptions.swift): only the event limit cuts a run short.
+        for (reason, count) in results.stopReasons where reason.hasPrefix("event limit") {
             standardError("warning: \(count) of \(results.units.count) runs stopped early: \(reason) (raise max_events or shorten the horizon)")
         }
         do {
