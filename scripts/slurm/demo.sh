@@ -47,10 +47,17 @@ for file in summary.csv aggregate.csv comparison.csv; do
 done
 diff <(grep -v command_line "$out/one-machine/run.json") <(grep -v command_line "$out/run.json") && echo "identical: run.json but command_line" || status=1
 grep command_line "$out/run.json"
-echo "== resubmitting the same array: every shard is complete, so each task skips"
+echo "== an interrupted shard: shard 3's manifest removed (as if killed before its last rename)"
+rm "$out/shards/shard-00003-of-00006.json"
+"$latsim" merge "$out/shards" --out "$out/partial" --quiet && status=1 || echo "(merge exit code $?)"
+echo "== resubmitting the same array: complete shards skip, shard 3 runs again, then the merge"
 LATSIM=$latsim scripts/slurm/submit.sh "$config" "$out" "$count" -- "${args[@]}" | tee "$out/submit2.txt"
 merge2=$(awk '{print $11}' "$out/submit2.txt")
 while squeue -h -j "$merge2" 2>/dev/null | grep -q .; do sleep 1; done
 array2=$(awk '{print $4}' "$out/submit2.txt")
 cat "$out"/latsim-shard-"$array2"_*.out
+tail -n 1 "$out"/latsim-merge-"$merge2".out
+for file in summary.csv aggregate.csv comparison.csv; do
+    if cmp "$out/one-machine/$file" "$out/$file"; then echo "identical after resume: $file"; else status=1; fi
+done
 exit $status
