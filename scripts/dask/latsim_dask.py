@@ -132,8 +132,14 @@ def main(argv=None):
         futures = [client.submit(run_shard, latsim, args.config, sweep_args, i, count, args.jobs, os.getcwd(),
                                  key=f"latsim-{shard_stem(i, count)}", pure=False) for i in pending]
         cpu_seconds = 0.0
+        failed = []
         for future in as_completed(futures):
-            output = future.result()
+            try:
+                output = future.result()
+            except Exception as error:     # a failed shard: keep gathering the others (they resume)
+                failed.append(str(future.key))
+                sys.stderr.write(f"latsim-dask: {future.key} failed: {error}\n")
+                continue
             files = output["files"]
             cpu_seconds += output["cpu_seconds"]
             names = sorted(files, key=lambda name: name.endswith(".results.json"), reverse=True)   # results, then manifest
@@ -144,6 +150,10 @@ def main(argv=None):
         if cluster is not None:
             cluster.close()
     shards_seconds = time.monotonic() - ready
+    if failed:
+        sys.stderr.write(f"latsim-dask: {len(failed)} of {len(pending)} shards failed ({', '.join(sorted(failed))}); "
+                         "the others are in OUT/shards: rerun the same command to run only the missing ones\n")
+        return 1
     merge_started = time.monotonic()
     merge = subprocess.run([latsim, "merge", shards_dir, "--out", args.out, "--quiet"], capture_output=True, text=True)
     sys.stdout.write(merge.stdout)
