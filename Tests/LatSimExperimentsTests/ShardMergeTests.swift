@@ -108,5 +108,21 @@ import Testing
             #expect(a.designs == b.designs && a.settings == b.settings)
         }
         #expect(Runner.units(of: rebuilt) == Runner.units(of: valid))
+        #expect(record.designRuns == [PlanRecord.DesignRun(points: 8 * 2, designs: ["sync", "async"])])
+    }
+
+    @Test func designsThatVaryByPointAreRecordedAndMerged() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let config = ShardMergeTests.config.replacingOccurrences(of: "  replications: [2, 3]\n",
+                                                                   with: "  designs: [[async], [async, sync]]\n")
+        let plan = try ExperimentPlan(file: directory.write("c.yaml", config))
+        let record = PlanRecord(plan)
+        #expect(record.designRuns.map(\.points) == [1, 1, 1, 1, 1, 1, 1, 1])
+        #expect(record.designs == plan.points.map(\.designs))
+        let reference = try ShardMergeTests.files(try Experiment.run(plan, jobs: 1))
+        try ShardMergeTests.runShards(plan, count: 3) { _ in directory.path + "/shards" }
+        let merged = try ShardMergeTests.files(try ShardMerge.merge(directories: [directory.path + "/shards"], version: ShardMergeTests.version))
+        #expect(merged == reference)
     }
 }

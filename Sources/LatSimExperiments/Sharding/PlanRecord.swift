@@ -17,19 +17,38 @@ public struct PlanRecord: Codable, Sendable, Equatable {
         public var values: [ConfigTree]
     }
 
+    /// `points` consecutive points with the same designs (run-length, so a manifest stays small
+    /// for a grid of 100,000 points).
+    public struct DesignRun: Codable, Sendable, Equatable {
+        public var points: Int
+        public var designs: [String]
+    }
+
     public var file: String
     public var kind: String
     public var root: ConfigTree
     public var axes: [AxisRecord]
-    /// The designs of each point, in point order (the point count is the product of the axis sizes).
-    public var designs: [[String]]
+    /// The designs of the points, in point order (the point count is the product of the axis sizes).
+    public var designRuns: [DesignRun]
 
     public init(_ plan: ExperimentPlan) {
         file = plan.file
         kind = plan.kind.name
         root = ConfigTree(plan.root)
         axes = plan.axes.map { AxisRecord(keyPath: $0.keyPath, values: $0.values.map(ConfigTree.init)) }
-        designs = plan.points.map(\.designs)
+        designRuns = []
+        for point in plan.points {
+            if let last = designRuns.last, last.designs == point.designs {
+                designRuns[designRuns.count - 1].points += 1
+            } else {
+                designRuns.append(DesignRun(points: 1, designs: point.designs))
+            }
+        }
+    }
+
+    /// Each point's designs, in point order.
+    public var designs: [[String]] {
+        designRuns.flatMap { run in Array(repeating: run.designs, count: max(0, run.points)) }
     }
 }
 
@@ -150,9 +169,11 @@ extension ExperimentPlan {
         let root = record.root.node(at: location)
         let axes = record.axes.map { Axis(keyPath: $0.keyPath, values: $0.values.map { $0.node(at: location) }) }
         let total = axes.reduce(1) { $0 * $1.values.count }
-        guard total == record.designs.count, axes.allSatisfy({ !$0.values.isEmpty }) else {
-            throw corrupt("records \(record.designs.count) points but its axes make \(total)")
+        let recordedPoints = record.designRuns.reduce(0) { $0 + $1.points }
+        guard total == recordedPoints, record.designRuns.allSatisfy({ $0.points > 0 }), axes.allSatisfy({ !$0.values.isEmpty }) else {
+            throw corrupt("records \(recordedPoints) points but its axes make \(total)")
         }
+        let designs = record.designs
         do {
             settings = try ExperimentSettings(root: root)
             var points: [Point] = []
@@ -167,13 +188,13 @@ extension ExperimentPlan {
                     assignments.append((axis.keyPath, value.description))
                 }
                 points.append(Point(index: index, assignments: assignments, settings: try ExperimentSettings(root: pointRoot),
-                                    scenario: RecordedScenario(designs: record.designs[index]), designs: record.designs[index]))
+                                    scenario: RecordedScenario(designs: designs[index]), designs: designs[index]))
             }
             self.points = points
         } catch let error as ConfigError {
             throw corrupt("its recorded config does not validate (\(error))")
         }
-        guard !record.designs.contains(where: \.isEmpty) else { throw corrupt("records a point without designs") }
+        guard !designs.contains(where: \.isEmpty) else { throw corrupt("records a point without designs") }
         file = record.file
         kind = ScenarioRegistry.kind(named: record.kind)
             ?? ScenarioKind(name: record.kind, summary: "(recorded in a shard manifest)", make: { node in
