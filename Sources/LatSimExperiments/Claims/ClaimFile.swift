@@ -42,7 +42,7 @@ public enum ClaimFile {
         var claims: [Claim] = []
         for item in items {
             guard case .mapping = item.value else { throw item.error("must be a mapping", allowed: "claim keys: " + claimKeys.joined(separator: ", ")) }
-            let merged = defaults.map { $0.merged(with: item) } ?? item
+            let merged = defaults.map { $0.reparented(item.path).merged(with: item) } ?? item
             let claim = try parse(merged, directory: directory)
             if claims.contains(where: { $0.name == claim.name }) {
                 throw (item.child("name") ?? item).error("repeats a claim name in this file", allowed: "unique names", given: claim.name)
