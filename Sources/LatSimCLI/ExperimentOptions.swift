@@ -57,7 +57,9 @@ func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
     }
     bar.finish()
     print(SummaryTable.render(results), terminator: "")
-    for (reason, count) in results.stopReasons where reason != "horizon reached" {
+    // Only a bound (the event limit) cuts a run short; a horizon or a model that ends once its
+    // measured work is done are normal ends.
+    for (reason, count) in results.stopReasons where reason.hasPrefix("event limit") {
         standardError("warning: \(count) of \(results.units.count) runs stopped early: \(reason) (raise max_events or shorten the horizon)")
     }
     if let directory = output.out {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LatSimSettlement
 import Foundation
 import LatSimExperiments
 
@@ -28,6 +29,8 @@ struct ListCommand: ParsableCommand {
             }
         }
         if !any { text += "  (none found under presets/ or experiments/presets/)\n" }
+        text += "\nsettlement layer and connectivity presets (layer: name, or {preset: name, ...overrides}):\n"
+        for preset in SettlementPresets.presets { text += row(preset.name, preset.summary) }
         text += "\ndistributions (latency: {type: name, ...}):\n"
         for entry in ConfigNode.distributionCatalog { text += row(entry.name, entry.summary) }
         text += "\nscenario kinds (model.kind):\n"

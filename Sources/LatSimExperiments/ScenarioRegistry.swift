@@ -1,3 +1,6 @@
+import LatSimMarkets
+import LatSimSettlement
+
 /// Every scenario kind a config can name in `model.kind`, in listing order.
 ///
 ///     let kind = try ScenarioRegistry.kind(for: modelNode)    // reads model.kind
@@ -6,7 +9,7 @@
 ///     NetworkScenarios.kinds + MarketsScenarios.kinds + SettlementScenarios.kinds
 /// Invariant: names are unique (checked by a test).
 public enum ScenarioRegistry {
-    public static let kinds: [ScenarioKind] = builtinKinds
+    public static let kinds: [ScenarioKind] = builtinKinds + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.
     public static let builtinKinds: [ScenarioKind] = [QueueScenario.kind]
