@@ -9,11 +9,17 @@ import LatSimCore
 ///     try GoldenFingerprint.update(root: ".", jobs: 2)               // `latsim check --update-golden`
 ///
 /// The text has no version, timestamp or host: it changes only when an output number (or the
-/// resolved config) changes. It records the config's own settings (seed, replications, grid):
-/// the fingerprint is of the experiment exactly as curated.
+/// resolved config) changes. To fit the test budget it covers the first `replications` (2)
+/// replications of every point and design, as curated otherwise (seed, horizon, grid). These
+/// are the very rows of the full run: random streams are keyed by (root seed, replication,
+/// component), so replication r does not depend on how many replications run (a test checks
+/// it), and a model change that moves a number of the full run moves these rows too unless it
+/// only touches replications >= 2.
 /// Invariant: the same tree gives the same files whatever `jobs` is.
 public enum GoldenFingerprint {
     public static let directory = "experiments/golden"
+    /// Replications fingerprinted per point and design (the first ones of the full run).
+    public static let replications = 2
 
     /// One curated experiment's comparison with its golden file.
     public struct Entry: Sendable {
@@ -52,7 +58,7 @@ public enum GoldenFingerprint {
         let plan = results.plan
         var text = """
             # Golden fingerprint of \(config); `latsim check --update-golden` rewrites it.
-            # A diff here means a change moved an output number: review the means below, then commit.
+            # A diff here means a change moved an output number: review the values below, then commit.
             config: \(config)
             config_fnv1a64: \(plan.configHash)
             seed: \(plan.settings.seed)
@@ -66,13 +72,19 @@ public enum GoldenFingerprint {
             let rows = csv.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) } - 1
             text += "\(name): fnv1a64 \(StreamKey(value: StreamKey.fnv1a64(csv)).description), \(rows) rows\n"
         }
-        text += "means (point, " + plan.axes.map { $0.keyPath + ", " }.joined() + "design, metric, unit, n, mean):\n"
-        for row in results.aggregates {
-            text += ([String(row.point)] + plan.points[row.point].assignments.map(\.value)
-                     + [row.design, row.metric, row.unit, String(row.summary.n), CSVTables.number(row.summary.mean)])
-                .joined(separator: ", ") + "\n"
+        // One line per (point, design, metric): the values of each replication, in order.
+        text += "values (point, " + plan.axes.map { $0.keyPath + ", " }.joined() + "design, metric, unit, replication 0, 1, ...):\n"
+        var lines: [String] = [], lineOfKey: [String: Int] = [:]   // lookup only: order is the results' order
+        for (unit, result) in zip(results.units, results.results) {
+            let point = plan.points[unit.point]
+            for metric in result.metrics {
+                let key = ([String(unit.point)] + point.assignments.map(\.value) + [point.designs[unit.design], metric.name, metric.unit])
+                    .joined(separator: ", ")
+                if lineOfKey[key] == nil { lineOfKey[key] = lines.count; lines.append(key) }
+                lines[lineOfKey[key]!] += ", " + CSVTables.number(metric.value)
+            }
         }
-        return text
+        return text + lines.joined(separator: "\n") + "\n"
     }
 
     /// Runs every curated experiment and compares its fingerprint with the golden file.
@@ -80,7 +92,8 @@ public enum GoldenFingerprint {
         var entries: [Entry] = []
         for config in only ?? curatedExperiments(root: root) {
             let path = URL(fileURLWithPath: root).appendingPathComponent(config).path
-            let plan = try ExperimentPlan(file: path)
+            var plan = try ExperimentPlan(file: path)
+            if plan.settings.replications > replications { plan = try ExperimentPlan(file: path, replications: replications) }
             let results = try Experiment.run(plan, jobs: jobs)
             let golden = goldenFile(for: config)
             let fresh = text(results, config: config)

@@ -117,3 +117,19 @@ import Testing
         #expect(lines.count == 1 && lines[0].old.hasSuffix("2.5") && lines[0].new.hasSuffix("2.6"))
     }
 }
+
+/// The golden fingerprints cover the first replications of each curated experiment; they are
+/// the full run's rows because streams are keyed by replication index, not by count.
+@Suite struct GoldenReplicationPrefixTests {
+    @Test func firstReplicationsAreTheFullRunsRows() throws {
+        let file = claimsRepositoryRoot + "/experiments/queue-buffering.yaml"
+        let overrides = ["horizon=1s"]
+        let full = try Experiment.run(try ExperimentPlan(file: file, overrides: overrides, replications: 5), jobs: 2)
+        let short = try Experiment.run(try ExperimentPlan(file: file, overrides: overrides,
+                                                          replications: GoldenFingerprint.replications), jobs: 2)
+        let fullRows = Set(CSVTables.summary(full).split(separator: "\n").dropFirst())
+        let shortRows = CSVTables.summary(short).split(separator: "\n").dropFirst()
+        #expect(!shortRows.isEmpty)
+        for row in shortRows { #expect(fullRows.contains(row), "row of the 2-replication run missing from the 5-replication run: \(row)") }
+    }
+}
