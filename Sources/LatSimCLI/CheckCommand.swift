@@ -46,7 +46,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let jobCount = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-        var ok = true
+        var problems: [String] = []
         if updateGolden {
             let entries = try runtime { try GoldenFingerprint.update(root: root, jobs: jobCount) }
             for entry in entries {
@@ -91,7 +91,8 @@ struct CheckCommand: ParsableCommand {
             throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
         }
         print(ClaimReport.table(results), terminator: "")
-        ok = results.allSatisfy(\.outcome.passed)
+        let notPassed = results.filter { !$0.outcome.passed }.count
+        if notPassed > 0 { problems.append("\(notPassed) of \(results.count) claims did not pass") }
         if let report {
             let text = report.hasSuffix(".json") ? ClaimReport.json(results) : ClaimReport.csv(results)
             let url = URL(fileURLWithPath: report)
@@ -106,16 +107,16 @@ struct CheckCommand: ParsableCommand {
                 switch entry.status {
                 case .matches: print("golden \(entry.goldenFile): matches")
                 case .missing:
-                    ok = false
+                    problems.append("golden \(entry.goldenFile) is missing")
                     print("golden \(entry.goldenFile): MISSING (run `latsim check --update-golden` and commit it)")
                 case .differs(let lines):
-                    ok = false
+                    problems.append("golden \(entry.goldenFile) differs")
                     print("golden \(entry.goldenFile): DIFFERS (a model change moved a number; if deliberate, run `latsim check --update-golden` and commit the diff)")
                     for line in lines { print("  - \(line.old)\n  + \(line.new)") }
                 }
             }
         }
-        if !ok { throw CLIFailure(code: CLIFailure.runtime, message: "check failed") }
+        if !problems.isEmpty { throw CLIFailure(code: CLIFailure.runtime, message: "check failed: " + problems.joined(separator: "; ")) }
     }
 
     /// Runs `body`, turning config errors into exit code 2 and other errors into exit code 1.

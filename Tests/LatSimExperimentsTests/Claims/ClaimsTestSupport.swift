@@ -29,14 +29,14 @@ func runClaims(_ claims: String, in directory: TemporaryDirectory, jobs: Int = 2
     return try ClaimRunner.run(try ClaimFile.load(file: file).map(ClaimPlan.init), jobs: jobs)
 }
 
-/// The error (ConfigError or ClaimError) that loading and planning a claims file throws, as text.
+/// The error (ConfigError or ClaimError) that loading, planning and running a claims file throws, as text.
 func claimError(_ claims: String) -> String? {
     let directory = TemporaryDirectory()
     defer { directory.remove() }
     directory.write("c.yaml", claimsQueueConfig)
     let file = directory.write("claims.yaml", claims)
     do {
-        _ = try ClaimFile.load(file: file).map(ClaimPlan.init)
+        _ = try ClaimRunner.run(try ClaimFile.load(file: file).map(ClaimPlan.init), jobs: 2)
         return nil
     } catch {
         return "\(error)"
