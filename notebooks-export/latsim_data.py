@@ -24,7 +24,7 @@ _UNITS_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9, "min": 60e9, "h": 3600e9, 
 def _read(experiment, name):
     path = DATA / experiment / name
     if not path.exists():
-        print(f"[latsim_data] {path} not found: run scripts/notebooks.sh (the experiment may not exist yet)")
+        print(f"[latsim_data] data/{experiment}/{name} not found: run scripts/notebooks.sh (the experiment may not exist yet)")
         return None
     # Axis values stay text ("500us", "ethereum"); keep_default_na so "nan" numbers parse as NaN.
     return pd.read_csv(path, dtype={"design": str, "metric": str, "unit": str})

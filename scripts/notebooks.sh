@@ -36,7 +36,7 @@ if $check; then
   out=$(mktemp -d "${TMPDIR:-/tmp}/latsim-notebooks.XXXXXX")
   trap 'rm -rf "$out"' EXIT
 else
-  out=notebooks-export
+  out=$PWD/notebooks-export
 fi
 data="$out/data"
 rm -rf "$data" "$out/figures"
@@ -57,7 +57,7 @@ for notebook in notebooks-export/*.ipynb; do
   name=$(basename "$notebook" .ipynb)
   echo "notebooks: executing $notebook" >&2
   rm -rf "$out/${name}_files"
-  if ! LATSIM_DATA="$PWD/$data" LATSIM_FIGURES="$PWD/$out/figures" \
+  if ! LATSIM_DATA="$data" LATSIM_FIGURES="$out/figures" \
        "$venv/bin/jupyter" nbconvert --to markdown --execute --ExecutePreprocessor.timeout=600 \
        --output-dir "$out" "$notebook" > /dev/null 2> "$out/$name.log"; then
     echo "notebooks: $notebook failed:" >&2
