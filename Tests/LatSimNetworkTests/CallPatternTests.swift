@@ -1,0 +1,104 @@
+import Testing
+@testable import LatSimNetwork
+
+/// The call-pattern scenario: the claim "non-blocking lowers latency and raises throughput
+/// versus blocking" where it holds (many concurrent requests, a service with spare capacity),
+/// where it fails (past the service's saturation), and its bookkeeping.
+struct CallPatternTests {
+    static let seed: UInt64 = 42
+
+    static func scenario(_ extra: KeyValuePairs<String, Any> = [:], rate: Double = 800, workers: Int = 16,
+                         stationExtra: [(String, Any)] = []) throws -> CallPatternScenario {
+        var station: [(String, Any)] = [("workers", workers), ("service_time", ["type": "exponential", "mean": "1ms"] as KeyValuePairs<String, Any>)]
+        station += stationExtra
+        var entries: [(String, ConfigNode)] = [
+            ("kind", config("call-pattern")), ("clients", config(10)), ("window", config(8)), ("arrival", config("open")),
+            ("rate_per_client_per_s", config(rate)),
+            ("link", config(["latency": ["type": "lognormal", "median": "250us", "sigma": 0.5] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>)),
+            ("station", ConfigNode.mapping(station.map { ($0.0, config($0.1)) })),
+        ]
+        for (k, v) in extra { entries.append((k, config(v))) }
+        return try CallPatternScenario(config: ConfigNode.mapping(entries, path: "model"))
+    }
+
+    static func spec(replication: Int = 0, seconds: Int64 = 2) -> ReplicationSpec {
+        ReplicationSpec(replication: replication, rootSeed: seed, horizon: .seconds(seconds), warmUp: .milliseconds(200))
+    }
+
+    @Test func asyncRaisesThroughputAndLowersLatencyBelowSaturation() throws {
+        // 10 clients x 800 requests/s; a blocking client can finish at most 1 / (RTT + service) ~ 600/s,
+        // the service (16 workers x 1 ms) is at half load: async is stable, sync is not.
+        let s = try Self.scenario()
+        let sync = s.run(design: "sync", spec: Self.spec())
+        let async = s.run(design: "async", spec: Self.spec())
+        let syncX = sync.value("throughput_per_s")!, asyncX = async.value("throughput_per_s")!
+        print("call-pattern below saturation: sync \(syncX)/s p50 \(sync.value("request_latency_p50")!) ns; async \(asyncX)/s p50 \(async.value("request_latency_p50")!) ns p99 \(async.value("request_latency_p99")!) ns")
+        #expect(abs(asyncX - 8_000) <= 0.05 * 8_000, "async throughput \(asyncX) /s, offered 8000 /s (seed \(Self.seed))")
+        #expect(asyncX >= 1.2 * syncX, "async \(asyncX) vs sync \(syncX) /s (seed \(Self.seed))")
+        #expect(async.value("request_latency_p50")! < sync.value("request_latency_p50")!)
+        #expect(async.value("request_latency_p99")! < 10_000_000, "async p99 \(async.value("request_latency_p99")!) ns")
+        #expect(sync.value("ledger_balanced") == 1 && async.value("ledger_balanced") == 1)
+    }
+
+    @Test func asyncPastSaturationQueuesWithoutBoundUnlessBackpressured() throws {
+        // 10 x 2000/s = 20k/s offered to a 16k/s service: async floods the station.
+        let flood = try Self.scenario(rate: 2_000)
+        let r = flood.run(design: "async", spec: Self.spec())
+        let x = r.value("throughput_per_s")!
+        print("call-pattern flood: async \(x)/s latency mean \(r.value("request_latency_mean")!) ns, queue max \(r.value("station_queue_length_max")!)")
+        #expect(x <= 16_000 * 1.03, "throughput \(x) /s cannot exceed the service's 16000 /s")
+        #expect(r.value("station_utilisation")! > 0.97)
+        #expect(r.value("request_latency_mean")! > 20_000_000, "latency \(r.value("request_latency_mean")!) ns should explode")
+        // Backpressure: a bounded station that blocks senders never holds more than its capacity.
+        let bounded = try Self.scenario(rate: 2_000, stationExtra: [("capacity", 50), ("overflow", "block")])
+        let b = bounded.run(design: "async", spec: Self.spec())
+        #expect(b.value("station_queue_length_max")! <= 50)
+        #expect(b.value("station_blocked")! > 0)
+        #expect(b.value("messages_lost") == 0)
+        #expect(b.value("ledger_balanced") == 1)
+    }
+
+    @Test func retriesRecoverLostMessagesAtTheGeometricRate() throws {
+        // Loss p on each link: an attempt fails with q = 1 - (1 - p)^2; with 2 retries a
+        // request fails with q^3. Timeout 50 ms >> latency, so no spurious timeouts.
+        let p = 0.05
+        let s = try CallPatternScenario(config: ConfigNode.mapping([
+            ("clients", config(20)), ("arrival", config("closed")), ("think_time", config("1ms")),
+            ("link", config(["latency": "200us", "loss": p] as KeyValuePairs<String, Any>)),
+            ("station", config(["workers": 32, "service_time": "100us"] as KeyValuePairs<String, Any>)),
+            ("timeout", config("50ms")), ("retries", config(2)), ("backoff", config("1ms")),
+        ], path: "model"))
+        var failed = 0.0, finished = 0.0, timeouts = 0.0, attempts = 0.0
+        for r in 0..<4 {
+            let result = s.run(design: "sync", spec: ReplicationSpec(replication: r, rootSeed: Self.seed, horizon: .seconds(Int64(10))))
+            failed += result.value("requests_failed")!
+            finished += result.value("requests_failed")! + result.value("request_latency_count")!
+            timeouts += result.value("timeouts")!
+            attempts += result.value("retries")!
+            #expect(result.value("late_responses") == 0)
+            #expect(result.value("ledger_balanced") == 1)
+        }
+        let q = 1 - (1 - p) * (1 - p)
+        let expected = finished * q * q * q
+        print("retries: failed \(failed) vs expected \(expected) of \(finished); timeouts \(timeouts), retries \(attempts)")
+        // Poisson count: 99.9% two-sided bound 3.29 standard deviations.
+        #expect(abs(failed - expected) <= 3.29 * expected.squareRoot(), "failed \(failed) vs \(expected) of \(finished) (seed \(Self.seed))")
+        #expect(timeouts > 0 && attempts > 0)
+    }
+
+    @Test func sameSeedSameResults() throws {
+        let s = try Self.scenario(["timeout": "5ms", "retries": 1])
+        #expect(s.run(design: "async", spec: Self.spec(seconds: 1)) == s.run(design: "async", spec: Self.spec(seconds: 1)))
+    }
+
+    @Test func badConfigNamesKeyAllowedAndGiven() throws {
+        do {
+            _ = try Self.scenario(["windw": 3])
+            Issue.record("an unknown key was accepted")
+        } catch let e as ConfigError {
+            #expect(e.path == "model.windw" && e.problem.contains("did you mean \"window\""), "\(e)")
+        }
+        #expect(throws: ConfigError.self) { try Self.scenario(["retries": 2]) }   // retries without a timeout
+        #expect(throws: ConfigError.self) { try Self.scenario(["arrival": "sometimes"]) }
+    }
+}
