@@ -91,12 +91,25 @@ public struct Broker<Message> {
                 ledger.recordDropped(.overflowNewest)
                 return .dropped(message, .overflowNewest)
             case .dropOldest:
+                // The oldest stored message is dropped only if no group holds it (delivered and
+                // unacknowledged): a message being processed is never retracted. Otherwise the
+                // arriving one is dropped.
+                let base = baseOffsets[partition]
+                var held = false
+                for g in 0..<groupCount where cursors[g * partitionCount + partition].nextDelivery > base { held = true }
+                if held {
+                    ledger.recordSent()
+                    ledger.recordDropped(.overflowNewest)
+                    return .dropped(message, .overflowNewest)
+                }
                 let victim = logs[partition].popFirst()!
                 baseOffsets[partition] += 1
+                storedLength.add(-1, at: now)
                 for g in 0..<groupCount {
                     let i = g * partitionCount + partition
                     cursors[i].committed = Swift.max(cursors[i].committed, baseOffsets[partition])
                     cursors[i].nextDelivery = Swift.max(cursors[i].nextDelivery, baseOffsets[partition])
+                    cursors[i].highestDelivered = Swift.max(cursors[i].highestDelivered, baseOffsets[partition])
                 }
                 ledger.recordDropped(.overflowOldest)
                 append(message, partition: partition, at: now)
@@ -145,6 +158,9 @@ public struct Broker<Message> {
             storedLength.add(-1, at: now)
         }
     }
+
+    /// Whether `partition` has room for one more message.
+    public func hasRoom(partition: Int) -> Bool { logs[partition].count < capacityPerPartition }
 
     /// The consumer of (`group`, `partition`) failed: every unacknowledged message will be delivered again.
     public mutating func consumerFailed(group: Int, partition: Int) {

@@ -1,0 +1,100 @@
+import Testing
+@testable import LatSimNetwork
+
+/// The broker-outage scenario: decoupling through a broker versus direct coupling, and the
+/// accounting of every message across outages (no message lost unless a stated policy lost it).
+struct BrokerOutageTests {
+    static let seed: UInt64 = 2_026
+
+    static func scenario(_ extra: [(String, Any)] = [], outages: [Any]) throws -> BrokerOutageScenario {
+        var entries: [(String, ConfigNode)] = [
+            ("producers", config(4)), ("consumers", config(2)),
+            ("publish_interval", config(["type": "exponential", "mean": "1ms"] as KeyValuePairs<String, Any>)),
+            ("link", config(["latency": ["type": "lognormal", "median": "200us", "sigma": 0.4] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>)),
+            ("processing_time", config(["type": "exponential", "mean": "300us"] as KeyValuePairs<String, Any>)),
+            ("persist_latency", config("100us")), ("drain", config("5s")),
+            ("outages", config(outages)),
+        ]
+        for (k, v) in extra { entries.append((k, config(v))) }
+        return try BrokerOutageScenario(config: ConfigNode.mapping(entries, path: "model"))
+    }
+
+    static var consumerOutage: [Any] { [["target": "consumer-0", "at": "1s", "duration": "1s"] as KeyValuePairs<String, Any>] }
+
+    static func spec(_ replication: Int = 0, seconds: Int64 = 3) -> ReplicationSpec {
+        ReplicationSpec(replication: replication, rootSeed: seed, horizon: .seconds(seconds), warmUp: .milliseconds(100))
+    }
+
+    static func expectAccounted(_ r: ReplicationResult, _ what: String) {
+        let generated = r.value("messages_generated")!, delivered = r.value("messages_delivered")!, lost = r.value("messages_lost")!
+        #expect(generated == delivered + lost, "\(what): generated \(generated) != delivered \(delivered) + lost \(lost) (seed \(seed))")
+        #expect(r.value("messages_in_system") == 0, "\(what): \(r.value("messages_in_system")!) messages unaccounted after the drain")
+        #expect(r.value("ledger_balanced") == 1, "\(what): a link or broker ledger does not reconcile (seed \(seed))")
+    }
+
+    @Test func brokerBuffersThroughAConsumerOutageWhereDirectLoses() throws {
+        let s = try Self.scenario(outages: Self.consumerOutage)
+        let direct = s.run(design: "direct", spec: Self.spec())
+        let queued = s.run(design: "queued", spec: Self.spec())
+        // Producers 0 and 2 feed consumer 0: 2 x 1000/s over a 1 s outage, about 2000 messages (Poisson sd 45).
+        let lost = direct.value("messages_lost")!
+        print("broker-outage direct: lost \(lost); queued: stored max \(queued.value("broker_stored_max")!), redelivered \(queued.value("messages_redelivered")!), e2e p99 \(queued.value("end_to_end_latency_p99")!) ns")
+        #expect(lost >= 2_000 - 4 * 45 && lost <= 2_000 + 4 * 45 + 50, "direct lost \(lost) (seed \(Self.seed))")
+        #expect(queued.value("messages_lost") == 0)
+        #expect(queued.value("broker_stored_max")! >= 1_800, "the broker held the outage's messages")
+        #expect(queued.value("end_to_end_latency_max")! >= 0.9e9, "messages waited through the outage")
+        Self.expectAccounted(direct, "direct")
+        Self.expectAccounted(queued, "queued")
+    }
+
+    @Test func directBlockingHoldsMessagesAtTheProducer() throws {
+        let s = try Self.scenario([("direct_when_down", "block")], outages: Self.consumerOutage)
+        let r = s.run(design: "direct", spec: Self.spec())
+        #expect(r.value("producer_buffer_max")! >= 1_800)
+        // Only messages in flight or queued at the crash are lost (a few, at 2/ms and 0.3 ms service).
+        #expect(r.value("messages_lost")! <= 30, "lost \(r.value("messages_lost")!)")
+        Self.expectAccounted(r, "direct-block")
+    }
+
+    @Test func noMessageLostUnlessAPolicyLostItOverRandomFaultSchedules() throws {
+        let random: [Any] = [
+            ["target": "consumers", "mtbf": ["type": "exponential", "mean": "400ms"] as KeyValuePairs<String, Any>,
+             "mttr": ["type": "exponential", "mean": "50ms"] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>,
+            ["target": "broker", "mtbf": ["type": "exponential", "mean": "700ms"] as KeyValuePairs<String, Any>,
+             "mttr": ["type": "exponential", "mean": "30ms"] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>,
+        ]
+        let unbounded = try Self.scenario(outages: random)
+        let bounded = try Self.scenario([("broker_capacity", 20), ("broker_overflow", "drop-oldest")], outages: random)
+        let pull = try Self.scenario([("consumer_mode", "pull"), ("poll_interval", "2ms")], outages: random)
+        var redelivered = 0.0, duplicates = 0.0, dropped = 0.0
+        for replication in 0..<12 {
+            let spec = Self.spec(replication, seconds: 1)
+            let q = unbounded.run(design: "queued", spec: spec)
+            #expect(q.value("messages_lost") == 0, "queued lost \(q.value("messages_lost")!) (seed \(Self.seed), replication \(replication))")
+            Self.expectAccounted(q, "queued replication \(replication)")
+            redelivered += q.value("messages_redelivered")!
+            duplicates += q.value("duplicates_processed")!
+            let d = unbounded.run(design: "direct", spec: spec)
+            Self.expectAccounted(d, "direct replication \(replication)")
+            let b = bounded.run(design: "queued", spec: spec)
+            #expect(b.value("lost_outage") == 0)
+            #expect(b.value("broker_stored_max")! <= 4 * 20)
+            dropped += b.value("lost_overflow")!
+            Self.expectAccounted(b, "bounded replication \(replication)")
+            let pl = pull.run(design: "queued", spec: spec)
+            #expect(pl.value("messages_lost") == 0)
+            Self.expectAccounted(pl, "pull replication \(replication)")
+        }
+        print("random faults: redelivered \(redelivered), duplicates \(duplicates), bounded-broker drops \(dropped)")
+        #expect(redelivered > 0 && duplicates >= 0 && dropped > 0, "the fault schedules exercised redelivery and overflow")
+    }
+
+    @Test func brokerBackpressureBoundsThePartitions() throws {
+        let s = try Self.scenario([("broker_capacity", 50), ("broker_overflow", "block")], outages: Self.consumerOutage)
+        let r = s.run(design: "queued", spec: Self.spec())
+        #expect(r.value("broker_stored_max")! <= 4 * 50)
+        #expect(r.value("producer_blocked")! > 0)
+        #expect(r.value("messages_lost") == 0)
+        Self.expectAccounted(r, "broker block")
+    }
+}
