@@ -61,7 +61,8 @@ public struct Link: Sendable {
     public let source: Int32
     public let target: Int32
     public var parameters: LinkParameters
-    public var regime: LatencyRegime?
+    public var regime: LatencyRegime? { didSet { hasRegime = regime != nil } }
+    @usableFromInline var hasRegime = false
     public var ledger = MessageLedger()
     /// False while an outage or a partition cuts the link.
     public var isUp = true
@@ -80,6 +81,7 @@ public struct Link: Sendable {
         self.target = target
         self.parameters = parameters
         self.regime = regime
+        self.hasRegime = regime != nil
     }
 
     /// Sends a message at `now`: returns its arrival time, or nil when it is lost (random
@@ -108,15 +110,7 @@ public struct Link: Sendable {
             start = start + wire
             transmitterFree = start
         }
-        var latency: Double
-        if var r = regime {
-            let state = r.advance(to: now, stream: stream)
-            regime = r
-            let s = r.states[state]
-            latency = (s.replacement ?? parameters.latency).sample(stream) * s.factor
-        } else {
-            latency = parameters.latency.sample(stream)
-        }
+        var latency = hasRegime ? regimeLatency(at: now, stream: stream) : parameters.latency.sample(stream)
         if latency < 0 { latency = 0 }
         var arrival = start + SimDuration(roundingNanoseconds: latency)
         if arrival < lastDelivery {
@@ -129,6 +123,12 @@ public struct Link: Sendable {
             lastDelivery = arrival
         }
         return arrival
+    }
+
+    mutating func regimeLatency(at now: SimInstant, stream: RandomStream) -> Double {
+        let state = regime!.advance(to: now, stream: stream)
+        let s = regime!.states[state]
+        return (s.replacement ?? parameters.latency).sample(stream) * s.factor
     }
 
     /// Counts a message that arrived.
