@@ -6,8 +6,11 @@ import Testing
 /// service (1e6 ns). Each test runs `replications` independent replications of
 /// `customers` customers after a warm-up of `warmUpCustomers`; tolerance: the theory value
 /// lies within the 99.9% replication CI, whose half-width must be below `relativeBound`.
+/// The bounds are about 1.5 times the half-widths seen over seeds 20261126, 7 and 99 (so they
+/// catch a model that became noisy, not an unlucky seed); all three seeds pass.
 struct QueueingTheoryTests {
-    static let seed: UInt64 = 20_261_126
+    /// Fixed for reproducibility; set LATSIM_TEST_SEED to try others.
+    static let seed: UInt64 = ProcessInfo.processInfo.environment["LATSIM_TEST_SEED"].flatMap(UInt64.init) ?? 20_261_126
     static let replications = 8
     static let millisecond = 1e6
 
@@ -57,8 +60,8 @@ struct QueueingTheoryTests {
         let run = Self.simulate(stations: { [ServiceStation(workers: 1, service: try! .exponential(mean: Self.millisecond))] },
                                 source: .open(interarrival: try .exponential(mean: Self.millisecond / lambda)),
                                 arrivalRatePerMillisecond: lambda, customers: 50_000)
-        Self.check(run.wait, (lambda / mu) / (mu - lambda), relativeBound: 0.10, "M/M/1 mean wait (ms)")
-        Self.check(run.sojourn, 1 / (mu - lambda), relativeBound: 0.10, "M/M/1 mean sojourn (ms)")
+        Self.check(run.wait, (lambda / mu) / (mu - lambda), relativeBound: 0.15, "M/M/1 mean wait (ms)")
+        Self.check(run.sojourn, 1 / (mu - lambda), relativeBound: 0.12, "M/M/1 mean sojourn (ms)")
     }
 
     @Test func mmcErlangCMeanWaitAndSojourn() throws {
@@ -67,7 +70,7 @@ struct QueueingTheoryTests {
                                 source: .open(interarrival: try .exponential(mean: Self.millisecond / lambda)),
                                 arrivalRatePerMillisecond: lambda, customers: 80_000)
         let wq = QueueingTheory.erlangC(servers: c, offeredLoad: lambda / mu) / (Double(c) * mu - lambda)
-        Self.check(run.wait, wq, relativeBound: 0.12, "M/M/3 mean wait (ms), Erlang C")
+        Self.check(run.wait, wq, relativeBound: 0.15, "M/M/3 mean wait (ms), Erlang C")
         Self.check(run.sojourn, wq + 1 / mu, relativeBound: 0.09, "M/M/3 mean sojourn (ms)")
     }
 
@@ -91,8 +94,8 @@ struct QueueingTheoryTests {
         let s = service.mean / Self.millisecond
         let s2 = service.variance / (Self.millisecond * Self.millisecond) + s * s
         let wq = lambda * s2 / (2 * (1 - lambda * s))
-        Self.check(run.wait, wq, relativeBound: 0.12, "M/G/1 lognormal (cv 1.2) mean wait (ms), P-K")
-        Self.check(run.sojourn, wq + s, relativeBound: 0.06, "M/G/1 lognormal mean sojourn (ms)")
+        Self.check(run.wait, wq, relativeBound: 0.15, "M/G/1 lognormal (cv 1.2) mean wait (ms), P-K")
+        Self.check(run.sojourn, wq + s, relativeBound: 0.10, "M/G/1 lognormal mean sojourn (ms)")
     }
 
     @Test func jacksonTandemEndToEndSojourn() throws {
@@ -103,7 +106,7 @@ struct QueueingTheoryTests {
                                 arrivalRatePerMillisecond: lambda, customers: 25_000)
         // Burke's theorem: station 2 sees Poisson arrivals; sojourns add.
         let theory = s1 / (1 - lambda * s1) + s2 / (1 - lambda * s2)
-        Self.check(run.endToEnd, theory, relativeBound: 0.10, "Jackson tandem end-to-end sojourn (ms)")
+        Self.check(run.endToEnd, theory, relativeBound: 0.12, "Jackson tandem end-to-end sojourn (ms)")
     }
 
     @Test func mm1kLossProbability() throws {
@@ -113,7 +116,7 @@ struct QueueingTheoryTests {
                                 source: .open(interarrival: try .exponential(mean: Self.millisecond / lambda)),
                                 arrivalRatePerMillisecond: lambda, customers: 25_000)
         // PASTA: an arrival finds K in the system with the time-stationary probability.
-        Self.check(run.lossFraction, QueueingTheory.mm1kLoss(rho: lambda, capacity: capacityInSystem), relativeBound: 0.08,
+        Self.check(run.lossFraction, QueueingTheory.mm1kLoss(rho: lambda, capacity: capacityInSystem), relativeBound: 0.10,
                    "M/M/1/K loss probability (K = 5, rho = 0.9)")
     }
 
