@@ -102,3 +102,24 @@ struct CallPatternTests {
         #expect(throws: ConfigError.self) { try Self.scenario(["arrival": "sometimes"]) }
     }
 }
+
+struct CallPatternOutageTests {
+    @Test func serverOutageLosesQueuedWorkAndRetriesRecoverIt() throws {
+        let s = try CallPatternScenario(config: ConfigNode.mapping([
+            ("clients", config(10)), ("window", config(4)), ("arrival", config("closed")), ("think_time", config("1ms")),
+            ("link", config(["latency": "200us"] as KeyValuePairs<String, Any>)),
+            ("station", config(["workers": 4, "service_time": ["type": "exponential", "mean": "500us"] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>)),
+            ("timeout", config("20ms")), ("retries", config(10)), ("backoff", config("5ms")), ("backoff_max", config("100ms")),
+            ("outages", config([["target": "server", "at": "500ms", "duration": "300ms"] as KeyValuePairs<String, Any>])),
+        ], path: "model"))
+        let spec = ReplicationSpec(replication: 0, rootSeed: 8, horizon: .seconds(Int64(2)), warmUp: .milliseconds(100))
+        for design in ["sync", "async"] {
+            let r = s.run(design: design, spec: spec)
+            #expect(r.value("lost_outage")! > 0, "\(design): the crash lost nothing")
+            #expect(r.value("messages_lost")! >= r.value("lost_outage")!)
+            #expect(r.value("requests_failed") == 0, "\(design): 10 retries with backoff up to 100 ms outlast a 300 ms outage")
+            #expect(r.value("request_latency_max")! >= 250e6, "\(design): some request waited through the outage")
+            #expect(r.value("ledger_balanced") == 1)
+        }
+    }
+}

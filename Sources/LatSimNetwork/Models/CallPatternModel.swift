@@ -31,6 +31,8 @@ public struct CallPatternModel: SimulationModel {
         public var retries: Int
         public var backoff: SimDuration
         public var backoffMax: SimDuration
+        /// Outages of the server (target `server`).
+        public var outages: [OutageSpecification] = []
     }
 
     /// A request on the wire: its slot, its logical id and the attempt number.
@@ -38,6 +40,8 @@ public struct CallPatternModel: SimulationModel {
         var slot: Int32
         var request: UInt32
         var attempt: UInt16
+        /// The server's session when the request reached it (a crash starts a new one).
+        var epoch: UInt16 = 0
     }
 
     public enum Event {
@@ -48,6 +52,8 @@ public struct CallPatternModel: SimulationModel {
         case responseAtClient(Request)
         case timeout(Request)
         case retry(Request)
+        case outageStart(Int32)
+        case outageEnd(Int32)
         case warmUpEnd
     }
 
@@ -68,6 +74,9 @@ public struct CallPatternModel: SimulationModel {
     var clientWaiting: TimeWeightedValue
     var nextRequest: UInt32 = 0
     var linkArrivalsPending: Int64 = 0
+    var faults = FaultSchedule()
+    var serverDown = false
+    var serverEpoch: UInt16 = 0
 
     // Measurements (after the warm-up).
     var measuring = false
@@ -79,7 +88,11 @@ public struct CallPatternModel: SimulationModel {
     public var failed: Int64 = 0
     public var lateResponses: Int64 = 0
     public var clientDropped: Int64 = 0
+    /// Requests dropped by the service's overflow policy (whole run, like the link ledgers).
     public var lostAtServer: Int64 = 0
+    /// Requests lost inside the server by a crash, whole run: its queue and the jobs in service.
+    /// (Requests sent to or arriving at a down server are counted as `outage` drops by their link.)
+    public var crashLost: Int64 = 0
 
     public init(parameters: Parameters, window: Int, spec: ReplicationSpec) {
         precondition(window >= 1)
@@ -116,17 +129,26 @@ public struct CallPatternModel: SimulationModel {
             }
         case .slotReady(let slot):
             start(slot: Int(slot), created: now, context: &context)
-        case .requestAtServer(let r):
+        case .requestAtServer(var r):
             linkArrivalsPending -= 1
+            if serverDown {
+                links[Int(r.slot) / window].recordDropped(.outage)
+                return
+            }
             links[Int(r.slot) / window].recordDelivered()
+            r.epoch = serverEpoch
             switch station.arrive(r, at: now, stream: serverStream) {
             case .started(let done): context.schedule(.serviceDone(r), at: done)
             case .queued, .blocked: break
-            case .dropped: if measuring { lostAtServer += 1 }
+            case .dropped: lostAtServer += 1
             }
         case .serviceDone(let r):
             if let next = station.complete(at: now, stream: serverStream).started {
                 context.schedule(.serviceDone(next.job), at: next.completion)
+            }
+            if r.epoch != serverEpoch {   // aborted by a crash
+                crashLost += 1
+                return
             }
             let l = p.clients + Int(r.slot) / window
             if let at = links[l].send(sizeBytes: p.responseBytes, at: now, stream: linkStreams[l]) {
@@ -163,6 +185,17 @@ public struct CallPatternModel: SimulationModel {
             slotAttempt[s] = r.attempt + 1
             if measuring { retriesSent += 1 }
             send(slot: s, context: &context)
+        case .outageStart:
+            guard !serverDown else { return }
+            serverDown = true
+            serverEpoch &+= 1
+            for l in links.indices { links[l].isUp = false }
+            let cleared = station.clearQueue(at: now)
+            crashLost += Int64(cleared.waiting + cleared.held)
+        case .outageEnd:
+            guard !faults.isDown(Int32(p.clients), at: now) else { return }
+            serverDown = false
+            for l in links.indices { links[l].isUp = true }
         case .warmUpEnd:
             measuring = true
             measureStart = now
@@ -189,7 +222,8 @@ public struct CallPatternModel: SimulationModel {
     mutating func send(slot s: Int, context: inout SimulationContext<Event>) {
         let r = Request(slot: Int32(s), request: slotRequest[s], attempt: slotAttempt[s])
         let l = s / window
-        if let at = links[l].send(sizeBytes: p.requestBytes, at: context.now, stream: linkStreams[l]) {
+        let upAt = serverDown ? faults.upTime(Int32(p.clients), after: context.now) : context.now
+        if let at = links[l].send(sizeBytes: p.requestBytes, at: context.now, stream: linkStreams[l], upAt: upAt) {
             linkArrivalsPending += 1
             context.schedule(.requestAtServer(r), at: at)
         }
@@ -211,7 +245,16 @@ public struct CallPatternModel: SimulationModel {
 
     /// Runs one replication: warm-up, then `spec.horizon` of measurement.
     public static func run(parameters: Parameters, window: Int, spec: ReplicationSpec) -> ReplicationResult {
-        var simulation = Simulation(model: CallPatternModel(parameters: parameters, window: window, spec: spec))
+        var model = CallPatternModel(parameters: parameters, window: window, spec: spec)
+        let end = SimInstant.zero + spec.warmUp + spec.horizon
+        for outage in parameters.outages {
+            outage.apply(to: &model.faults, component: Int32(parameters.clients), until: end, stream: spec.stream("faults-server"))
+        }
+        var simulation = Simulation(model: model)
+        for (index, outage) in simulation.model.faults.outages.enumerated() {
+            simulation.schedule(.outageStart(Int32(index)), at: outage.start)
+            simulation.schedule(.outageEnd(Int32(index)), at: outage.end)
+        }
         let clients = parameters.clients
         for c in 0..<clients {
             if parameters.openArrivals {
@@ -225,7 +268,6 @@ public struct CallPatternModel: SimulationModel {
             }
         }
         simulation.schedule(.warmUpEnd, at: .zero + spec.warmUp)
-        let end = SimInstant.zero + spec.warmUp + spec.horizon
         let reason = simulation.run(RunLimits(horizon: end, maxEvents: spec.maxEvents))
         return simulation.model.summary(until: simulation.now, reason: reason, eventsProcessed: simulation.context.eventsProcessed)
     }
@@ -247,7 +289,8 @@ public struct CallPatternModel: SimulationModel {
         var total = MessageLedger()
         for link in links { total.merge(link.ledger) }
         result.record("messages_sent", unit: "count", value: Double(total.sent))
-        result.record("messages_lost", unit: "count", value: Double(total.dropped + station.droppedNewest + station.droppedOldest))
+        result.record("lost_outage", unit: "count", value: Double(total.dropped(.outage) + crashLost))
+        result.record("messages_lost", unit: "count", value: Double(total.dropped + lostAtServer + crashLost))
         let balanced = links.allSatisfy { $0.ledger.inFlight >= 0 } && total.reconciles(holding: linkArrivalsPending)
         result.record("ledger_balanced", unit: "bool", value: balanced ? 1 : 0)
         return result

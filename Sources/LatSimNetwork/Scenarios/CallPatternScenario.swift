@@ -20,7 +20,7 @@ public struct CallPatternScenario: Scenario {
     public static let allDesigns = ["sync", "async"]
     public static let configKeys = ["kind", "designs", "clients", "window", "arrival", "think_time", "rate_per_client_per_s",
                                     "client_queue_capacity", "request_bytes", "response_bytes", "link", "station",
-                                    "timeout", "retries", "backoff", "backoff_max"]
+                                    "timeout", "retries", "backoff", "backoff_max", "outages"]
 
     public init(parameters: CallPatternModel.Parameters, window: Int, designs: [String] = CallPatternScenario.allDesigns) {
         self.parameters = parameters
@@ -53,7 +53,8 @@ public struct CallPatternScenario: Scenario {
             timeout: timeout,
             retries: retries,
             backoff: try node.duration("backoff", default: .milliseconds(10)),
-            backoffMax: try node.duration("backoff_max", default: SimDuration.seconds(Int64(1))))
+            backoffMax: try node.duration("backoff_max", default: SimDuration.seconds(Int64(1))),
+            outages: try (node.child("outages")?.items() ?? []).map { try OutageSpecification(config: $0, targets: ["server"]) })
         window = try node.int("window", default: 8, range: 1...1_000_000)
     }
 

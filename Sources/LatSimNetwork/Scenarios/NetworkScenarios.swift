@@ -25,7 +25,8 @@ public enum NetworkScenarios {
                       ("station_dropped", "requests dropped by the service's overflow policy"),
                       ("station_blocked", "requests held at their senders by backpressure"),
                       ("messages_sent", "messages put on links (requests, retries, responses)"),
-                      ("messages_lost", "link losses plus service drops"),
+                      ("lost_outage", "requests lost to server outages (links and crash)"),
+                      ("messages_lost", "link drops plus service overflow drops plus crash losses (whole run)"),
                       ("ledger_balanced", "1 when sent = delivered + dropped + in flight on every link")],
             make: { try CallPatternScenario(config: $0) }),
         ScenarioKind(
