@@ -123,3 +123,50 @@ struct CallPatternOutageTests {
         }
     }
 }
+
+struct CallPatternSaturationTests {
+    @Test func pastSaturationAsyncOnlyAddsLatencyAsLittlesLawPredicts() throws {
+        // Closed loop, 50 clients, think 1 ms, a 4-worker service of 1 ms: saturated even when
+        // blocking. Throughput is the service's 4000/s either way; by Little's law on the loop,
+        // response time R = (clients x window) / X - think, so async with window 8 multiplies
+        // the response time by about 8 and gains nothing.
+        let s = try CallPatternScenario(config: ConfigNode.mapping([
+            ("clients", config(50)), ("window", config(8)), ("arrival", config("closed")),
+            ("think_time", config(["type": "exponential", "mean": "1ms"] as KeyValuePairs<String, Any>)),
+            ("link", config(["latency": ["type": "lognormal", "median": "100us", "sigma": 0.3] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>)),
+            ("station", config(["workers": 4, "service_time": ["type": "exponential", "mean": "1ms"] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>)),
+        ], path: "model"))
+        let spec = ReplicationSpec(replication: 0, rootSeed: 13, horizon: .seconds(Int64(4)), warmUp: .seconds(Int64(1)))
+        for (design, inFlight) in [("sync", 50.0), ("async", 400.0)] {
+            let r = s.run(design: design, spec: spec)
+            let x = r.value("throughput_per_s")!, latency = r.value("request_latency_mean")! / 1e9
+            let little = inFlight / x - 0.001
+            print("saturated \(design): X \(x)/s, R \(latency * 1e3) ms, Little \(little * 1e3) ms")
+            // 16,000 completions: the throughput's Poisson-like sd is under 1%; 3% is a 3-sd bound.
+            #expect(abs(x - 4_000) <= 0.03 * 4_000, "\(design) throughput \(x) (seed 13)")
+            // Little's law holds up to the window's edges (a few response times out of 4 s).
+            #expect(abs(latency - little) <= 0.05 * little, "\(design): R \(latency) vs \(little) (seed 13)")
+        }
+    }
+}
+
+struct PushPullTests {
+    @Test func pullAddsHalfAPollIntervalAtLightLoad() throws {
+        // Poisson arrivals meet deterministic polls: the wait for the next poll is uniform on
+        // [0, interval), mean interval / 2 = 5 ms; everything else is the same path.
+        let base: [(String, ConfigNode)] = [
+            ("producers", config(2)), ("consumers", config(2)),
+            ("publish_interval", config(["type": "exponential", "mean": "5ms"] as KeyValuePairs<String, Any>)),
+            ("link", config(["latency": "100us"] as KeyValuePairs<String, Any>)),
+            ("processing_time", config("50us")), ("drain", config("1s")),
+        ]
+        let push = try BrokerOutageScenario(config: ConfigNode.mapping(base, path: "model"))
+        let pull = try BrokerOutageScenario(config: ConfigNode.mapping(base + [("consumer_mode", config("pull")), ("poll_interval", config("10ms"))], path: "model"))
+        let spec = ReplicationSpec(replication: 0, rootSeed: 21, horizon: .seconds(Int64(20)), warmUp: .milliseconds(100))
+        let a = push.run(design: "queued", spec: spec), b = pull.run(design: "queued", spec: spec)
+        let difference = b.value("end_to_end_latency_mean")! - a.value("end_to_end_latency_mean")!
+        // 8,000 messages; the uniform residual has sd 2.9 ms, so the mean's sd is 0.03 ms: 0.3 ms is ample.
+        #expect(abs(difference - 5e6) <= 0.3e6, "pull - push = \(difference) ns, expected 5e6 (seed 21)")
+        #expect(a.value("messages_lost") == 0 && b.value("messages_lost") == 0)
+    }
+}

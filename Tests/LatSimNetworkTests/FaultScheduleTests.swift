@@ -46,3 +46,27 @@ struct FaultScheduleTests {
         #expect(broker.storedCount == 2 && broker.ledger.delivered == 1 && broker.reconciles)
     }
 }
+
+struct LinkTableTests {
+    @Test func nodeOutagesAndPartitionsCutLinksAndTheLedgerReconciles() throws {
+        let spec = ReplicationSpec(replication: 0, rootSeed: 3, horizon: .seconds(Int64(1)))
+        let p = try LinkParameters(latency: .constant(1e6), faultPolicy: .lost)
+        var table = try LinkTable(nodeNames: ["a", "b", "c"], spec: spec) { s, t in s == t ? nil : p }
+        #expect(table[0, 0] == nil && table[0, 1] != nil)
+        let sent = table.send("hello", from: 0, to: 1, at: .zero)
+        #expect(sent?.0.payload == "hello" && sent?.1 == .zero + .milliseconds(1))
+        #expect(table.reconciles && table.totalLedger.inFlight == 1)
+        table.recordDelivered(from: 0, to: 1)
+        table.setNode(2, up: false)
+        #expect(table.send("x", from: 0, to: 2, at: .zero) == nil && table[0, 2]!.ledger.dropped(.outage) == 1)
+        #expect(table.send("x", from: 0, to: 1, at: .zero) != nil)
+        let split = FaultSchedule.Partition(groupOf: [0, 1, 1], start: .zero, end: .zero + .seconds(Int64(1)))
+        table.apply(split, active: true)
+        #expect(table.send("x", from: 1, to: 0, at: .zero) == nil)
+        table.setNode(2, up: true)
+        #expect(table[1, 2]!.isUp && !table[2, 0]!.isUp, "the partition still cuts c from a")
+        table.apply(split, active: false)
+        #expect(table[2, 0]!.isUp && table[1, 0]!.isUp)
+        #expect(table.reconciles)
+    }
+}
