@@ -15,7 +15,9 @@ struct BrokerOutageTests {
             ("persist_latency", config("100us")), ("drain", config("5s")),
             ("outages", config(outages)),
         ]
-        for (k, v) in extra { entries.append((k, config(v))) }
+        for (k, v) in extra {
+            if let i = entries.firstIndex(where: { $0.0 == k }) { entries[i] = (k, config(v)) } else { entries.append((k, config(v))) }
+        }
         return try BrokerOutageScenario(config: ConfigNode.mapping(entries, path: "model"))
     }
 
@@ -96,5 +98,31 @@ struct BrokerOutageTests {
         #expect(r.value("producer_blocked")! > 0)
         #expect(r.value("messages_lost") == 0)
         Self.expectAccounted(r, "broker block")
+    }
+}
+
+struct BrokerOutageConfigTests {
+    @Test func sameSeedSameResultsAndBadInputIsNamed() throws {
+        let s = try BrokerOutageTests.scenario(outages: BrokerOutageTests.consumerOutage)
+        let spec = BrokerOutageTests.spec(seconds: 1)
+        #expect(s.run(design: "queued", spec: spec) == s.run(design: "queued", spec: spec))
+        do {
+            _ = try BrokerOutageTests.scenario(outages: [["target": "consumer-7", "at": "1s", "duration": "1s"] as KeyValuePairs<String, Any>])
+            Issue.record("an unknown outage target was accepted")
+        } catch let e as ConfigError {
+            #expect(e.path == "model.outages[0].target" && e.given == "consumer-7", "\(e)")
+        }
+        do {
+            _ = try BrokerOutageTests.scenario([("publish_interval", "0")], outages: [])
+            Issue.record("a zero publish interval was accepted")
+        } catch let e as ConfigError {
+            #expect(e.path == "model.publish_interval" && e.problem.contains("positive mean"), "\(e)")
+        }
+        do {
+            _ = try BrokerOutageTests.scenario([("link", ["latency": "1ms", "ordering": "unordered"] as KeyValuePairs<String, Any>)], outages: [])
+            Issue.record("an unordered link was accepted")
+        } catch let e as ConfigError {
+            #expect(e.path == "model.link.ordering" && e.given == "unordered", "\(e)")
+        }
     }
 }

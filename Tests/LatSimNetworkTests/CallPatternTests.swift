@@ -17,7 +17,9 @@ struct CallPatternTests {
             ("link", config(["latency": ["type": "lognormal", "median": "250us", "sigma": 0.5] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>)),
             ("station", ConfigNode.mapping(station.map { ($0.0, config($0.1)) })),
         ]
-        for (k, v) in extra { entries.append((k, config(v))) }
+        for (k, v) in extra {
+            if let i = entries.firstIndex(where: { $0.0 == k }) { entries[i] = (k, config(v)) } else { entries.append((k, config(v))) }
+        }
         return try CallPatternScenario(config: ConfigNode.mapping(entries, path: "model"))
     }
 
@@ -98,8 +100,18 @@ struct CallPatternTests {
         } catch let e as ConfigError {
             #expect(e.path == "model.windw" && e.problem.contains("did you mean \"window\""), "\(e)")
         }
-        #expect(throws: ConfigError.self) { try Self.scenario(["retries": 2]) }   // retries without a timeout
-        #expect(throws: ConfigError.self) { try Self.scenario(["arrival": "sometimes"]) }
+        do {
+            _ = try Self.scenario(["retries": 2])
+            Issue.record("retries without a timeout were accepted")
+        } catch let e as ConfigError {
+            #expect(e.path == "model.retries" && e.problem.contains("timeout"), "\(e)")
+        }
+        do {
+            _ = try Self.scenario(["arrival": "sometimes"])
+            Issue.record("an unknown arrival process was accepted")
+        } catch let e as ConfigError {
+            #expect(e.path == "model.arrival" && e.allowed == "closed, open" && e.given == "sometimes", "\(e)")
+        }
     }
 }
 

@@ -47,7 +47,7 @@ public struct BrokerOutageScenario: Scenario {
             producers: producers,
             consumers: consumers,
             partitions: try node.int("partitions", default: producers, range: 1...1_000_000),
-            publishInterval: try node.distribution("publish_interval"),
+            publishInterval: try node.intervalDistribution("publish_interval"),
             link: link,
             persistLatency: try node.distribution("persist_latency", default: try .constant(0)),
             processingTime: try node.distribution("processing_time"),

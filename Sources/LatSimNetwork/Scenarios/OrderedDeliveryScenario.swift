@@ -21,7 +21,7 @@ public struct OrderedDeliveryScenario: Scenario {
         designs = try node.designList(allowed: OrderedDeliveryScenario.allDesigns)
         let linkNode = try node.required("link")
         parameters = OrderedDeliveryModel.Parameters(
-            sendInterval: try node.distribution("send_interval"),
+            sendInterval: try node.intervalDistribution("send_interval"),
             link: try LinkParameters(config: linkNode),
             regime: try linkNode.child("regime").map { try LatencyRegime(config: $0) },
             messageBytes: try node.int("message_bytes", default: 256, range: 0...1 << 40))
