@@ -31,7 +31,9 @@ public struct CallPatternModel: SimulationModel {
         public var retries: Int
         public var backoff: SimDuration
         public var backoffMax: SimDuration
-        /// Outages of the server (target `server`).
+        /// Outages of the server (target `server`) and cuts of client links (`link-client-<k>`, or
+        /// `client-links` for every client: independent draws if random, one partition of all
+        /// clients from the server if scheduled).
         public var outages: [OutageSpecification] = []
     }
 
@@ -76,6 +78,8 @@ public struct CallPatternModel: SimulationModel {
     var linkArrivalsPending: Int64 = 0
     var faults = FaultSchedule()
     var serverDown = false
+    /// Client k's links to and from the server are cut (a partition between it and the server).
+    var linkCut: [Bool]
     var serverEpoch: UInt16 = 0
 
     // Measurements (after the warm-up).
@@ -111,6 +115,7 @@ public struct CallPatternModel: SimulationModel {
         slotCreated = [SimInstant](repeating: .zero, count: n * window)
         clientQueues = parameters.openArrivals ? (0..<n).map { _ in RingBuffer<SimInstant>() } : []
         clientWaiting = TimeWeightedValue(start: .zero)
+        linkCut = [Bool](repeating: false, count: n)
     }
 
     public mutating func handle(_ event: Event, context: inout SimulationContext<Event>) {
@@ -150,8 +155,10 @@ public struct CallPatternModel: SimulationModel {
                 crashLost += 1
                 return
             }
-            let l = p.clients + Int(r.slot) / window
-            if let at = links[l].send(sizeBytes: p.responseBytes, at: now, stream: linkStreams[l]) {
+            let client = Int(r.slot) / window
+            let l = p.clients + client
+            let upAt = links[l].isUp ? now : reachable(client: client, after: now)
+            if let at = links[l].send(sizeBytes: p.responseBytes, at: now, stream: linkStreams[l], upAt: upAt) {
                 linkArrivalsPending += 1
                 context.schedule(.responseAtClient(r), at: at)
             }
@@ -185,17 +192,29 @@ public struct CallPatternModel: SimulationModel {
             slotAttempt[s] = r.attempt + 1
             if measuring { retriesSent += 1 }
             send(slot: s, context: &context)
-        case .outageStart:
+        case .outageStart(let index):
+            let component = Int(faults.outages[Int(index)].component)
+            if component < p.clients {
+                linkCut[component] = true
+                refreshLinks(of: component)
+                return
+            }
             guard !serverDown else { return }
             serverDown = true
             serverEpoch &+= 1
-            for l in links.indices { links[l].isUp = false }
+            for c in 0..<p.clients { refreshLinks(of: c) }
             let cleared = station.clearQueue(at: now)
             crashLost += Int64(cleared.waiting + cleared.held)
-        case .outageEnd:
-            guard !faults.isDown(Int32(p.clients), at: now) else { return }
-            serverDown = false
-            for l in links.indices { links[l].isUp = true }
+        case .outageEnd(let index):
+            let component = faults.outages[Int(index)].component
+            guard !faults.isDown(component, at: now) else { return }   // another outage continues
+            if Int(component) < p.clients {
+                linkCut[Int(component)] = false
+                refreshLinks(of: Int(component))
+            } else {
+                serverDown = false
+                for c in 0..<p.clients { refreshLinks(of: c) }
+            }
         case .warmUpEnd:
             measuring = true
             measureStart = now
@@ -222,12 +241,28 @@ public struct CallPatternModel: SimulationModel {
     mutating func send(slot s: Int, context: inout SimulationContext<Event>) {
         let r = Request(slot: Int32(s), request: slotRequest[s], attempt: slotAttempt[s])
         let l = s / window
-        let upAt = serverDown ? faults.upTime(Int32(p.clients), after: context.now) : context.now
+        let upAt = links[l].isUp ? context.now : reachable(client: l, after: context.now)
         if let at = links[l].send(sizeBytes: p.requestBytes, at: context.now, stream: linkStreams[l], upAt: upAt) {
             linkArrivalsPending += 1
             context.schedule(.requestAtServer(r), at: at)
         }
         if p.timeout > .zero { context.schedule(.timeout(r), after: p.timeout) }
+    }
+
+    mutating func refreshLinks(of client: Int) {
+        let up = !serverDown && !linkCut[client]
+        links[client].isUp = up
+        links[p.clients + client].isUp = up
+    }
+
+    /// When client `client` and the server can next exchange messages (both outages over).
+    func reachable(client: Int, after time: SimInstant) -> SimInstant {
+        var t = time
+        while true {
+            let next = faults.upTime(Int32(client), after: faults.upTime(Int32(p.clients), after: t))
+            if next == t { return t }
+            t = next
+        }
     }
 
     mutating func release(slot s: Int, context: inout SimulationContext<Event>) {
@@ -248,7 +283,17 @@ public struct CallPatternModel: SimulationModel {
         var model = CallPatternModel(parameters: parameters, window: window, spec: spec)
         let end = SimInstant.zero + spec.warmUp + spec.horizon
         for outage in parameters.outages {
-            outage.apply(to: &model.faults, component: Int32(parameters.clients), until: end, stream: spec.stream("faults-server"))
+            switch outage.target {
+            case "server":
+                outage.apply(to: &model.faults, component: Int32(parameters.clients), until: end, stream: spec.stream("faults-server"))
+            case "client-links":
+                for c in 0..<parameters.clients {
+                    outage.apply(to: &model.faults, component: Int32(c), until: end, stream: spec.stream("faults-link-client-\(c)"))
+                }
+            default:
+                let c = Int(outage.target.dropFirst("link-client-".count))!
+                outage.apply(to: &model.faults, component: Int32(c), until: end, stream: spec.stream("faults-link-client-\(c)"))
+            }
         }
         var simulation = Simulation(model: model)
         for (index, outage) in simulation.model.faults.outages.enumerated() {

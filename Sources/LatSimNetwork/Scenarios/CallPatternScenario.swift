@@ -39,8 +39,10 @@ public struct CallPatternScenario: Scenario {
             throw node.error("needs a timeout: a retry is sent when a timeout expires", allowed: "timeout > 0 with retries > 0",
                              given: "retries: \(retries), timeout: 0", key: "retries")
         }
+        let clients = try node.int("clients", default: 10, range: 1...100_000)
+        let targets = ["server", "client-links"] + (0..<clients).map { "link-client-\($0)" }
         parameters = CallPatternModel.Parameters(
-            clients: try node.int("clients", default: 10, range: 1...100_000),
+            clients: clients,
             openArrivals: open,
             thinkTime: try node.distribution("think_time", default: try .constant(0)),
             interarrival: try node.wrap { try Distribution.exponential(mean: 1e9 / rate) },
@@ -54,7 +56,7 @@ public struct CallPatternScenario: Scenario {
             retries: retries,
             backoff: try node.duration("backoff", default: .milliseconds(10)),
             backoffMax: try node.duration("backoff_max", default: SimDuration.seconds(Int64(1))),
-            outages: try (node.child("outages")?.items() ?? []).map { try OutageSpecification(config: $0, targets: ["server"]) })
+            outages: try (node.child("outages")?.items() ?? []).map { try OutageSpecification(config: $0, targets: targets) })
         window = try node.int("window", default: 8, range: 1...1_000_000)
     }
 
