@@ -40,6 +40,12 @@ struct CallPatternTests {
         #expect(async.value("request_latency_p50")! < sync.value("request_latency_p50")!)
         #expect(async.value("request_latency_p99")! < 10_000_000, "async p99 \(async.value("request_latency_p99")!) ns")
         #expect(sync.value("ledger_balanced") == 1 && async.value("ledger_balanced") == 1)
+        // Little's law at the service: L = lambda W, lambda = jobs started / T (1% for the window's edges).
+        for r in [sync, async] {
+            let l = r.value("station_in_system_mean")!
+            let lambdaW = r.value("station_started")! / 2.0 * r.value("station_sojourn_mean")! / 1e9
+            #expect(abs(l - lambdaW) <= 0.01 * l, "Little's law at the service: L \(l) vs lambda W \(lambdaW) (seed \(Self.seed))")
+        }
     }
 
     @Test func asyncPastSaturationQueuesWithoutBoundUnlessBackpressured() throws {

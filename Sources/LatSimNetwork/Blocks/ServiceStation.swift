@@ -225,6 +225,9 @@ public struct ServiceStation<Job> {
         result.record(prefix + "_queue_length_mean", unit: "jobs", value: queueLength.mean(until: end))
         result.record(prefix + "_queue_length_max", unit: "jobs", value: queueLength.maximum)
         result.record(prefix + "_wait_mean", unit: "ns", value: waitTime.mean)
+        result.record(prefix + "_sojourn_mean", unit: "ns", value: sojournTime.mean)
+        result.record(prefix + "_in_system_mean", unit: "jobs", value: inSystem.mean(until: end))
+        result.record(prefix + "_started", unit: "count", value: Double(started))
         result.record(prefix + "_dropped", unit: "count", value: Double(droppedNewest + droppedOldest))
         result.record(prefix + "_blocked", unit: "count", value: Double(blockedCount))
     }
