@@ -69,7 +69,7 @@ struct BrokerOutageTests {
         let bounded = try Self.scenario([("broker_capacity", 20), ("broker_overflow", "drop-oldest")], outages: random)
         let pull = try Self.scenario([("consumer_mode", "pull"), ("poll_interval", "2ms")], outages: random)
         var redelivered = 0.0, duplicates = 0.0, dropped = 0.0
-        for replication in 0..<12 {
+        for replication in 0..<8 {
             let spec = Self.spec(replication, seconds: 1)
             let q = unbounded.run(design: "queued", spec: spec)
             #expect(q.value("messages_lost") == 0, "queued lost \(q.value("messages_lost")!) (seed \(Self.seed), replication \(replication))")

@@ -217,3 +217,18 @@ struct CallPatternPartitionTests {
                 "throughput \(buffered.value("throughput_per_s")!) vs \(uncut) uncut (seed 6)")
     }
 }
+
+struct CallPatternTraceTests {
+    @Test func traceRowsMatchTheLatencyHistogram() throws {
+        let s = try CallPatternTests.scenario(rate: 100)
+        var spec = ReplicationSpec(replication: 0, rootSeed: 1, horizon: .milliseconds(300), warmUp: .milliseconds(50))
+        spec.keepTrace = true
+        let r = s.run(design: "sync", spec: spec)
+        #expect(r.traceHeader == ["request", "client", "created_ns", "completed_ns", "latency_ns", "attempts"])
+        #expect(Double(r.traceRows.count) == r.value("request_latency_count")!)
+        let mean = r.traceRows.map { Double($0[4])! }.reduce(0, +) / Double(r.traceRows.count)
+        #expect(abs(mean - r.value("request_latency_mean")!) <= 1e-6 * mean)
+        spec.keepTrace = false
+        #expect(s.run(design: "sync", spec: spec).traceRows.isEmpty)
+    }
+}

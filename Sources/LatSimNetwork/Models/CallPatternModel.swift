@@ -84,6 +84,10 @@ public struct CallPatternModel: SimulationModel {
 
     // Measurements (after the warm-up).
     var measuring = false
+    /// Per-request trace rows (spec.keepTrace), at most `traceLimit`.
+    var keepTrace = false
+    var trace: [[String]] = []
+    static let traceLimit = 100_000
     public var measureStart = SimInstant.zero
     public var latency = LatencyHistogram()
     public var completed: Int64 = 0
@@ -99,6 +103,7 @@ public struct CallPatternModel: SimulationModel {
     public var crashLost: Int64 = 0
 
     public init(parameters: Parameters, window: Int, spec: ReplicationSpec) {
+        keepTrace = spec.keepTrace
         precondition(window >= 1)
         p = parameters
         self.window = window
@@ -173,6 +178,10 @@ public struct CallPatternModel: SimulationModel {
             if measuring {
                 completed += 1
                 latency.record(now - slotCreated[s])
+                if keepTrace && trace.count < CallPatternModel.traceLimit {
+                    trace.append(["\(r.request)", "\(s / window)", "\(slotCreated[s].nanosecondsSinceStart)",
+                                  "\(now.nanosecondsSinceStart)", "\((now - slotCreated[s]).nanoseconds)", "\(Int(slotAttempt[s]) + 1)"])
+                }
             }
             release(slot: s, context: &context)
         case .timeout(let r):
@@ -321,6 +330,10 @@ public struct CallPatternModel: SimulationModel {
         var result = ReplicationResult()
         result.eventsProcessed = eventsProcessed
         result.stopReason = reason.description
+        if keepTrace {
+            result.traceHeader = ["request", "client", "created_ns", "completed_ns", "latency_ns", "attempts"]
+            result.traceRows = trace
+        }
         let seconds = (end - measureStart).seconds
         latency.summarize(into: &result, name: "request_latency")
         result.record("throughput_per_s", unit: "1/s", value: seconds > 0 ? Double(completed) / seconds : .nan)
