@@ -16,7 +16,7 @@ public struct BrokerOutageScenario: Scenario {
     public let designs: [String]
 
     public static let allDesigns = ["direct", "queued"]
-    public static let configKeys = ["kind", "designs", "producers", "consumers", "partitions", "publish_interval", "link",
+    public static let configKeys = ["kind", "producers", "consumers", "partitions", "publish_interval", "link",
                                     "persist_latency", "processing_time", "consumer_capacity", "prefetch", "broker_capacity",
                                     "broker_overflow", "consumer_mode", "poll_interval", "direct_when_down",
                                     "outages", "drain"]
@@ -28,7 +28,7 @@ public struct BrokerOutageScenario: Scenario {
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(BrokerOutageScenario.configKeys)
-        designs = try node.designList(allowed: BrokerOutageScenario.allDesigns)
+        designs = BrokerOutageScenario.allDesigns
         let producers = try node.int("producers", default: 4, range: 1...100_000)
         let consumers = try node.int("consumers", default: 2, range: 1...100_000)
         let linkNode = try node.required("link")

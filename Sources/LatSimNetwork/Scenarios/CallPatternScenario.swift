@@ -18,7 +18,7 @@ public struct CallPatternScenario: Scenario {
     public let designs: [String]
 
     public static let allDesigns = ["sync", "async"]
-    public static let configKeys = ["kind", "designs", "clients", "window", "arrival", "think_time", "rate_per_client_per_s",
+    public static let configKeys = ["kind", "clients", "window", "arrival", "think_time", "rate_per_client_per_s",
                                     "client_queue_capacity", "request_bytes", "response_bytes", "link", "station",
                                     "timeout", "retries", "backoff", "backoff_max", "outages"]
 
@@ -30,7 +30,7 @@ public struct CallPatternScenario: Scenario {
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(CallPatternScenario.configKeys)
-        designs = try node.designList(allowed: CallPatternScenario.allDesigns)
+        designs = CallPatternScenario.allDesigns
         let open = try node.string("arrival", default: "closed", oneOf: ["closed", "open"]) == "open"
         let rate = try node.double("rate_per_client_per_s", default: open ? nil : 1, range: 1e-9...1e12)
         let timeout = try node.duration("timeout", default: .zero)
@@ -63,15 +63,5 @@ public struct CallPatternScenario: Scenario {
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
         precondition(designs.contains(design), "unknown design \(design)")
         return CallPatternModel.run(parameters: parameters, window: design == "sync" ? 1 : window, spec: spec)
-    }
-}
-
-extension ConfigNode {
-    /// The optional `designs:` list (a subset of `allowed`, in the written order); all when absent.
-    func designList(allowed: [String]) throws -> [String] {
-        guard let list = child("designs") else { return allowed }
-        let names = try list.items().map { try $0.stringValue(oneOf: allowed) }
-        if names.isEmpty { throw list.error("is empty", allowed: allowed.joined(separator: ", ")) }
-        return names
     }
 }

@@ -9,7 +9,7 @@ public struct OrderedDeliveryScenario: Scenario {
     public let parameters: OrderedDeliveryModel.Parameters
     public let designs: [String]
     public static let allDesigns = ["fifo", "unordered"]
-    public static let configKeys = ["kind", "designs", "send_interval", "link", "message_bytes"]
+    public static let configKeys = ["kind", "send_interval", "link", "message_bytes"]
 
     public init(parameters: OrderedDeliveryModel.Parameters, designs: [String] = OrderedDeliveryScenario.allDesigns) {
         self.parameters = parameters
@@ -18,7 +18,7 @@ public struct OrderedDeliveryScenario: Scenario {
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(OrderedDeliveryScenario.configKeys)
-        designs = try node.designList(allowed: OrderedDeliveryScenario.allDesigns)
+        designs = OrderedDeliveryScenario.allDesigns
         let linkNode = try node.required("link")
         parameters = OrderedDeliveryModel.Parameters(
             sendInterval: try node.intervalDistribution("send_interval"),
