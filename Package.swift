@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // latsim: a deterministic discrete-event latency simulator.
-// Layers (one-way arrows): CGSL <- LatSimCore <- LatSimNetwork <- LatSimMarkets <- LatSimExperiments <- LatSimCLI <- latsim
+// Layers (one-way arrows): CGSL <- LatSimCore <- LatSimNetwork <- {LatSimMarkets, LatSimSettlement} <- LatSimExperiments
+//                           <- LatSimCLI <- latsim
 import PackageDescription
 
 let invariants: [SwiftSetting] = [
@@ -29,15 +30,19 @@ let package = Package(
         .target(name: "LatSimCore", dependencies: ["CGSL"], swiftSettings: invariants),
         .target(name: "LatSimNetwork", dependencies: ["LatSimCore"], swiftSettings: invariants),
         .target(name: "LatSimMarkets", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
+        .target(name: "LatSimSettlement", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(
             name: "LatSimExperiments",
-            dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimSettlement",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: invariants
         ),
         .target(
             name: "LatSimCLI",
             dependencies: [
-                "LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimExperiments",
+                "LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimSettlement", "LatSimExperiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: invariants
@@ -48,8 +53,9 @@ let package = Package(
         .testTarget(name: "LatSimMarketsTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets"]),
         .testTarget(
             name: "LatSimExperimentsTests",
-            dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimExperiments"]
+            dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimSettlement", "LatSimExperiments"]
         ),
-        .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"]),
+        .testTarget(name: "LatSimSettlementTests", dependencies: ["LatSimCore", "LatSimSettlement"]),
+        .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"], exclude: ["Golden"]),
     ]
 )

@@ -97,6 +97,13 @@ static inline uint64_t latsim_rng_next_u64(gsl_rng *r) {
 /// Turns GSL's default error handler (which aborts) off: latsim validates parameters itself.
 static inline void latsim_gsl_quiet(void) { gsl_set_error_handler_off(); }
 
+/// Hints the CPU to fetch the cache line at `address` (for read); a no-op where unsupported.
+static inline void latsim_prefetch(const void *address) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(address, 0, 3);
+#endif
+}
+
 // ---- Reference: a plain C binary heap for the hold model, for side-by-side benchmarks ----
 typedef struct { double time; uint64_t seq; } latsim_cref_entry;
 

@@ -29,6 +29,7 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// Rounds a real number of seconds to the nearest nanosecond, saturating.
+    @_disfavoredOverload
     @inlinable public static func seconds(_ value: Double) -> SimDuration { SimDuration(roundingNanoseconds: value * 1e9) }
 
     /// The interval in seconds, for reporting only (never for accumulating time).

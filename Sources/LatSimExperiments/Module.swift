@@ -1,2 +1,2 @@
-// Placeholder until this layer lands.
+// LatSimExperiments: YAML config -> validated scenario -> replications and sweeps -> CSV.
 @_exported import LatSimCore

@@ -1,3 +1,4 @@
+import Foundation
 import LatSimCLI
 
-LatSimCommand.main()
+exit(LatSimCommand.runMain(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import LatSimMarkets
+
+struct MarketsBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "markets",
+        abstract: "Run each Markets scenario kind's example and report events per second per design (use a release build)."
+    )
+
+    @Option(help: "The simulated time of each run, e.g. 60s.")
+    var horizon: String = "60s"
+
+    @Option(help: "The root seed of every random stream.")
+    var seed: UInt64 = 1
+
+    @Option(help: "The number of repetitions; the median is reported.")
+    var repeats: Int = 3
+
+    func validate() throws {
+        guard repeats > 0 else { throw ValidationError("--repeats must be positive; given \(repeats)") }
+        guard (try? SimDuration(parsing: horizon)).map({ $0 > .zero }) == true else {
+            throw ValidationError("--horizon must be a positive duration such as 60s; given \(horizon)")
+        }
+    }
+
+    func run() throws {
+        let span = try SimDuration(parsing: horizon)
+        print("benchmark: markets")
+        print("horizon: \(horizon)")
+        for kind in MarketsScenarios.kinds {
+            guard let config = MarketsExamples.config(kind: kind.name) else { continue }
+            let scenario = try kind.make(config)
+            for design in scenario.designs {
+                var times: [Double] = []
+                var events: Int64 = 0
+                for _ in 0..<repeats {
+                    let spec = ReplicationSpec(replication: 0, rootSeed: seed, horizon: span)
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let result = scenario.run(design: design, spec: spec)
+                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start)
+                    events = result.eventsProcessed
+                    times.append(elapsed / Double(max(events, 1)))
+                }
+                let nsPerEvent = median(times)
+                print("\(kind.name) \(design): events \(events) ns_per_event \(formatFixed(nsPerEvent, decimals: 1)) events_per_second \(formatFixed(1e9 / nsPerEvent, decimals: 0))")
+            }
+        }
+    }
+}

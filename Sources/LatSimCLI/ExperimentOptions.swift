@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import LatSimExperiments
+
+/// Options shared by `run`, `sweep` and `validate`.
+struct ConfigOptions: ParsableArguments {
+    @Argument(help: "The experiment config (YAML).")
+    var config: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("An override of one config value, as key.path=value (repeatable).",
+                                                         valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "The root seed of every random stream (overrides `seed`).")
+    var seed: UInt64?
+
+    @Option(help: "The number of replications per design and point (overrides `replications`).")
+    var replications: Int?
+
+    /// Builds the plan, turning config errors into exit code 2.
+    func plan(grid: [String] = []) throws -> ExperimentPlan {
+        do {
+            return try ExperimentPlan(file: config, overrides: overrides, grid: grid, seed: seed, replications: replications)
+        } catch let error as ConfigError {
+            throw CLIFailure(code: CLIFailure.badInput, message: "error: \(error)")
+        }
+    }
+}
+
+/// Options shared by `run` and `sweep`.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The directory for summary.csv, aggregate.csv, comparison.csv and run.json.", valueName: "dir"))
+    var out: String?
+
+    @Option(help: "The number of worker threads (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(help: "No progress bar on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1; given \(jobs)") }
+    }
+
+    var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// Runs a plan with a progress bar, prints the table, writes the outputs.
+func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
+    let bar = ProgressBar(enabled: !output.quiet && ProgressBar.standardErrorIsTerminal)
+    let results: ExperimentResults
+    do {
+        results = try Experiment.run(plan, jobs: output.jobCount, progress: { bar.update($0) })
+    } catch {
+        bar.finish()
+        throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
+    }
+    bar.finish()
+    print(SummaryTable.render(results), terminator: "")
+    // Only a bound (the event limit) cuts a run short; a horizon or a model that ends once its
+    // measured work is done are normal ends.
+    for (reason, count) in results.stopReasons where reason.hasPrefix("event limit") {
+        standardError("warning: \(count) of \(results.units.count) runs stopped early: \(reason) (raise max_events or shorten the horizon)")
+    }
+    if let directory = output.out {
+        do {
+            try Experiment.write(results, to: directory, version: LatSimVersion.string,
+                                 commandLine: ["latsim"] + LatSimCommand.arguments)
+        } catch {
+            throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
+        }
+        print("wrote \(directory)/summary.csv, aggregate.csv, comparison.csv\(results.results.contains { !$0.traceHeader.isEmpty } ? ", trace.csv" : ""), run.json")
+    }
+}

@@ -1,0 +1,53 @@
+/// `run.json`: what produced an output directory, deterministic (no timestamps, no host).
+///
+///     {"version": "0.1.0", "config_file": "experiments/quickstart.yaml", "config_fnv1a64": "0x…",
+///      "seed": 1, "replications": 10, "points": 1, "designs": ["sync", "async"], "units": 20,
+///      "events": 123456, "stop_reasons": {"horizon reached": 20}, "command_line": ["latsim", "run", "experiments/quickstart.yaml"]}
+///
+/// `config_fnv1a64` is the 64-bit FNV-1a hash of the resolved config's canonical text
+/// (includes merged, `--set`, `--seed`, `--replications` and the grid applied).
+public enum RunManifest {
+    public static func json(_ results: ExperimentResults, version: String, commandLine: [String]) -> String {
+        let plan = results.plan
+        var designs: [String] = []
+        for point in plan.points { for d in point.designs where !designs.contains(d) { designs.append(d) } }
+        let fields: [(String, String)] = [
+            ("version", string(version)),
+            ("config_file", string(plan.file)),
+            ("config_fnv1a64", string(plan.configHash)),
+            ("kind", string(plan.kind.name)),
+            ("seed", String(plan.settings.seed)),
+            ("replications", String(plan.settings.replications)),
+            ("points", String(plan.points.count)),
+            ("axes", "[" + plan.axes.map { string($0.keyPath) }.joined(separator: ", ") + "]"),
+            ("designs", "[" + designs.map(string).joined(separator: ", ") + "]"),
+            ("units", String(results.units.count)),
+            ("events", String(results.eventsProcessed)),
+            ("stop_reasons", "{" + results.stopReasons.map { string($0.reason) + ": " + String($0.count) }.joined(separator: ", ") + "}"),
+            ("command_line", "[" + commandLine.map(string).joined(separator: ", ") + "]"),
+        ]
+        return "{\n" + fields.map { "  " + string($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A JSON string literal.
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

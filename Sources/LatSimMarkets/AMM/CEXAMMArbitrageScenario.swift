@@ -1,0 +1,75 @@
+/// The `cex-amm-arbitrage` scenario: designs are the focal bot's.
+///
+///     let scenario = try CEXAMMArbitrageScenario(config: node)
+///     scenario.run(design: "async", spec: spec).value("blocks_with_arbitrage_ratio")
+///
+/// Per-block metrics are summed over measured blocks and reported per block (formulas in
+/// docs/markets.md), then the focal bot's and each bot's results, then message counts.
+public struct CEXAMMArbitrageScenario: Scenario {
+    public let parameters: CEXAMMParameters
+    public let namedDesigns: [(name: String, design: BotDesign)]
+    public var designs: [String] { namedDesigns.map(\.name) }
+
+    public init(parameters: CEXAMMParameters, designs: [(name: String, design: BotDesign)] = BotDesign.presets) {
+        self.parameters = parameters
+        self.namedDesigns = designs
+    }
+
+    public init(config node: ConfigNode) throws {
+        self.init(parameters: try CEXAMMParameters(config: node), designs: try BotDesign.designs(config: node.child("designs")))
+    }
+
+    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+        guard let chosen = namedDesigns.first(where: { $0.name == design }) else {
+            preconditionFailure("unknown design \(design); known: \(designs)")
+        }
+        var model = CEXAMMArbitrageModel(parameters: parameters, focalDesign: chosen.design, spec: spec)
+        model.keepTrace = spec.keepTrace
+        let firstBlock = model.firstBlockDelay()
+        var sim = Simulation(model: model)
+        for (event, time) in sim.model.initialEvents(warmUp: spec.warmUp) { sim.schedule(event, at: time) }
+        sim.schedule(.block, at: .zero + firstBlock)
+        let end = SimInstant.zero + spec.warmUp + spec.horizon
+        let reason = sim.run(RunLimits(horizon: end, maxEvents: spec.maxEvents))
+        model = sim.model
+        var result = ReplicationResult()
+        let blocks = Double(max(model.blocks, 1))
+        result.record("blocks_count", unit: "count", value: Double(model.blocks))
+        result.record("blocks_with_arbitrage_ratio", unit: "ratio", value: Double(model.blocksWithArbitrage) / blocks)
+        result.record("arbitrage_profit_per_block_mean", unit: "quote", value: model.arbitrageProfitAtBlocks / blocks)
+        result.record("profit_available_per_block_mean", unit: "quote", value: model.profitAvailable / blocks)
+        result.record("arbitrage_capture_ratio", unit: "ratio", value: model.profitAvailable > 0 ? model.arbitrageProfitAtBlocks / model.profitAvailable : 0)
+        result.record("pool_fees_per_block_mean", unit: "quote", value: model.poolFees / blocks)
+        result.record("transactions_per_block_mean", unit: "count", value: Double(model.transactionsIncluded) / blocks)
+        result.record("reverted_transactions_count", unit: "count", value: Double(model.revertedTransactions))
+        result.record("inclusion_delay_mean", unit: "ns", value: model.inclusionDelay.count > 0 ? model.inclusionDelay.mean : 0)
+        result.record("inclusion_delay_p99", unit: "ns", value: model.inclusionDelay.count > 0 ? model.inclusionDelay.quantile(0.99) : 0)
+        let focal = model.bots.firstIndex { $0.parameters.isFocal } ?? 0
+        let f = model.bots[focal].statistics
+        result.record("focal_transactions_count", unit: "count", value: Double(f.transactions))
+        result.record("focal_succeeded_count", unit: "count", value: Double(f.succeeded))
+        result.record("focal_reverted_count", unit: "count", value: Double(f.reverted))
+        result.record("focal_blocks_won_ratio", unit: "ratio", value: model.blocksWithArbitrage > 0 ? Double(f.blocksWon) / Double(model.blocksWithArbitrage) : 0)
+        result.record("focal_realised_profit_total", unit: "quote", value: f.realisedProfit)
+        result.record("focal_gas_spent_total", unit: "quote", value: f.gasSpent)
+        result.record("focal_legging_failures_count", unit: "count", value: Double(f.leggingFailures))
+        result.record("focal_legging_cost_total", unit: "quote", value: f.leggingCost)
+        for bot in model.bots {
+            let s = bot.statistics
+            result.record("bot_" + bot.parameters.name + "_realised_profit_total", unit: "quote", value: s.realisedProfit)
+            result.record("bot_" + bot.parameters.name + "_blocks_won_count", unit: "count", value: Double(s.blocksWon))
+        }
+        result.record("market_data_messages_count", unit: "count", value: Double(model.counters.marketData))
+        result.record("requests_count", unit: "count", value: Double(model.counters.requests))
+        result.record("transactions_count", unit: "count", value: Double(model.counters.transactions))
+        result.record("hedge_orders_count", unit: "count", value: Double(model.counters.hedges))
+        result.record("block_notifications_count", unit: "count", value: Double(model.counters.blockNotifications))
+        if spec.keepTrace {
+            result.traceHeader = ["block", "time_ns", "arbitrage", "arbitrage_profit", "pool_fees", "profit_available"]
+            result.traceRows = model.blockRows
+        }
+        result.eventsProcessed = sim.context.eventsProcessed
+        result.stopReason = reason.description
+        return result
+    }
+}

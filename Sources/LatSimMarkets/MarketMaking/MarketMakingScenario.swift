@@ -1,0 +1,64 @@
+/// The `market-making` scenario: designs are the market maker's (`sync`, `async`, or custom).
+///
+///     let scenario = try MarketMakingScenario(config: node)
+///     let result = scenario.run(design: "async", spec: spec)
+///     result.value("quoted_spread_mean_bps")
+///
+/// Metrics (formulas in docs/markets.md): quoted spread and uptime, fill rate, the spread
+/// decomposition effective = realised + adverse selection (per fill, in bps of m_t, marked out
+/// `markout_horizon` after the fill), marked-out profit, and message counts and engine queueing.
+public struct MarketMakingScenario: Scenario {
+    public let parameters: MarketMakingParameters
+    public let namedDesigns: [(name: String, design: BotDesign)]
+    public var designs: [String] { namedDesigns.map(\.name) }
+
+    public init(parameters: MarketMakingParameters, designs: [(name: String, design: BotDesign)] = BotDesign.presets) {
+        self.parameters = parameters
+        self.namedDesigns = designs
+    }
+
+    public init(config node: ConfigNode) throws {
+        self.init(parameters: try MarketMakingParameters(config: node), designs: try BotDesign.designs(config: node.child("designs")))
+    }
+
+    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+        guard let chosen = namedDesigns.first(where: { $0.name == design }) else {
+            preconditionFailure("unknown design \(design); known: \(designs)")
+        }
+        var sim = Simulation(model: MarketMakingModel(parameters: parameters, design: chosen.design, spec: spec))
+        for (event, time) in sim.model.initialEvents(warmUp: spec.warmUp) { sim.schedule(event, at: time) }
+        let start = SimInstant.zero + spec.warmUp
+        let end = start + spec.horizon
+        let reason = sim.run(RunLimits(horizon: end, maxEvents: spec.maxEvents))
+        var result = ReplicationResult()
+        let m = sim.model
+        let s = m.statistics
+        let seconds = Double((sim.now - start).nanoseconds) / 1e9
+        let twoSidedIntegral = s.twoSided.integral(until: sim.now)
+        result.record("quoted_spread_mean_bps", unit: "bps", value: twoSidedIntegral > 0 ? s.spreadWhileTwoSided.integral(until: sim.now) / twoSidedIntegral : 0)
+        result.record("two_sided_uptime_ratio", unit: "ratio", value: s.twoSided.mean(until: sim.now))
+        result.record("fills_per_second", unit: "1/s", value: seconds > 0 ? Double(s.fills) / seconds : 0)
+        result.record("noise_fill_ratio", unit: "ratio", value: s.noiseOrders > 0 ? Double(s.noiseFills) / Double(s.noiseOrders) : 0)
+        result.record("informed_fill_share", unit: "ratio", value: s.fills > 0 ? Double(s.informedFills) / Double(s.fills) : 0)
+        let n = Double(s.markouts)
+        result.record("effective_spread_mean_bps", unit: "bps", value: n > 0 ? s.effectiveSpreadSum / n * 10_000 : 0)
+        result.record("realised_spread_mean_bps", unit: "bps", value: n > 0 ? s.realisedSpreadSum / n * 10_000 : 0)
+        result.record("adverse_selection_mean_bps", unit: "bps", value: n > 0 ? s.adverseSelectionSum / n * 10_000 : 0)
+        result.record("marked_out_profit_total", unit: "quote", value: s.markedOutProfit)
+        result.record("half_spread_final_bps", unit: "bps", value: m.halfSpread * 10_000)
+        result.record("fills_count", unit: "count", value: Double(s.fills))
+        result.record("informed_fills_count", unit: "count", value: Double(s.informedFills))
+        result.record("noise_fills_count", unit: "count", value: Double(s.noiseFills))
+        result.record("quotes_sent_count", unit: "count", value: Double(s.quotesSent))
+        result.record("cancels_sent_count", unit: "count", value: Double(s.cancelsSent))
+        result.record("market_data_messages_count", unit: "count", value: Double(m.counters.marketData))
+        result.record("requests_count", unit: "count", value: Double(m.counters.requests))
+        result.record("taker_orders_count", unit: "count", value: Double(m.counters.takerOrders))
+        result.record("acks_count", unit: "count", value: Double(m.counters.acks))
+        result.record("fill_reports_count", unit: "count", value: Double(m.counters.fillReports))
+        m.station.summarize(into: &result, prefix: "engine", until: sim.now)
+        result.eventsProcessed = sim.context.eventsProcessed
+        result.stopReason = reason.description
+        return result
+    }
+}

@@ -1,0 +1,178 @@
+import LatSimCore
+
+/// One chain's state: mempool, tip, blocks awaiting finality. A host model drives it by
+/// scheduling its blocks at `nextBlockTime` and calling `produceBlock`.
+///
+///     var chain = Chain(spec: spec, replication: replicationSpec)
+///     chain.submit(id: 42, fee: 1, at: now)
+///     let t = chain.scheduleNextBlock(after: .zero)      // host schedules a block event at t
+///     chain.produceBlock(at: t)                           // then reads chain.included / chain.finalized
+///
+/// Transactions are opaque integer ids of the host. `produceBlock` fills the reusable buffers
+/// `included` (ids included by this block, first inclusions and re-inclusions after a reorg),
+/// `finalized` (ids whose block became final) and `reorged` (ids returned to the mempool).
+/// Random streams: "chain:<name>:blocks" (intervals, missed slots), "chain:<name>:reorgs" and
+/// "chain:<name>:background", so enabling reorgs or load leaves block times unchanged for a seed.
+/// Competing (background) transactions carry id -1 and are never reported; an orphaned block's
+/// background transactions are dropped (they compete again only through new arrivals).
+/// Invariants: block heights grow by one per kept block; a final block is never orphaned; every
+/// submitted id is, at any time, in exactly one of {mempool, awaiting finality, finalized}.
+public struct Chain {
+    struct Pending {
+        var id: Int
+        var height: Int64
+        var epoch: Int64
+        var priority: Double
+        var arrival: Int64
+        var sequence: UInt64
+    }
+
+    public let spec: ChainSpec
+    let blockStream: RandomStream
+    let reorgStream: RandomStream
+    let backgroundStream: RandomStream
+    /// Time of the last block (background arrivals are generated for the interval since).
+    var lastBlockTime = SimInstant.zero
+    public private(set) var backgroundIncluded: Int64 = 0
+    public private(set) var backgroundRejected: Int64 = 0
+    var mempool = Mempool()
+    var sequence: UInt64 = 0
+    /// Transactions in blocks not yet final, in height order; `pendingHead` is the first live one.
+    var pending = ContiguousArray<Pending>()
+    var pendingHead = 0
+    /// Height of the tip (0 before the first block), and the epoch of the tip block.
+    public private(set) var tipHeight: Int64 = 0
+    var tipEpoch: Int64 = -1
+    /// The slot of the next scheduled block (slot production only).
+    var scheduledSlot: Int64 = 0
+    public private(set) var blocksProduced: Int64 = 0
+    public private(set) var blocksOrphaned: Int64 = 0
+    public private(set) var rejectedCount: Int64 = 0
+
+    public private(set) var included = ContiguousArray<Int>()
+    public private(set) var finalized = ContiguousArray<Int>()
+    public private(set) var reorged = ContiguousArray<Int>()
+
+    public init(spec: ChainSpec, replication: ReplicationSpec, streamPrefix: String? = nil) {
+        self.spec = spec
+        let prefix = streamPrefix ?? "chain:\(spec.name)"
+        blockStream = replication.stream(prefix + ":blocks")
+        reorgStream = replication.stream(prefix + ":reorgs")
+        backgroundStream = replication.stream(prefix + ":background")
+    }
+
+    /// Transactions waiting in the mempool, competing (background) ones included.
+    public var mempoolCount: Int { mempool.count }
+    /// Transactions in blocks that are not yet final.
+    public var awaitingFinalityCount: Int { pending.count - pendingHead }
+
+    /// Adds a transaction to the mempool; false if the mempool is full (counted in `rejectedCount`).
+    @discardableResult
+    public mutating func submit(id: Int, fee: Double, at time: SimInstant) -> Bool {
+        guard mempool.count < spec.mempoolLimit else {
+            rejectedCount += 1
+            return false
+        }
+        mempool.insert(id: id, priority: spec.ordering == .fee ? -fee : 0, arrival: time.nanosecondsSinceStart, sequence: sequence)
+        sequence &+= 1
+        return true
+    }
+
+    /// Adds the competing transactions that arrived in (lastBlockTime, time].
+    mutating func addBackground(until time: SimInstant) {
+        let start = lastBlockTime.nanosecondsSinceStart
+        let span = Double(time.nanosecondsSinceStart - start)
+        lastBlockTime = time
+        guard spec.backgroundUtilization > 0 && span > 0 else { return }
+        let rate = spec.backgroundUtilization * Double(spec.capacityPerBlock) / Double(spec.production.meanInterval.nanoseconds)
+        let count = backgroundStream.poisson(mean: rate * span)
+        for _ in 0..<count {
+            guard mempool.count < spec.mempoolLimit else { backgroundRejected += 1; continue }
+            let arrival = start + Int64((backgroundStream.uniform() * span).rounded(.up))
+            let fee = spec.backgroundFee.sample(backgroundStream)
+            mempool.insert(id: -1, priority: spec.ordering == .fee ? -fee : 0, arrival: arrival, sequence: sequence)
+            sequence &+= 1
+        }
+    }
+
+    /// Draws the time of the next block after `now` (the host schedules it): `now + Exp(mean)`
+    /// for Poisson blocks, else the start of the next slot that is not missed.
+    public mutating func scheduleNextBlock(after now: SimInstant) -> SimInstant {
+        switch spec.production {
+        case .poisson(let mean):
+            return now + SimDuration(roundingNanoseconds: blockStream.exponential(mean: Double(mean.nanoseconds)))
+        case .slots(let slot, let missed):
+            var next = now.nanosecondsSinceStart / slot.nanoseconds + 1
+            while missed > 0 && blockStream.bernoulli(missed) { next += 1 }
+            scheduledSlot = next
+            return SimInstant(nanosecondsSinceStart: next &* slot.nanoseconds)
+        }
+    }
+
+    /// Produces a block at `time`: maybe orphans the tip (returning its transactions to the
+    /// mempool), includes up to `capacityPerBlock` transactions in mempool order, and finalizes
+    /// what the finality rule now allows.
+    public mutating func produceBlock(at time: SimInstant) {
+        included.removeAll(keepingCapacity: true)
+        finalized.removeAll(keepingCapacity: true)
+        reorged.removeAll(keepingCapacity: true)
+        addBackground(until: time)
+        let epoch = currentEpoch()
+        if spec.reorgProbability > 0 && tipHeight > 0 && !tipIsFinal(newEpoch: epoch) && reorgStream.bernoulli(spec.reorgProbability) {
+            orphanTip()
+        }
+        tipHeight += 1
+        tipEpoch = epoch
+        blocksProduced += 1
+        var room = spec.capacityPerBlock
+        while room > 0, let entry = mempool.popMin() {
+            room -= 1
+            guard entry.id >= 0 else { backgroundIncluded += 1; continue }
+            pending.append(Pending(id: entry.id, height: tipHeight, epoch: epoch, priority: entry.priority, arrival: entry.arrival,
+                                   sequence: entry.sequence))
+            included.append(entry.id)
+        }
+        finalize(epoch: epoch)
+    }
+
+    func currentEpoch() -> Int64 {
+        if case .epochs(let slotsPerEpoch, _) = spec.finality { return scheduledSlot / Int64(slotsPerEpoch) }
+        return 0
+    }
+
+    func tipIsFinal(newEpoch: Int64) -> Bool {
+        switch spec.finality {
+        case .confirmations(let k): return k <= 1
+        case .epochs(_, let epochs): return tipEpoch + Int64(epochs) < newEpoch
+        }
+    }
+
+    mutating func orphanTip() {
+        blocksOrphaned += 1
+        while pending.count > pendingHead, let last = pending.last, last.height == tipHeight {
+            pending.removeLast()
+            mempool.insert(id: last.id, priority: last.priority, arrival: last.arrival, sequence: last.sequence)
+            reorged.append(last.id)
+        }
+        tipHeight -= 1
+    }
+
+    mutating func finalize(epoch: Int64) {
+        while pendingHead < pending.count {
+            let entry = pending[pendingHead]
+            let isFinal: Bool
+            switch spec.finality {
+            case .confirmations(let k): isFinal = entry.height <= tipHeight - Int64(k) + 1
+            case .epochs(_, let epochs): isFinal = entry.epoch + Int64(epochs) < epoch
+            }
+            guard isFinal else { break }
+            finalized.append(entry.id)
+            pendingHead += 1
+        }
+        // Compact once the dead prefix dominates: amortized O(1) per transaction.
+        if pendingHead > 1_024 && pendingHead * 2 > pending.count {
+            pending.removeFirst(pendingHead)
+            pendingHead = 0
+        }
+    }
+}

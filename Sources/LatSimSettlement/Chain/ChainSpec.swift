@@ -1,0 +1,71 @@
+import LatSimCore
+
+/// The parameters of one chain: block production, capacity, mempool order, finality, reorgs.
+///
+///     let chain = try ChainSpec(name: "bitcoin", production: .poisson(meanInterval: .seconds(600)),
+///                               capacityPerBlock: 3_000, ordering: .fee, finality: .confirmations(6))
+///
+/// Invariant: a `ChainSpec` that exists is valid (the initializer validates), so a `Chain`
+/// built from it always has a next block and a reachable finality.
+public struct ChainSpec: Sendable, Equatable {
+    public var name: String
+    public var production: BlockProduction
+    /// Transactions a block can include (the simulated transactions' share of the block).
+    public var capacityPerBlock: Int
+    public var ordering: MempoolOrdering
+    public var finality: FinalityRule
+    /// Probability that a new block replaces the current tip instead of extending it (a
+    /// depth-1 reorg); the orphaned block's transactions return to the mempool. Only a tip
+    /// that is not yet final can be orphaned.
+    public var reorgProbability: Double
+    /// Transactions the mempool holds at most; a submission beyond it is rejected.
+    public var mempoolLimit: Int
+    /// Competing traffic, as a fraction of capacity: Poisson arrivals at rate
+    /// `backgroundUtilization * capacityPerBlock / meanInterval`, added to the mempool (at uniform
+    /// times within each inter-block interval) when the next block is built. 0 = no competition.
+    public var backgroundUtilization: Double
+    /// The fee of each competing transaction (fee-ordered chains).
+    public var backgroundFee: Distribution
+
+    public init(name: String, production: BlockProduction, capacityPerBlock: Int, ordering: MempoolOrdering,
+                finality: FinalityRule, reorgProbability: Double = 0, mempoolLimit: Int = 1_000_000,
+                backgroundUtilization: Double = 0, backgroundFee: Distribution? = nil) throws {
+        self.name = name
+        self.production = production
+        self.capacityPerBlock = capacityPerBlock
+        self.ordering = ordering
+        self.finality = finality
+        self.reorgProbability = reorgProbability
+        self.mempoolLimit = mempoolLimit
+        self.backgroundUtilization = backgroundUtilization
+        self.backgroundFee = try backgroundFee ?? .constant(1)
+        try validate()
+    }
+
+    public func validate() throws {
+        try production.validate()
+        try finality.validate(production: production)
+        guard capacityPerBlock >= 1 && capacityPerBlock <= 10_000_000 else {
+            throw ParameterError(parameter: "capacity", problem: "is out of range", allowed: "an integer in 1...10000000", given: "\(capacityPerBlock)")
+        }
+        guard reorgProbability >= 0 && reorgProbability < 1 else {
+            throw ParameterError(parameter: "reorg_probability", problem: "is out of range", allowed: "a probability in [0, 1)",
+                                 given: "\(reorgProbability)")
+        }
+        guard backgroundUtilization >= 0 && backgroundUtilization <= 10 else {
+            throw ParameterError(parameter: "background.utilization", problem: "is out of range", allowed: "a number in [0, 10]",
+                                 given: "\(backgroundUtilization)")
+        }
+        guard mempoolLimit >= 1 && mempoolLimit <= 100_000_000 else {
+            throw ParameterError(parameter: "mempool_limit", problem: "is out of range", allowed: "an integer in 1...100000000",
+                                 given: "\(mempoolLimit)")
+        }
+    }
+
+    /// A one-line description for listings.
+    public var summary: String {
+        "\(production); \(capacityPerBlock) tx/block, \(ordering.rawValue) order; \(finality)"
+            + (reorgProbability > 0 ? "; depth-1 reorgs with probability \(formatSignificant(reorgProbability))" : "")
+            + (backgroundUtilization > 0 ? "; background load \(formatSignificant(backgroundUtilization * 100))% of capacity" : "")
+    }
+}

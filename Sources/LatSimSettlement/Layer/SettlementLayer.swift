@@ -1,0 +1,145 @@
+import LatSimCore
+
+/// An event of a settlement layer, carried inside a host model's event enum.
+public enum LayerEvent: Sendable, Equatable {
+    /// The chain (or the rollup's L1) produces a block.
+    case block
+    /// The rollup's sequencer soft-confirms a transaction.
+    case softConfirm(id: Int)
+    /// The rollup's batch interval elapses.
+    case batchTimer
+    /// A closed batch reaches the L1 mempool.
+    case batchPost(batch: Int)
+    /// The exchange ledger settles a transaction.
+    case ledgerSettle(id: Int)
+}
+
+/// What a layer reports after handling an event: a transaction id became soft-confirmed or final.
+public struct LayerNotification: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case soft, final }
+    public var kind: Kind
+    public var id: Int
+}
+
+/// A settlement layer driven by a host model: submit transactions, route `LayerEvent`s back,
+/// read `notifications`.
+///
+///     enum Event { case layer(LayerEvent), trade }
+///     layer.start(context: &context, wrap: Event.layer)
+///     layer.submit(id: 3, fee: 1, context: &context, wrap: Event.layer)
+///     // in handle(.layer(e)): layer.handle(e, context: &context, wrap: Event.layer); read layer.notifications
+///
+/// Soft confirmation: inclusion in a block (chain), the sequencer's confirmation (rollup), the
+/// ledger update (exchange). Final: the chain's finality rule; for a rollup, the finality of
+/// the L1 transaction carrying the batch; for a ledger, the ledger update.
+/// Streams are named "<role>:<layer name>:..." so two layers in one model (source and
+/// destination) draw independently, and each draws the same values across designs.
+/// Invariant: each id is reported soft at most once and final at most once, soft not after final.
+public struct SettlementLayer {
+    public let spec: LayerSpec
+    /// The chain itself, or the rollup's L1 (nil for a ledger).
+    public private(set) var chain: Chain?
+    let softStream: RandomStream?
+    let postingStream: RandomStream?
+    let proofStream: RandomStream?
+    let ledgerStream: RandomStream?
+    var openBatch = ContiguousArray<Int>()
+    var batchRanges = ContiguousArray<Range<Int>>()
+    var batchMembers = ContiguousArray<Int>()
+    /// The notifications produced by the last `handle` call.
+    public private(set) var notifications = ContiguousArray<LayerNotification>()
+    /// Times of the blocks produced (kept only when `recordBlockTimes` is set: tests, traces).
+    public private(set) var blockTimes: [SimInstant] = []
+    public var recordBlockTimes = false
+    public private(set) var batchesPosted: Int = 0
+
+    public init(spec: LayerSpec, role: String, replication: ReplicationSpec) {
+        self.spec = spec
+        let prefix = "\(role):\(spec.name)"
+        switch spec {
+        case .chain(let c):
+            chain = Chain(spec: c, replication: replication, streamPrefix: prefix)
+            softStream = nil; postingStream = nil; proofStream = nil; ledgerStream = nil
+        case .rollup(let r):
+            chain = Chain(spec: r.l1, replication: replication, streamPrefix: prefix + ":l1:" + r.l1.name)
+            softStream = replication.stream(prefix + ":sequencer")
+            postingStream = replication.stream(prefix + ":posting")
+            proofStream = replication.stream(prefix + ":proofs")
+            ledgerStream = nil
+        case .ledger:
+            chain = nil
+            softStream = nil; postingStream = nil; proofStream = nil
+            ledgerStream = replication.stream(prefix + ":ledger")
+        }
+    }
+
+    /// Schedules the layer's first events (first block, first batch timer).
+    public mutating func start<E>(context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
+        if chain != nil {
+            let t = chain!.scheduleNextBlock(after: context.now)
+            context.schedule(wrap(.block), at: t)
+        }
+        if case .rollup(let r) = spec {
+            context.schedule(wrap(.batchTimer), after: r.batchInterval)
+        }
+    }
+
+    /// Submits transaction `id` (a host id, >= 0) now.
+    public mutating func submit<E>(id: Int, fee: Double, context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
+        switch spec {
+        case .chain:
+            chain!.submit(id: id, fee: fee, at: context.now)
+        case .rollup(let r):
+            context.schedule(wrap(.softConfirm(id: id)), after: r.softConfirmation.sampleDuration(softStream!))
+        case .ledger(let l):
+            context.schedule(wrap(.ledgerSettle(id: id)), after: l.ledgerLatency.sampleDuration(ledgerStream!))
+        }
+    }
+
+    /// Handles one of this layer's events; `notifications` then holds what became soft or final.
+    public mutating func handle<E>(_ event: LayerEvent, context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
+        notifications.removeAll(keepingCapacity: true)
+        switch event {
+        case .block:
+            chain!.produceBlock(at: context.now)
+            if recordBlockTimes { blockTimes.append(context.now) }
+            if case .rollup = spec {
+                for batch in chain!.finalized {
+                    for member in batchRanges[batch] { notifications.append(LayerNotification(kind: .final, id: batchMembers[member])) }
+                }
+            } else {
+                for id in chain!.included { notifications.append(LayerNotification(kind: .soft, id: id)) }
+                for id in chain!.finalized { notifications.append(LayerNotification(kind: .final, id: id)) }
+            }
+            let t = chain!.scheduleNextBlock(after: context.now)
+            context.schedule(wrap(.block), at: t)
+        case .softConfirm(let id):
+            guard case .rollup(let r) = spec else { preconditionFailure("softConfirm on a non-rollup layer") }
+            notifications.append(LayerNotification(kind: .soft, id: id))
+            openBatch.append(id)
+            if openBatch.count >= r.batchSizeLimit { closeBatch(r, context: &context, wrap: wrap) }
+        case .batchTimer:
+            guard case .rollup(let r) = spec else { preconditionFailure("batchTimer on a non-rollup layer") }
+            if !openBatch.isEmpty { closeBatch(r, context: &context, wrap: wrap) }
+            context.schedule(wrap(.batchTimer), after: r.batchInterval)
+        case .batchPost(let batch):
+            chain!.submit(id: batch, fee: 1, at: context.now)
+            batchesPosted += 1
+        case .ledgerSettle(let id):
+            notifications.append(LayerNotification(kind: .soft, id: id))
+            notifications.append(LayerNotification(kind: .final, id: id))
+        }
+    }
+
+    mutating func closeBatch<E>(_ r: RollupSpec, context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
+        let start = batchMembers.count
+        batchMembers.append(contentsOf: openBatch)
+        batchRanges.append(start..<batchMembers.count)
+        openBatch.removeAll(keepingCapacity: true)
+        let delay = r.postingDelay.sampleDuration(postingStream!) + r.proofDelay.sampleDuration(proofStream!)
+        context.schedule(wrap(.batchPost(batch: batchRanges.count - 1)), after: delay)
+    }
+
+    /// The delay after finality before a withdrawal to L1 completes (zero but for rollups).
+    public var withdrawalDelay: SimDuration { spec.withdrawalDelay }
+}

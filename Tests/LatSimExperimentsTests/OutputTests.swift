@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import LatSimExperiments
+
+@Suite struct OutputTests {
+    static let config = """
+        seed: 5
+        replications: 3
+        horizon: 200ms
+        sweep: {model.workers: [1, 2]}
+        model:
+          kind: queue
+          actors: [{name: exchange, role: server}, {name: bot, role: client}, {name: bot2, role: client}]
+          arrival: {type: exponential, mean: 2ms}
+          service: {type: exponential, mean: 1ms}
+
+        """
+
+    @Test func resultsDoNotDependOnTheNumberOfWorkers() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let plan = try ExperimentPlan(file: directory.write("c.yaml", OutputTests.config))
+        #expect(plan.points.count == 2 && plan.unitCount == 12)
+        let serial = Runner.run(plan, jobs: 1)
+        let parallel = Runner.run(plan, jobs: 2)
+        let many = Runner.run(plan, jobs: 5)
+        #expect(serial == parallel)
+        #expect(serial == many)
+        let files = try Experiment.files(try ExperimentResults(plan: plan, results: parallel), version: "t", commandLine: [])
+        let again = try Experiment.files(try Experiment.run(plan, jobs: 1), version: "t", commandLine: [])
+        #expect(files.map(\.contents) == again.map(\.contents))
+    }
+
+    @Test func gridOrderIsLastAxisFastest() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let plan = try ExperimentPlan(file: directory.write("c.yaml", OutputTests.config),
+                                      grid: ["model.capacity=5,10,20"])
+        #expect(plan.axes.map(\.keyPath) == ["model.workers", "model.capacity"])
+        #expect(plan.points.map { $0.assignments.map(\.value) } ==
+                [["1", "5"], ["1", "10"], ["1", "20"], ["2", "5"], ["2", "10"], ["2", "20"]])
+        let replaced = try ExperimentPlan(file: directory.write("c.yaml", OutputTests.config), grid: ["model.workers=3"])
+        #expect(replaced.points.count == 1)
+        #expect((replaced.points[0].scenario as? QueueScenario)?.workers == 3)
+    }
+
+    @Test func filesAreWrittenWholeOrNotAtAll() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let out = directory.path + "/out"
+        try FileManager.default.createDirectory(atPath: out + "/comparison.csv", withIntermediateDirectories: true)
+        #expect(throws: OutputDirectory.WriteError.self) {
+            try OutputDirectory.write([("summary.csv", "a\n"), ("aggregate.csv", "b\n"), ("comparison.csv", "c\n")], to: out)
+        }
+        // Only the obstacle remains: no CSV, no temporary file.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["comparison.csv"])
+
+        let blocked = directory.write("file", "x")
+        #expect(throws: OutputDirectory.WriteError.self) { try OutputDirectory.write([("a.csv", "a\n")], to: blocked) }
+        let fresh = directory.path + "/fresh/nested"
+        try OutputDirectory.write([("a.csv", "a\n")], to: fresh)
+        #expect(try String(contentsOfFile: fresh + "/a.csv", encoding: .utf8) == "a\n")
+    }
+
+    @Test func traceForSmallRunsOnly() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let small = OutputTests.config.replacingOccurrences(of: "sweep: {model.workers: [1, 2]}", with: "trace: true")
+        let plan = try ExperimentPlan(file: directory.write("t.yaml", small))
+        let results = try Experiment.run(plan, jobs: 2)
+        let trace = try #require(CSVTables.trace(results))
+        let lines = trace.split(separator: "\n")
+        #expect(lines.first == "point,design,replication,sent_ns,client,received_ns,latency_ns,outcome")
+        let served = results.aggregates.filter { $0.metric == "request_latency_count" }.map { Int($0.summary.mean * 3) }.reduce(0, +)
+        let dropped = lines.filter { $0.hasSuffix(",dropped") }.count
+        #expect(lines.count - 1 == served + dropped)
+        let big = small.replacingOccurrences(of: "replications: 3", with: "replications: 40")
+        #expect(throws: ConfigError.self) { try ExperimentPlan(file: directory.write("b.yaml", big)) }
+    }
+
+    @Test func csvQuotingAndNumbers() {
+        #expect(CSVTables.field("a,b") == "\"a,b\"")
+        #expect(CSVTables.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVTables.field("plain") == "plain")
+        #expect(CSVTables.number(0.1) == "0.1")
+        #expect(CSVTables.number(2e6) == "2000000.0")
+        #expect(CSVTables.number(.nan) == "nan")
+    }
+
+    @Test func includesMergeWithTheFileWinning() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        directory.write("presets/slow.yaml", "description: d\nhorizon: 9s\nreplications: 7\nmodel: {workers: 4, capacity: 3}\n")
+        let file = directory.write("sub/c.yaml", "include: [slow]\nreplications: 2\n" +
+                                   OutputTests.config.replacingOccurrences(of: "replications: 3\nhorizon: 200ms\n", with: ""))
+        let plan = try ExperimentPlan(file: file)
+        #expect(plan.settings.horizon == SimDuration.seconds(Int64(9)))
+        #expect(plan.settings.replications == 2)
+        #expect((plan.points[0].scenario as? QueueScenario)?.capacity == 3)
+        #expect(plan.configHash.count == 18)
+        let other = try ExperimentPlan(file: file, overrides: ["model.capacity=4"])
+        #expect(other.configHash != plan.configHash)
+    }
+}

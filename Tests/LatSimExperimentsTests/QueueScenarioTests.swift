@@ -1,0 +1,103 @@
+import Testing
+import LatSimExperiments
+
+/// The built-in queue kind against queueing theory. Each check asks the 99.9% Student-t
+/// confidence interval over replications (10 replications, seed printed) to contain the
+/// closed-form value: a correct model fails with probability 0.001 per check, and the seeds
+/// are fixed, so the outcome is deterministic.
+@Suite struct QueueScenarioTests {
+    static let level = 0.999
+
+    func run(_ config: String, overrides: [String] = []) throws -> ExperimentResults {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let plan = try ExperimentPlan(file: directory.write("queue.yaml", config), overrides: overrides)
+        return try Experiment.run(plan, jobs: 2)
+    }
+
+    func expectContains(_ results: ExperimentResults, design: String, metric: String, theory: Double,
+                        sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        guard let row = results.aggregates.first(where: { $0.design == design && $0.metric == metric }) else {
+            Issue.record("no \(metric) for \(design)", sourceLocation: sourceLocation)
+            return
+        }
+        let half = StudentT.confidenceHalfWidth(standardDeviation: row.summary.standardDeviation, count: row.summary.n,
+                                                level: QueueScenarioTests.level)
+        #expect(abs(row.summary.mean - theory) <= half,
+                "\(design) \(metric): mean \(row.summary.mean) +/- \(half) (99.9%) vs theory \(theory); seed \(results.plan.settings.seed)",
+                sourceLocation: sourceLocation)
+    }
+
+    static func config(clients: Int, workers: Int, extra: String = "", seed: Int = 11) -> String {
+        let actors = (0..<clients).map { "    - {name: bot-\($0), role: client}" }.joined(separator: "\n")
+        return """
+            seed: \(seed)
+            replications: 10
+            horizon: 20s
+            warm_up: 1s
+            model:
+              kind: queue
+              actors:
+                - {name: exchange, role: server}
+            \(actors)
+              arrival: {type: exponential, mean: 2ms}
+              service: {type: exponential, mean: 1ms}
+              workers: \(workers)
+            \(extra)
+
+            """
+    }
+
+    @Test func asyncSingleServerIsMM1() throws {
+        // lambda = 500/s, mu = 1000/s: W = 1/(mu - lambda) = 2 ms, rho = 0.5, Lq = rho^2/(1 - rho) = 0.5.
+        let results = try run(QueueScenarioTests.config(clients: 1, workers: 1))
+        expectContains(results, design: "async", metric: "request_latency_mean", theory: 2e6)
+        expectContains(results, design: "async", metric: "utilization", theory: 0.5)
+        expectContains(results, design: "async", metric: "queue_length_mean", theory: 0.5)
+        expectContains(results, design: "async", metric: "throughput_per_s", theory: 500)
+    }
+
+    @Test func syncSingleClientLatencyIsTheServiceTime() throws {
+        // Closed loop, one client: no queueing, latency = service (mean 1 ms); throughput by renewal
+        // reward = 1 / (E think + E service) = 1 / 3 ms; utilization = 1/3.
+        let results = try run(QueueScenarioTests.config(clients: 1, workers: 1))
+        expectContains(results, design: "sync", metric: "request_latency_mean", theory: 1e6)
+        expectContains(results, design: "sync", metric: "throughput_per_s", theory: 1000.0 / 3)
+        expectContains(results, design: "sync", metric: "utilization", theory: 1.0 / 3)
+        let queue = results.aggregates.first { $0.design == "sync" && $0.metric == "queue_length_mean" }
+        #expect(queue?.summary.mean == 0)
+    }
+
+    @Test func asyncTwoWorkersIsMMc() throws {
+        // Three Poisson clients (500/s each) merge into lambda = 1500/s; c = 2, mu = 1000/s, a = 1.5.
+        // Erlang C: P(wait) = (a^2/2 * 4) / (1 + a + a^2/2 * 4) = 4.5/7; Wq = P/(c mu - lambda) = 1.2857 ms.
+        let results = try run(QueueScenarioTests.config(clients: 3, workers: 2))
+        let wait = (4.5 / 7) / 500.0
+        expectContains(results, design: "async", metric: "request_latency_mean", theory: (wait + 1e-3) * 1e9)
+        expectContains(results, design: "async", metric: "utilization", theory: 0.75)
+    }
+
+    @Test func rejectionsThinTheArrivals() throws {
+        // Rejected with p = 0.2 on arrival: served arrivals are Poisson(400/s), W = 1/(1000 - 400) s.
+        let results = try run(QueueScenarioTests.config(clients: 1, workers: 1, extra: "  reject_probability: 0.2"))
+        expectContains(results, design: "async", metric: "drop_rate", theory: 0.2)
+        expectContains(results, design: "async", metric: "request_latency_mean", theory: 1e9 / 600)
+    }
+
+    @Test func linkLatencyAddsBothWays() throws {
+        // Constant 5 ms each way: sync latency = 10 ms + service; throughput = 1 / (2 + 1 + 10 ms).
+        let config = QueueScenarioTests.config(clients: 1, workers: 1, extra: "  links: {default: 5ms}")
+        let results = try run(config)
+        expectContains(results, design: "sync", metric: "request_latency_mean", theory: 11e6)
+        expectContains(results, design: "sync", metric: "throughput_per_s", theory: 1000.0 / 13)
+        let minimum = results.aggregates.first { $0.design == "sync" && $0.metric == "request_latency_p50" }!.summary.mean
+        #expect(minimum > 10e6)
+    }
+
+    @Test func capacityDropsWhenFull() throws {
+        // Capacity 0 and one worker: a request arriving while the worker is busy is dropped. M/M/1/1 (Erlang B):
+        // P(drop) = a / (1 + a) with a = lambda/mu = 0.5, i.e. 1/3.
+        let results = try run(QueueScenarioTests.config(clients: 1, workers: 1, extra: "  capacity: 0"))
+        expectContains(results, design: "async", metric: "drop_rate", theory: 1.0 / 3)
+    }
+}

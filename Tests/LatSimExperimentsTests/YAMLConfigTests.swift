@@ -1,0 +1,48 @@
+import Testing
+import LatSimExperiments
+
+@Suite struct YAMLConfigTests {
+    @Test func keepsOrderLinesAndNulls() throws {
+        let root = try YAMLConfig.parse("b: 1\na:\n  z: 2ms\n  y: [1, 2]\nc: ~\nd: \"null\"\n", file: "x.yaml")
+        let entries = try root.entries()
+        #expect(entries.map(\.key) == ["b", "a", "c", "d"])
+        let z = try #require(root.node(at: "a.z"))
+        #expect(z.location == SourceLocation(file: "x.yaml", line: 3, column: 6))
+        #expect(z.path == "a.z")
+        #expect(try z.text() == "2ms")
+        #expect(root.child("c") == nil)                      // null reads as absent
+        #expect(try root.child("d")?.text() == "null")       // a quoted "null" is a string
+        #expect(root.node(at: "a.y[1]")?.path == "a.y[1]")
+    }
+
+    @Test func syntaxErrorsNameTheLine() {
+        #expect(throws: ConfigError.self) { try YAMLConfig.parse("a: [1, 2\nb: 3\n", file: "bad.yaml") }
+        do {
+            _ = try YAMLConfig.parse("a: 1\n  b: 2\n", file: "bad.yaml")
+            Issue.record("expected a YAML error")
+        } catch let error as ConfigError {
+            #expect(error.location.file == "bad.yaml")
+            #expect(error.location.line == 2)
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test func duplicateKeysAreErrors() {
+        do {
+            _ = try YAMLConfig.parse("seed: 1\nseed: 2\n", file: "dup.yaml")
+            Issue.record("expected an error")
+        } catch let error as ConfigError {
+            #expect(error.description.contains("seed"))
+            #expect(error.location.line >= 1)
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test func unreadableFileIsAConfigError() {
+        do {
+            _ = try YAMLConfig.load(file: "/nonexistent/latsim.yaml")
+            Issue.record("expected an error")
+        } catch let error as ConfigError {
+            #expect(error.description.contains("/nonexistent/latsim.yaml"))
+            #expect(error.description.contains("does not exist"))
+        } catch { Issue.record("unexpected \(error)") }
+    }
+}
