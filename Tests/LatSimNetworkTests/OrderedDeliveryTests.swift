@@ -46,3 +46,30 @@ struct NetworkBenchmarkTests {
         #expect(a.requestsCompleted >= 19_000)   // three events per request
     }
 }
+
+struct ScenarioKindMetricTests {
+    /// Every metric a run records belongs to a family the kind lists (so `metrics:` filters can name it),
+    /// and every listed metric is recorded.
+    @Test func listedMetricsMatchRecordedOnes() throws {
+        let spec = ReplicationSpec(replication: 0, rootSeed: 1, horizon: .milliseconds(200), warmUp: .milliseconds(20))
+        let runs: [(String, any Scenario)] = [
+            ("call-pattern", try CallPatternTests.scenario(rate: 100)),
+            ("broker-outage", try BrokerOutageTests.scenario([("drain", "100ms")], outages: [])),
+            ("ordered-delivery", try OrderedDeliveryScenario(config: ConfigNode.mapping([
+                ("send_interval", config("1ms")), ("link", config(["latency": "1ms"] as KeyValuePairs<String, Any>))], path: "model"))),
+        ]
+        for (name, scenario) in runs {
+            let kind = NetworkScenarios.kinds.first { $0.name == name }!
+            let listed = kind.metrics.map(\.name)
+            for design in scenario.designs {
+                let recorded = scenario.run(design: design, spec: spec).metrics.map(\.name)
+                for metric in recorded {
+                    #expect(listed.contains { metric == $0 || metric.hasPrefix($0 + "_") }, "\(name): \(metric) is not listed")
+                }
+                for metric in listed {
+                    #expect(recorded.contains { $0 == metric || $0.hasPrefix(metric + "_") }, "\(name): \(metric) is listed, never recorded")
+                }
+            }
+        }
+    }
+}
