@@ -27,8 +27,8 @@ struct BrokerOutageTests {
         ReplicationSpec(replication: replication, rootSeed: seed, horizon: .seconds(seconds), warmUp: .milliseconds(100))
     }
 
-    static func expectAccounted(_ r: ReplicationResult, _ what: String) {
-        let generated = r.value("messages_generated")!, delivered = r.value("messages_delivered")!, lost = r.value("messages_lost")!
+    static func expectAccounted(_ r: ReplicationResult, _ what: String, groups: Double = 1) {
+        let generated = groups * r.value("messages_generated")!, delivered = r.value("messages_delivered")!, lost = r.value("messages_lost")!
         #expect(generated == delivered + lost, "\(what): generated \(generated) != delivered \(delivered) + lost \(lost) (seed \(seed))")
         #expect(r.value("messages_in_system") == 0, "\(what): \(r.value("messages_in_system")!) messages unaccounted after the drain")
         #expect(r.value("ledger_balanced") == 1, "\(what): a link or broker ledger does not reconcile (seed \(seed))")
@@ -47,6 +47,22 @@ struct BrokerOutageTests {
         #expect(queued.value("end_to_end_latency_max")! >= 0.9e9, "messages waited through the outage")
         Self.expectAccounted(direct, "direct")
         Self.expectAccounted(queued, "queued")
+    }
+
+    @Test func aGroupsOutageAffectsOnlyThatGroup() throws {
+        // Two groups of two consumers; consumer-2 is group 1's owner of partitions 0 and 2.
+        let outage: [Any] = [["target": "consumer-2", "at": "1s", "duration": "1s"] as KeyValuePairs<String, Any>]
+        let s = try Self.scenario([("consumer_groups", 2)], outages: outage)
+        let direct = s.run(design: "direct", spec: Self.spec())
+        let queued = s.run(design: "queued", spec: Self.spec())
+        // As with one group: about 2000 copies lost direct (group 1's), none queued; the broker keeps
+        // group 1's backlog although group 0 has committed it.
+        let lost = direct.value("messages_lost")!
+        #expect(lost >= 2_000 - 4 * 45 && lost <= 2_000 + 4 * 45 + 50, "direct lost \(lost) (seed \(Self.seed))")
+        #expect(queued.value("messages_lost") == 0 && queued.value("broker_stored_max")! >= 1_800)
+        #expect(queued.value("messages_delivered") == 2 * queued.value("messages_generated")!)
+        Self.expectAccounted(direct, "two groups direct", groups: 2)
+        Self.expectAccounted(queued, "two groups queued", groups: 2)
     }
 
     @Test func directBlockingHoldsMessagesAtTheProducer() throws {
@@ -68,6 +84,7 @@ struct BrokerOutageTests {
         let unbounded = try Self.scenario(outages: random)
         let bounded = try Self.scenario([("broker_capacity", 20), ("broker_overflow", "drop-oldest")], outages: random)
         let pull = try Self.scenario([("consumer_mode", "pull"), ("poll_interval", "2ms")], outages: random)
+        let twoGroups = try Self.scenario([("consumer_groups", 2)], outages: random)
         var redelivered = 0.0, duplicates = 0.0, dropped = 0.0
         for replication in 0..<8 {
             let spec = Self.spec(replication, seconds: 1)
@@ -86,6 +103,11 @@ struct BrokerOutageTests {
             let pl = pull.run(design: "queued", spec: spec)
             #expect(pl.value("messages_lost") == 0)
             Self.expectAccounted(pl, "pull replication \(replication)")
+            for design in ["queued", "direct"] {
+                let g = twoGroups.run(design: design, spec: spec)
+                if design == "queued" { #expect(g.value("messages_lost") == 0, "two groups lost \(g.value("messages_lost")!)") }
+                Self.expectAccounted(g, "two groups, \(design), replication \(replication)", groups: 2)
+            }
         }
         print("random faults: redelivered \(redelivered), duplicates \(duplicates), bounded-broker drops \(dropped)")
         #expect(redelivered > 0 && duplicates >= 0 && dropped > 0, "the fault schedules exercised redelivery and overflow")

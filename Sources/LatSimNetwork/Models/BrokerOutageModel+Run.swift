@@ -11,12 +11,12 @@ extension BrokerOutageModel {
         for outage in p.outages {
             let ids: [Int32]
             switch outage.target {
-            case "broker": ids = [Int32(p.consumers)]
-            case "consumers": ids = (0..<p.consumers).map { Int32($0) }
+            case "broker": ids = [model.brokerID]
+            case "consumers": ids = (0..<model.consumerCount).map { Int32($0) }
             default: ids = [Int32(outage.target.dropFirst("consumer-".count))!]
             }
             for id in ids {
-                outage.apply(to: &model.faults, component: id, until: publishEnd, stream: spec.stream("faults-\(id == Int32(p.consumers) ? "broker" : "consumer-\(id)")"))
+                outage.apply(to: &model.faults, component: id, until: publishEnd, stream: spec.stream("faults-\(id == model.brokerID ? "broker" : "consumer-\(id)")"))
             }
         }
         var simulation = Simulation(model: model)
@@ -28,7 +28,7 @@ extension BrokerOutageModel {
             simulation.schedule(.publishTick(producer: Int32(i)), at: .zero + p.publishInterval.sampleDuration(simulation.model.producerStreams[i]))
         }
         if design == .queued && p.pull {
-            for k in 0..<p.consumers { simulation.schedule(.pollTick(consumer: Int32(k)), at: .zero + p.pollInterval) }
+            for k in 0..<simulation.model.consumerCount { simulation.schedule(.pollTick(consumer: Int32(k)), at: .zero + p.pollInterval) }
         }
         simulation.schedule(.warmUpEnd, at: .zero + spec.warmUp)
         simulation.schedule(.stopPublishing, at: publishEnd)
@@ -36,9 +36,9 @@ extension BrokerOutageModel {
         return simulation.model.summary(until: simulation.now, reason: reason, events: simulation.context.eventsProcessed)
     }
 
-    /// Messages generated and neither delivered nor lost by a stated policy: held by a producer,
-    /// on a link, in the broker or at a consumer.
-    public var messagesInSystem: Int64 { generated - deliveredUnique - lostOutage - lostOverflow }
+    /// Message copies (one per group) neither delivered nor lost by a stated policy: held by a
+    /// producer, on a link, in the broker or at a consumer.
+    public var messagesInSystem: Int64 { generated * Int64(p.groups) - deliveredUnique - lostOutage - lostOverflow }
 
     /// Every link's ledger matches its pending arrivals, and the broker's matches its stored messages.
     public var ledgerBalanced: Bool {

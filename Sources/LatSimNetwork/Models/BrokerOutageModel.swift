@@ -4,8 +4,11 @@
 ///     let result = BrokerOutageModel.run(parameters: p, design: .queued, spec: spec)
 ///     result.value("messages_lost")     // 0 for queued with room, > 0 for direct across an outage
 ///
-/// Producer i publishes to partition i mod `partitions`; consumer k owns the partitions p
-/// with p mod `consumers` = k (no rebalancing during an outage). Links are FIFO, so each
+/// Producer i publishes to partition i mod `partitions`; in each consumer group, consumer k
+/// owns the partitions p with p mod `consumers` = k (no rebalancing during an outage). Every
+/// group receives every message: through the broker, each group has its own offsets; direct,
+/// the producer sends each group's consumer a copy. Counts of delivered and lost messages are
+/// per copy (generated x groups copies in all). Links are FIFO, so each
 /// producer's sequence numbers reach its consumer in order; a consumer counts a message
 /// delivered the first time it processes its sequence number, and a duplicate otherwise.
 ///
@@ -28,7 +31,10 @@ public struct BrokerOutageModel: SimulationModel {
 
     public struct Parameters: Sendable {
         public var producers: Int
+        /// Consumers per group.
         public var consumers: Int
+        /// Consumer groups: each receives every message (fan-out); direct sends each group a copy.
+        public var groups: Int = 1
         public var partitions: Int
         public var publishInterval: Distribution
         public var link: LinkParameters
@@ -48,6 +54,8 @@ public struct BrokerOutageModel: SimulationModel {
 
     public struct Message {
         var producer: Int32
+        /// The consumer group this copy is for (direct); 0 through the broker, which fans out itself.
+        var group: Int32
         var sequence: Int64
         var created: SimInstant
     }
@@ -89,8 +97,10 @@ public struct BrokerOutageModel: SimulationModel {
     var consumers: [ServiceStation<Job>]
     var broker: Broker<Message>
     var faults = FaultSchedule()
-    /// Component ids in `faults`: consumer k is k, the broker is `consumers`.
-    var brokerID: Int32 { Int32(p.consumers) }
+    /// Consumers over every group: consumer c = group x consumers + k.
+    let consumerCount: Int
+    /// Component ids in `faults`: consumer c is c, the broker is `consumerCount`.
+    var brokerID: Int32 { Int32(consumerCount) }
     var down: [Bool]
     var epochs: [Int32]
     var producerBuffers: [RingBuffer<Message>]
@@ -117,41 +127,47 @@ public struct BrokerOutageModel: SimulationModel {
     public var staleDeliveries: Int64 = 0
     public var missedByDownConsumer: Int64 = 0
 
-    // Link ids: producer i -> target is i; ack to producer i is P + i; broker -> consumer k is 2P + k; consumer k -> broker is 2P + C + k.
-    func up(_ i: Int) -> Int { i }
-    func ack(_ i: Int) -> Int { p.producers + i }
-    func toConsumer(_ k: Int) -> Int { 2 * p.producers + k }
-    func fromConsumer(_ k: Int) -> Int { 2 * p.producers + p.consumers + k }
-    func consumer(ofPartition partition: Int) -> Int { partition % p.consumers }
+    // Link ids (P producers, G groups, n consumers in all): producer i -> group g's consumer
+    // (direct) or -> broker (queued, g = 0) is i G + g; ack to producer i is P G + i; broker ->
+    // consumer c is P G + P + c; consumer c -> broker is P G + P + n + c.
+    func up(_ i: Int, _ g: Int = 0) -> Int { i * p.groups + g }
+    func ack(_ i: Int) -> Int { p.producers * p.groups + i }
+    func toConsumer(_ c: Int) -> Int { p.producers * p.groups + p.producers + c }
+    func fromConsumer(_ c: Int) -> Int { p.producers * p.groups + p.producers + consumerCount + c }
+    func consumer(ofPartition partition: Int, group g: Int) -> Int { g * p.consumers + partition % p.consumers }
+    func group(ofConsumer c: Int) -> Int { c / p.consumers }
     func partition(ofProducer i: Int) -> Int { i % p.partitions }
+    /// Index of producer i's buffer towards group g (direct) or the broker (queued, g = 0).
+    func buffer(_ i: Int, _ g: Int) -> Int { i * p.groups + g }
 
     public init(parameters: Parameters, design: Design, spec: ReplicationSpec) {
         p = parameters
         self.design = design
-        let nLinks = 2 * p.producers + 2 * p.consumers
+        consumerCount = p.consumers * p.groups
+        let nLinks = p.producers * p.groups + p.producers + 2 * consumerCount
         links = (0..<nLinks).map { Link(source: Int32($0), target: -1, parameters: parameters.link) }
         linkPending = [Int64](repeating: 0, count: nLinks)
         linkStreams = (0..<nLinks).map { spec.stream("link-\($0)") }
         producerStreams = (0..<p.producers).map { spec.stream("producer-\($0)") }
-        consumerStreams = (0..<p.consumers).map { spec.stream("consumer-\($0)") }
+        consumerStreams = (0..<consumerCount).map { spec.stream("consumer-\($0)") }
         brokerStream = spec.stream("broker")
-        consumers = (0..<p.consumers).map { _ in
+        consumers = (0..<consumerCount).map { _ in
             // Queued: prefetch bounds what a consumer holds; its queue is unbounded so that no message is
             // dropped there (a drop would be committed silently by a later cumulative ack).
             ServiceStation(workers: 1, service: parameters.processingTime,
                            capacity: design == .direct ? parameters.consumerCapacity : .max, overflow: .dropNewest)
         }
-        broker = Broker(partitions: p.partitions, groups: 1, capacityPerPartition: p.brokerCapacity, overflow: p.brokerOverflow,
+        broker = Broker(partitions: p.partitions, groups: p.groups, capacityPerPartition: p.brokerCapacity, overflow: p.brokerOverflow,
                         prefetch: p.prefetch)
-        down = [Bool](repeating: false, count: p.consumers + 1)
-        epochs = [Int32](repeating: 0, count: p.consumers)
-        producerBuffers = (0..<p.producers).map { _ in RingBuffer() }
+        down = [Bool](repeating: false, count: consumerCount + 1)
+        epochs = [Int32](repeating: 0, count: consumerCount)
+        producerBuffers = (0..<(p.producers * p.groups)).map { _ in RingBuffer() }
         producerBuffered = TimeWeightedValue(start: .zero)
         nextSequence = [Int64](repeating: 0, count: p.producers)
         lastPersist = [SimInstant](repeating: .zero, count: p.partitions)
         awaitingRoom = (0..<p.partitions).map { _ in RingBuffer() }
         awaitingRoomCount = TimeWeightedValue(start: .zero)
-        maxProcessed = [Int64](repeating: -1, count: p.producers)
+        maxProcessed = [Int64](repeating: -1, count: p.producers * p.groups)
     }
 
     mutating func send(_ link: Int, bytes: Int = 0, at now: SimInstant) -> SimInstant? {

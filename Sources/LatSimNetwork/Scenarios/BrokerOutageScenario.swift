@@ -16,7 +16,7 @@ public struct BrokerOutageScenario: Scenario {
     public let designs: [String]
 
     public static let allDesigns = ["direct", "queued"]
-    public static let configKeys = ["kind", "producers", "consumers", "partitions", "publish_interval", "link",
+    public static let configKeys = ["kind", "producers", "consumers", "consumer_groups", "partitions", "publish_interval", "link",
                                     "persist_latency", "processing_time", "consumer_capacity", "prefetch", "broker_capacity",
                                     "broker_overflow", "consumer_mode", "poll_interval", "direct_when_down",
                                     "outages", "drain"]
@@ -41,11 +41,13 @@ public struct BrokerOutageScenario: Scenario {
             throw linkNode.error("takes latency, ordering and bandwidth only: losses here come from outages", allowed: "loss: 0",
                                  given: "loss \(link.lossProbability)", key: "loss")
         }
-        let targets = BrokerOutageModel.targetNames(consumers: consumers)
+        let groups = try node.int("consumer_groups", default: 1, range: 1...1_000)
+        let targets = BrokerOutageModel.targetNames(consumers: consumers * groups)
         let bounded = node.child("broker_capacity").map { (try? $0.text()) != "unlimited" } ?? false
         parameters = BrokerOutageModel.Parameters(
             producers: producers,
             consumers: consumers,
+            groups: groups,
             partitions: try node.int("partitions", default: producers, range: 1...1_000_000),
             publishInterval: try node.intervalDistribution("publish_interval"),
             link: link,
