@@ -39,7 +39,7 @@ struct QueueingTheoryTests {
                 let lambdaW = Double(station.started) / span * station.sojournTime.mean
                 #expect(abs(l - lambdaW) <= 0.01 * l, "Little's law at station \(i): L \(l) vs lambda W \(lambdaW) (seed \(seed), replication \(r))")
             }
-            wait.append(model.stations[0].waitTime.mean / millisecond)
+            wait.append(model.stations[0].waitTimeMean / millisecond)
             sojourn.append(model.stations[0].sojournTime.mean / millisecond)
             endToEnd.append(model.endToEnd.mean / millisecond)
             loss.append(Double(model.stations[0].droppedNewest) / Double(max(1, model.stations[0].arrivals)))

@@ -70,8 +70,11 @@ public struct ServiceStation<Job> {
     public private(set) var droppedNewest: Int64 = 0
     public private(set) var droppedOldest: Int64 = 0
     public private(set) var blockedCount: Int64 = 0
-    /// Time from arrival to the start of service (ns), per job started.
-    public var waitTime = LatencyHistogram()
+    /// Total time from arrival to the start of service (ns), over jobs started (an exact sum:
+    /// the wait's mean is `waitTimeMean`; its distribution is the sojourn's minus the service).
+    public private(set) var waitTimeTotal: Double = 0
+    /// Mean time from arrival to the start of service (ns), per job started (nan when none).
+    public var waitTimeMean: Double { started > 0 ? waitTimeTotal / Double(started) : .nan }
     /// Time from arrival to the end of service (ns), per job started (wait plus service drawn at the start).
     public var sojournTime = LatencyHistogram()
     /// Jobs waiting (not in service), over time.
@@ -169,7 +172,7 @@ public struct ServiceStation<Job> {
         busy += 1
         started &+= 1
         let serviceTime = service.sampleDuration(stream)
-        waitTime.record(now - arrival)
+        waitTimeTotal += Double((now - arrival).nanoseconds)
         sojournTime.record((now - arrival) + serviceTime)
         busyWorkers.set(Double(busy), at: now)
         queueLength.set(Double(waiting), at: now)
@@ -208,7 +211,7 @@ public struct ServiceStation<Job> {
     /// Restarts every statistic at `now` (the end of the warm-up), keeping the state.
     public mutating func resetStatistics(at now: SimInstant) {
         arrivals = 0; started = 0; completed = 0; droppedNewest = 0; droppedOldest = 0; blockedCount = 0
-        waitTime = LatencyHistogram()
+        waitTimeTotal = 0
         sojournTime = LatencyHistogram()
         queueLength.reset(at: now)
         inSystem.reset(at: now)
@@ -224,7 +227,7 @@ public struct ServiceStation<Job> {
         result.record(prefix + "_utilisation", unit: "ratio", value: utilisation(until: end))
         result.record(prefix + "_queue_length_mean", unit: "jobs", value: queueLength.mean(until: end))
         result.record(prefix + "_queue_length_max", unit: "jobs", value: queueLength.maximum)
-        result.record(prefix + "_wait_mean", unit: "ns", value: waitTime.mean)
+        result.record(prefix + "_wait_mean", unit: "ns", value: waitTimeMean)
         result.record(prefix + "_sojourn_mean", unit: "ns", value: sojournTime.mean)
         result.record(prefix + "_in_system_mean", unit: "jobs", value: inSystem.mean(until: end))
         result.record(prefix + "_started", unit: "count", value: Double(started))
