@@ -97,12 +97,27 @@ public struct ClaimResult: Sendable {
 ///     results.allSatisfy(\.outcome.passed)
 ///
 /// Invariant: the units of every claim are run in one pool (claims run in parallel with one
-/// another), each result stored at its index: the verdicts do not depend on `jobs`.
+/// another), each result stored at its index: the verdicts do not depend on `jobs`. Claims
+/// whose resolved experiments are identical share one run (same draws, so same verdicts).
 public enum ClaimRunner {
     public static func run(_ plans: [ClaimPlan], jobs: Int) throws -> [ClaimResult] {
         precondition(jobs >= 1, "jobs must be positive")
-        let work: [(plan: Int, unit: Runner.Unit)] = plans.enumerated().flatMap { index, claimPlan in
-            Runner.units(of: claimPlan.plan).map { (plan: index, unit: $0) }
+        // Claims whose resolved experiments are identical (same config hash: config, overrides,
+        // seed, replications, designs) share one run.
+        var distinct: [Int] = [], runOfPlan: [Int] = []
+        var runOfHash: [String: Int] = [:]   // lookup only; run order is first appearance
+        for claimPlan in plans {
+            let hash = claimPlan.plan.configHash
+            if let run = runOfHash[hash] {
+                runOfPlan.append(run)
+            } else {
+                runOfHash[hash] = distinct.count
+                runOfPlan.append(distinct.count)
+                distinct.append(runOfPlan.count - 1)
+            }
+        }
+        let work: [(plan: Int, unit: Runner.Unit)] = distinct.flatMap { index in
+            Runner.units(of: plans[index].plan).map { (plan: index, unit: $0) }
         }
         let slots = ResultSlots(count: work.count)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, work.count))) { _ in
@@ -114,14 +129,14 @@ public enum ClaimRunner {
             }
         }
         var offset = 0
-        var results: [ClaimResult] = []
-        for claimPlan in plans {
-            let count = claimPlan.plan.unitCount
+        var experiments: [ExperimentResults] = []
+        for index in distinct {
+            let count = plans[index].plan.unitCount
             let raw = slots.results[offset..<(offset + count)].map { $0! }
             offset += count
-            results.append(try evaluate(claimPlan, results: try ExperimentResults(plan: claimPlan.plan, results: Array(raw))))
+            experiments.append(try ExperimentResults(plan: plans[index].plan, results: Array(raw)))
         }
-        return results
+        return try plans.indices.map { try evaluate(plans[$0], results: experiments[runOfPlan[$0]]) }
     }
 
     /// Evaluates a claim on an experiment's results (one point).

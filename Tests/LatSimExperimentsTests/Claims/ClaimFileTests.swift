@@ -73,17 +73,4 @@ import Testing
         #expect(message?.contains("runs 2 sweep points") == true, "\(message ?? "nil")")
         #expect(message?.contains("unpinned axes: model.workers") == true)
     }
-
-    @Test func pendingClaimsFilesParse() throws {
-        let directory = claimsRepositoryRoot + "/experiments/claims/pending"
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(files.count >= 3)
-        for file in files {
-            let claims = try ClaimFile.load(file: directory + "/" + file)
-            #expect(!claims.isEmpty)
-            for claim in claims {
-                #expect(FileManager.default.fileExists(atPath: claim.config), "\(file): claim \(claim.name) names a missing config \(claim.config)")
-            }
-        }
-    }
 }
