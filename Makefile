@@ -21,10 +21,10 @@ run: release
 test: deps
 	swift test
 
-## Benchmarks (release build): hold model side by side with a C reference, then the scenarios.
+## Benchmarks (release build): the hold model beside a C reference, the network and markets
+## scenarios, and one replication of every catalog experiment.
 bench: release
-	.build/release/latsim bench hold --pending 1000 --events 10000000 --reference
-	.build/release/latsim bench hold --pending 100000 --events 10000000 --reference
+	.build/release/latsim bench
 
 ## Check every claim (experiments/claims/) and golden fingerprint; CSV report in out/claims.csv.
 check: release
