@@ -1,5 +1,5 @@
 # latsim: the README's commands. Each target installs what is missing first.
-.PHONY: deps build release run test bench clean
+.PHONY: deps build release run test bench clean check notebooks
 
 CONFIG ?= experiments/quickstart.yaml
 OUT ?= out/quickstart
@@ -21,10 +21,18 @@ run: release
 test: deps
 	swift test
 
-## Benchmarks (release build): hold model side by side with a C reference, then the scenarios.
+## Benchmarks (release build): the hold model beside a C reference, the network and markets
+## scenarios, and one replication of every catalog experiment.
 bench: release
-	.build/release/latsim bench hold --pending 1000 --events 10000000 --reference
-	.build/release/latsim bench hold --pending 100000 --events 10000000 --reference
+	.build/release/latsim bench
+
+## Check every claim (experiments/claims/) and golden fingerprint; CSV report in out/claims.csv.
+check: release
+	.build/release/latsim check --report out/claims.csv
+
+## Regenerate notebooks-export/ from scratch (venv with pinned requirements, release build, CSV, executed notebooks).
+notebooks: deps
+	bash scripts/notebooks.sh
 
 clean:
 	rm -rf .build out

@@ -5,7 +5,9 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the simulator's speed (use a release build).",
-        subcommands: [HoldBenchCommand.self, MarketsBenchCommand.self]
+        subcommands: [BenchAllCommand.self, HoldBenchCommand.self, NetworkBenchCommand.self, MarketsBenchCommand.self,
+                      ExperimentsBenchCommand.self],
+        defaultSubcommand: BenchAllCommand.self
     )
 }
 

@@ -9,7 +9,8 @@ public struct LatSimCommand: ParsableCommand {
         abstract: "Simulate message-passing latency among exchanges, bots and settlement layers.",
         discussion: "A deterministic discrete-event simulator: same config and seed, byte-identical output.",
         version: LatSimVersion.string,
-        subcommands: [RunCommand.self, SweepCommand.self, ValidateCommand.self, ListCommand.self, BenchCommand.self, MergeCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, ValidateCommand.self, ListCommand.self, BenchCommand.self, CheckCommand.self,
+                      MergeCommand.self]
     )
 
     public init() {}

@@ -1,4 +1,5 @@
 import LatSimMarkets
+import LatSimNetwork
 import LatSimSettlement
 
 /// Every scenario kind a config can name in `model.kind`, in listing order.
@@ -9,7 +10,7 @@ import LatSimSettlement
 ///     NetworkScenarios.kinds + MarketsScenarios.kinds + SettlementScenarios.kinds
 /// Invariant: names are unique (checked by a test).
 public enum ScenarioRegistry {
-    public static let kinds: [ScenarioKind] = builtinKinds + MarketsScenarios.kinds + SettlementScenarios.kinds
+    public static let kinds: [ScenarioKind] = builtinKinds + NetworkScenarios.kinds + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.
     public static let builtinKinds: [ScenarioKind] = [QueueScenario.kind]
