@@ -17,8 +17,12 @@ release: deps
 run: release
 	.build/release/latsim run $(CONFIG) --out $(OUT)
 
-## Run the whole test suite (unit, statistical, golden, claims).
+## Run the whole test suite: the Dask runner against a one-machine sweep (byte for byte), the
+## notebooks regenerated and compared with their committed exports, then swift test (unit,
+## statistical, golden, claims). The two scripts make virtual environments from PyPI.
 test: deps
+	bash scripts/dask/check.sh
+	bash scripts/notebooks.sh --check
 	swift test
 
 ## Benchmarks (release build): the hold model beside a C reference, the network and markets

@@ -57,11 +57,7 @@ func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
     }
     bar.finish()
     print(SummaryTable.render(results), terminator: "")
-    // Only a bound (the event limit) cuts a run short; a horizon or a model that ends once its
-    // measured work is done are normal ends.
-    for (reason, count) in results.stopReasons where reason.hasPrefix("event limit") {
-        standardError("warning: \(count) of \(results.units.count) runs stopped early: \(reason) (raise max_events or shorten the horizon)")
-    }
+    warnAboutEarlyStops(results)
     if let directory = output.out {
         do {
             try Experiment.write(results, to: directory, version: LatSimVersion.string,
@@ -70,5 +66,13 @@ func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
             throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
         }
         print("wrote \(directory)/summary.csv, aggregate.csv, comparison.csv\(results.results.contains { !$0.traceHeader.isEmpty } ? ", trace.csv" : ""), run.json")
+    }
+}
+
+/// Warns on stderr about runs cut short by a bound. Only the event limit does that; a horizon,
+/// or a model that ends once its measured work is done, are normal ends.
+func warnAboutEarlyStops(_ results: ExperimentResults) {
+    for (reason, count) in results.stopReasons where reason.hasPrefix("event limit") {
+        standardError("warning: \(count) of \(results.units.count) runs stopped early: \(reason) (raise max_events or shorten the horizon)")
     }
 }

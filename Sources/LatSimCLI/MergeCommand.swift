@@ -43,10 +43,7 @@ struct MergeCommand: ParsableCommand {
                              message: error.description.hasPrefix("error: ") ? error.description : "error: \(error)")
         }
         if !quiet { print(SummaryTable.render(results), terminator: "") }
-        // As `sweep` warns (ExperimentOptions.swift): only the event limit cuts a run short.
-        for (reason, count) in results.stopReasons where reason.hasPrefix("event limit") {
-            standardError("warning: \(count) of \(results.units.count) runs stopped early: \(reason) (raise max_events or shorten the horizon)")
-        }
+        warnAboutEarlyStops(results)
         do {
             try Experiment.write(results, to: out, version: LatSimVersion.string, commandLine: ["latsim"] + LatSimCommand.arguments)
         } catch {
