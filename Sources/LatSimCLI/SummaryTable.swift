@@ -38,15 +38,7 @@ enum SummaryTable {
 
     static func unitSuffix(_ unit: String) -> String { unit == "ns" ? "" : " (\(unit))" }
 
-    static func value(_ x: Double, _ unit: String) -> String {
-        guard x.isFinite else { return x.isNaN ? "n/a" : formatSignificant(x) }
-        guard unit == "ns" else { return formatSignificant(x) }
-        let magnitude = abs(x)
-        for (name, size) in [("s", 1e9), ("ms", 1e6), ("us", 1e3)] where magnitude >= size {
-            return formatSignificant(x / size) + name
-        }
-        return formatSignificant(x) + "ns"
-    }
+    static func value(_ x: Double, _ unit: String) -> String { MetricFormat.value(x, unit: unit) }
 
     static func interval(_ low: Double, _ high: Double, _ unit: String) -> String {
         low.isFinite && high.isFinite ? "[\(value(low, unit)), \(value(high, unit))]" : "n/a"

@@ -108,8 +108,8 @@ public struct Claim: Sendable {
                 parts.append(r.times == 1 ? term : "\(formatSignificant(r.times)) x \(term)")
             }
             if r.plus != 0 || r.design == nil {
-                let value = ClaimFormat.value(abs(r.plus), unit: unit)
-                parts.append(parts.isEmpty ? ClaimFormat.value(r.plus, unit: unit) : (r.plus < 0 ? "- " : "+ ") + value)
+                let value = MetricFormat.value(abs(r.plus), unit: unit)
+                parts.append(parts.isEmpty ? MetricFormat.value(r.plus, unit: unit) : (r.plus < 0 ? "- " : "+ ") + value)
             }
             return parts.joined(separator: " ")
         }
@@ -117,27 +117,9 @@ public struct Claim: Sendable {
         case .atMost(let r): return "\(left) <= \(right(r))"
         case .atLeast(let r): return "\(left) >= \(right(r))"
         case .within(let reference, let tolerance):
-            return "\(left) = \(ClaimFormat.value(reference, unit: unit)) +/- \(ClaimFormat.value(tolerance, unit: unit))"
-        case .maxAtMost(let bound): return "max over replications of \(left) <= \(ClaimFormat.value(bound, unit: unit))"
-        case .minAtLeast(let bound): return "min over replications of \(left) >= \(ClaimFormat.value(bound, unit: unit))"
+            return "\(left) = \(MetricFormat.value(reference, unit: unit)) +/- \(MetricFormat.value(tolerance, unit: unit))"
+        case .maxAtMost(let bound): return "max over replications of \(left) <= \(MetricFormat.value(bound, unit: unit))"
+        case .minAtLeast(let bound): return "min over replications of \(left) >= \(MetricFormat.value(bound, unit: unit))"
         }
-    }
-}
-
-/// Number formatting for claims: durations (unit ns) with a unit suffix, others with 4
-/// significant digits; locale-free.
-public enum ClaimFormat {
-    public static func value(_ x: Double, unit: String) -> String {
-        guard x.isFinite else { return x.isNaN ? "n/a" : formatSignificant(x) }
-        guard unit == "ns" else { return formatSignificant(x) }
-        let magnitude = abs(x)
-        for (name, size) in [("s", 1e9), ("ms", 1e6), ("us", 1e3)] where magnitude >= size {
-            return formatSignificant(x / size) + name
-        }
-        return formatSignificant(x) + "ns"
-    }
-
-    public static func interval(_ low: Double, _ high: Double, unit: String) -> String {
-        low.isFinite && high.isFinite ? "[\(value(low, unit: unit)), \(value(high, unit: unit))]" : "[n/a]"
     }
 }

@@ -20,17 +20,17 @@ public enum ClaimReport {
     /// The measured column of the table.
     public static func measured(_ result: ClaimResult) -> String {
         let o = result.outcome, unit = result.unit
-        let ci = ClaimFormat.interval(o.ciLow, o.ciHigh, unit: unit)
+        let ci = MetricFormat.interval(o.ciLow, o.ciHigh, unit: unit)
         let level = formatSignificant(result.claim.confidence * 100) + "%"
         switch result.claim.assertion {
         case .atMost, .atLeast:
-            return "lhs - rhs = \(ClaimFormat.value(o.mean, unit: unit)) \(level) \(ci), n=\(o.n)"
+            return "lhs - rhs = \(MetricFormat.value(o.mean, unit: unit)) \(level) \(ci), n=\(o.n)"
         case .within:
-            return "mean \(ClaimFormat.value(o.mean, unit: unit)) \(level) \(ci), n=\(o.n)"
+            return "mean \(MetricFormat.value(o.mean, unit: unit)) \(level) \(ci), n=\(o.n)"
         case .maxAtMost:
-            return "max \(ClaimFormat.value(o.mean, unit: unit)), n=\(o.n)"
+            return "max \(MetricFormat.value(o.mean, unit: unit)), n=\(o.n)"
         case .minAtLeast:
-            return "min \(ClaimFormat.value(o.mean, unit: unit)), n=\(o.n)"
+            return "min \(MetricFormat.value(o.mean, unit: unit)), n=\(o.n)"
         }
     }
 
