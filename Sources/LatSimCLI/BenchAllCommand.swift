@@ -60,24 +60,31 @@ struct ExperimentsBenchCommand: ParsableCommand {
         }
         print("benchmark: experiments (replication 0 of point 0, each design, one thread)")
         print("config design events ns_per_event events_per_second")
-        let clock = ContinuousClock()
         for file in files {
             let plan = try ExperimentPlan(file: directory + "/" + file)
             let point = plan.points[0]
             let spec = point.settings.spec(replication: 0, keepTrace: false)
-            for design in point.designs {
-                var times: [Double] = []
-                var events: Int64 = 0
-                for _ in 0..<repeats {
-                    let start = clock.now
-                    let result = point.scenario.run(design: design, spec: spec)
-                    let elapsed = clock.now - start
-                    events = result.eventsProcessed
-                    times.append(Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
-                }
-                let nsPerEvent = median(times) / Double(max(events, 1))
-                print("\(file.dropLast(5)) \(design) \(events) \(formatFixed(nsPerEvent, decimals: 1)) \(formatFixed(1e9 / nsPerEvent, decimals: 0))")
+            for timing in timeDesigns(of: point.scenario, designs: point.designs, spec: spec, repeats: repeats) {
+                print("\(file.dropLast(5)) \(timing.design) \(timing.events) \(formatFixed(timing.nanosecondsPerEvent, decimals: 1)) \(formatFixed(1e9 / timing.nanosecondsPerEvent, decimals: 0))")
             }
         }
+    }
+}
+
+/// Runs one replication of each design `repeats` times on this thread; the median time per event.
+func timeDesigns(of scenario: any Scenario, designs: [String]? = nil, spec: ReplicationSpec,
+                 repeats: Int) -> [(design: String, events: Int64, nanosecondsPerEvent: Double)] {
+    let clock = ContinuousClock()
+    return (designs ?? scenario.designs).map { design in
+        var times: [Double] = []
+        var events: Int64 = 0
+        for _ in 0..<repeats {
+            let start = clock.now
+            let result = scenario.run(design: design, spec: spec)
+            let elapsed = (clock.now - start).components
+            events = result.eventsProcessed
+            times.append((Double(elapsed.seconds) * 1e9 + Double(elapsed.attoseconds) / 1e9) / Double(max(events, 1)))
+        }
+        return (design, events, median(times))
     }
 }

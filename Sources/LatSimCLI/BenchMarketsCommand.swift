@@ -31,19 +31,9 @@ struct MarketsBenchCommand: ParsableCommand {
         for kind in MarketsScenarios.kinds {
             guard let config = MarketsExamples.config(kind: kind.name) else { continue }
             let scenario = try kind.make(config)
-            for design in scenario.designs {
-                var times: [Double] = []
-                var events: Int64 = 0
-                for _ in 0..<repeats {
-                    let spec = ReplicationSpec(replication: 0, rootSeed: seed, horizon: span)
-                    let start = DispatchTime.now().uptimeNanoseconds
-                    let result = scenario.run(design: design, spec: spec)
-                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start)
-                    events = result.eventsProcessed
-                    times.append(elapsed / Double(max(events, 1)))
-                }
-                let nsPerEvent = median(times)
-                print("\(kind.name) \(design): events \(events) ns_per_event \(formatFixed(nsPerEvent, decimals: 1)) events_per_second \(formatFixed(1e9 / nsPerEvent, decimals: 0))")
+            let spec = ReplicationSpec(replication: 0, rootSeed: seed, horizon: span)
+            for timing in timeDesigns(of: scenario, spec: spec, repeats: repeats) {
+                print("\(kind.name) \(timing.design): events \(timing.events) ns_per_event \(formatFixed(timing.nanosecondsPerEvent, decimals: 1)) events_per_second \(formatFixed(1e9 / timing.nanosecondsPerEvent, decimals: 0))")
             }
         }
     }
