@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LatSimNetwork
 @testable import LatSimMarkets
 
 /// Races for one quote at a matching engine, against closed forms and numerical integrals.
@@ -20,6 +21,7 @@ struct RaceTests {
         var book = TopOfBook()
         var trial = -1
         var station: ServiceStation<Order>
+        let engineStream: RandomStream
         let latencies: [Distribution]
         let lifetime: Distribution?
         let streams: [RandomStream]
@@ -38,22 +40,27 @@ struct RaceTests {
             case .withdraw(let k):
                 if k == trial { book.askSize = 0 }
             case .arrive(let order):
-                if let o = station.arrive(order, at: context.now) { match(o, context: &context) }
+                if case .started(let completion) = station.arrive(order, at: context.now, stream: engineStream) {
+                    match(order, completion: completion, context: &context)
+                }
             case .done:
-                if let o = station.complete(at: context.now) { match(o, context: &context) }
+                if let next = station.complete(at: context.now, stream: engineStream).started {
+                    match(next.job, completion: next.completion, context: &context)
+                }
             }
         }
 
-        mutating func match(_ order: Order, context: inout SimulationContext<Event>) {
+        mutating func match(_ order: Order, completion: SimInstant, context: inout SimulationContext<Event>) {
             if order.trial == trial, book.take(.buy, limit: 101, quantity: 1) != nil { wins[order.contender] += 1 }
-            context.schedule(.done, after: station.drawServiceTime())
+            context.schedule(.done, at: completion)
         }
     }
 
     func race(_ latencies: [Distribution], lifetime: Distribution? = nil, trials: Int, seed: UInt64) throws -> [Int] {
-        let station = ServiceStation<Order>(name: "engine", workers: 1, serviceTime: try .exponential(mean: 20_000),
-                                            stream: RandomStream(rootSeed: seed, replication: 0, component: "engine"))
-        var sim = Simulation(model: RaceModel(station: station, latencies: latencies, lifetime: lifetime,
+        let station = ServiceStation<Order>(workers: 1, service: try .exponential(mean: 20_000))
+        var sim = Simulation(model: RaceModel(station: station,
+                                              engineStream: RandomStream(rootSeed: seed, replication: 0, component: "engine"),
+                                              latencies: latencies, lifetime: lifetime,
                                               streams: latencies.indices.map { RandomStream(rootSeed: seed, replication: 0, component: "bot\($0)") },
                                               lifetimeStream: RandomStream(rootSeed: seed, replication: 0, component: "lifetime"),
                                               wins: latencies.map { _ in 0 }))

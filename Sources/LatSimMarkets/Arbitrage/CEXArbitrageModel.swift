@@ -1,3 +1,5 @@
+import LatSimNetwork
+
 /// Two centralised exchanges following a common fundamental, and arbitrage bots racing for
 /// the discrepancies between them: the simulation model behind the `cex-arbitrage` kind.
 ///
@@ -51,7 +53,9 @@ struct CEXArbitrageModel: SimulationModel {
     let exchanges: [ExchangeParameters]
     let orderSize: Double
     var books: [TopOfBook]
+    /// The matching engines: the Network layer's stations (FIFO, unbounded waiting room).
     var stations: [ServiceStation<Order>]
+    let engineStreams: [RandomStream]
     var bots: [ArbitrageBotState]
     var tracker: OpportunityTracker
     var counters: [VenueCounters]
@@ -66,7 +70,8 @@ struct CEXArbitrageModel: SimulationModel {
         exchanges = parameters.exchanges
         orderSize = parameters.orderSize
         books = exchanges.map { _ in TopOfBook() }
-        stations = exchanges.map { ServiceStation(name: $0.name, workers: $0.workers, serviceTime: $0.serviceTime, stream: spec.stream("engine:" + $0.name)) }
+        stations = exchanges.map { ServiceStation(workers: $0.workers, service: $0.serviceTime) }
+        engineStreams = exchanges.map { spec.stream("engine:" + $0.name) }
         bots = parameters.bots.map { bot in
             ArbitrageBotState(parameters: bot, design: bot.isFocal ? focalDesign : bot.design, venueCount: parameters.exchanges.count,
                               stream: spec.stream("bot:" + bot.name))
@@ -134,7 +139,9 @@ struct CEXArbitrageModel: SimulationModel {
         case .orderArrive(let order):
             let v = Int(order.venue)
             if measuring { counters[v].orders += 1 }
-            if let started = stations[v].arrive(order, at: now) { startService(started, context: &context) }
+            if case .started(let completion) = stations[v].arrive(order, at: now, stream: engineStreams[v]) {
+                startService(order, completion: completion, context: &context)
+            }
         case .serviceDone(let order, let outcome):
             let v = Int(order.venue), b = Int(order.bot)
             if measuring { counters[v].acks += 1 }
@@ -143,7 +150,9 @@ struct CEXArbitrageModel: SimulationModel {
                 if measuring { counters[v].fillReports += 1 }
                 context.schedule(.fillReport(order), after: bots[b].parameters.latencies.fillReport.sampleDuration(bots[b].stream))
             }
-            if let next = stations[v].complete(at: now) { startService(next, context: &context) }
+            if let next = stations[v].complete(at: now, stream: engineStreams[v]).started {
+                startService(next.job, completion: next.completion, context: &context)
+            }
         case .ack(let order, let outcome):
             acknowledge(order, outcome, context: &context)
         case .fillReport:
@@ -184,7 +193,8 @@ struct CEXArbitrageModel: SimulationModel {
     }
 
     /// Matches an order as its service starts (FIFO order = arrival order) and schedules the completion.
-    mutating func startService(_ order: Order, context: inout SimulationContext<Event>) {
+    /// Service of `order` starts now (it completes at `completion`): it is matched against the book now.
+    mutating func startService(_ order: Order, completion: SimInstant, context: inout SimulationContext<Event>) {
         let v = Int(order.venue)
         let outcome: OrderOutcome
         if exchanges[v].isStale(sent: order.sent, now: context.now) {
@@ -200,7 +210,7 @@ struct CEXArbitrageModel: SimulationModel {
         } else {
             outcome = .missed
         }
-        context.schedule(.serviceDone(order, outcome), after: stations[v].drawServiceTime())
+        context.schedule(.serviceDone(order, outcome), at: completion)
     }
 
     // MARK: Bots

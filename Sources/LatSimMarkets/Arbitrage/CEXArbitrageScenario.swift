@@ -1,3 +1,4 @@
+import LatSimNetwork
 /// The validated parameters of a `cex-arbitrage` scenario.
 ///
 ///     model:

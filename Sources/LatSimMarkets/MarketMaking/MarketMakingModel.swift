@@ -1,3 +1,5 @@
+import LatSimNetwork
+
 /// A market maker quoting on one exchange around its (delayed) view of the fundamental, picked
 /// off by informed takers and filled by noise takers: the model behind `market-making`.
 ///
@@ -45,7 +47,9 @@ struct MarketMakingModel: SimulationModel {
     let design: BotDesign
     var fundamental: PriceProcess
     let tickStream: RandomStream, makerStream: RandomStream, informedStream: RandomStream, noiseStream: RandomStream
+    /// The matching engine: the Network layer's station (FIFO, unbounded waiting room).
     var station: ServiceStation<Job>
+    let engineStream: RandomStream
     var measuring: Bool
     // Fundamental as published (for pull responses and versions).
     var lastFundamental: Double
@@ -74,8 +78,8 @@ struct MarketMakingModel: SimulationModel {
         makerStream = spec.stream("market-maker")
         informedStream = spec.stream("informed-takers")
         noiseStream = spec.stream("noise-takers")
-        station = ServiceStation(name: parameters.venue.name, workers: parameters.venue.workers, serviceTime: parameters.venue.serviceTime,
-                                 stream: spec.stream("engine:" + parameters.venue.name))
+        station = ServiceStation(workers: parameters.venue.workers, service: parameters.venue.serviceTime)
+        engineStream = spec.stream("engine:" + parameters.venue.name)
         measuring = spec.warmUp == .zero
         lastFundamental = parameters.fundamental.initialPrice
         halfSpread = parameters.minHalfSpreadFraction + parameters.marginFraction
@@ -141,13 +145,17 @@ struct MarketMakingModel: SimulationModel {
             context.schedule(.engineArrive(.taker(order)), after: parameters.noiseOrderLatency.sampleDuration(noiseStream))
             context.schedule(.noiseArrival, after: .seconds(noiseStream.exponential(mean: 1 / parameters.noiseRatePerSecond)))
         case .engineArrive(let job):
-            if let started = station.arrive(job, at: now) { start(started, context: &context) }
+            if case .started(let completion) = station.arrive(job, at: now, stream: engineStream) {
+                start(job, completion: completion, context: &context)
+            }
         case .serviceDone(let job):
             if case .quote(let message) = job {
                 if measuring { counters.acks += 1 }
                 context.schedule(.makerAck(message), after: parameters.latencies.ack.sampleDuration(makerStream))
             }
-            if let next = station.complete(at: now) { start(next, context: &context) }
+            if let next = station.complete(at: now, stream: engineStream).started {
+                start(next.job, completion: next.completion, context: &context)
+            }
         case .makerAck(let message):
             acknowledged(message, context: &context)
         case .makerFillReport:
@@ -167,7 +175,8 @@ struct MarketMakingModel: SimulationModel {
 
     // MARK: Engine
 
-    mutating func start(_ job: Job, context: inout SimulationContext<Event>) {
+    /// Service of `job` starts now (it completes at `completion`): it takes effect now.
+    mutating func start(_ job: Job, completion: SimInstant, context: inout SimulationContext<Event>) {
         let now = context.now
         switch job {
         case .quote(let message):
@@ -202,7 +211,7 @@ struct MarketMakingModel: SimulationModel {
                 recordBook(now)
             }
         }
-        context.schedule(.serviceDone(job), after: station.drawServiceTime())
+        context.schedule(.serviceDone(job), at: completion)
     }
 
     func isTwoSided() -> Bool { book.isValid && book.bidSize > 0 && book.askSize > 0 }

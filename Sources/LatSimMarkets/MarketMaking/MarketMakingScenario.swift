@@ -1,3 +1,4 @@
+import LatSimNetwork
 /// The `market-making` scenario: designs are the market maker's (`sync`, `async`, or custom).
 ///
 ///     let scenario = try MarketMakingScenario(config: node)
