@@ -51,6 +51,9 @@ done
 # The per-message trace behind the latency CDFs (4 replications: 32 runs, under the trace limit).
 "$latsim" run experiments/sync-vs-async.yaml --quiet "${jobs[@]}" --set trace=true --replications 4 \
   --out "$data/sync-vs-async-trace" > /dev/null
+# The queue and loss time series through the outage (every 50 ms; 2 replications x 2 designs).
+"$latsim" run experiments/broker-outage.yaml --quiet "${jobs[@]}" --set trace=true --replications 2 \
+  --out "$data/broker-outage-trace" > /dev/null
 
 status=0
 for notebook in notebooks-export/*.ipynb; do

@@ -1,6 +1,7 @@
 extension BrokerOutageModel {
     public mutating func handle(_ event: Event, context: inout SimulationContext<Event>) {
         let now = context.now
+        if sampling && now > nextSampleAt { sample(before: now) }   // the state before this event
         switch event {
         case .publishTick(let producer):
             guard publishing else { return }

@@ -33,7 +33,13 @@ extension BrokerOutageModel {
         simulation.schedule(.warmUpEnd, at: .zero + spec.warmUp)
         simulation.schedule(.stopPublishing, at: publishEnd)
         let reason = simulation.run(RunLimits(horizon: publishEnd + p.drain, maxEvents: spec.maxEvents))
-        return simulation.model.summary(until: simulation.now, reason: reason, events: simulation.context.eventsProcessed)
+        var result = simulation.model.summary(until: simulation.now, reason: reason, events: simulation.context.eventsProcessed)
+        if spec.keepTrace {
+            simulation.model.sample(through: simulation.now)
+            result.traceHeader = BrokerOutageModel.traceHeader
+            result.traceRows = simulation.model.trace
+        }
+        return result
     }
 
     /// Message copies (one per group) neither delivered nor lost by a stated policy: held by a

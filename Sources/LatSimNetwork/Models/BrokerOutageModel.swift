@@ -50,6 +50,8 @@ public struct BrokerOutageModel: SimulationModel {
         /// Outages by target name: "broker" or "consumer-<k>".
         public var outages: [OutageSpecification]
         public var drain: SimDuration
+        /// The simulated time between two samples of the time series trace (`spec.keepTrace`).
+        public var traceInterval: SimDuration = .milliseconds(50)
     }
 
     public struct Message {
@@ -114,6 +116,10 @@ public struct BrokerOutageModel: SimulationModel {
     var maxProcessed: [Int64]
     var publishing = true
     var measuring = false
+    /// Time series trace (`spec.keepTrace`): sampled without events, see BrokerOutageModel+Trace.swift.
+    var sampling: Bool
+    var nextSampleAt: SimInstant = .zero
+    var trace: [[String]] = []
 
     public var endToEnd = LatencyHistogram()
     public var publishAck = LatencyHistogram()
@@ -168,6 +174,7 @@ public struct BrokerOutageModel: SimulationModel {
         awaitingRoom = (0..<p.partitions).map { _ in RingBuffer() }
         awaitingRoomCount = TimeWeightedValue(start: .zero)
         maxProcessed = [Int64](repeating: -1, count: p.producers * p.groups)
+        sampling = spec.keepTrace
     }
 
     mutating func send(_ link: Int, bytes: Int = 0, at now: SimInstant) -> SimInstant? {

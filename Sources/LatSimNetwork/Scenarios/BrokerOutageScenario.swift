@@ -19,7 +19,7 @@ public struct BrokerOutageScenario: Scenario {
     public static let configKeys = ["kind", "producers", "consumers", "consumer_groups", "partitions", "publish_interval", "link",
                                     "persist_latency", "processing_time", "consumer_capacity", "prefetch", "broker_capacity",
                                     "broker_overflow", "consumer_mode", "poll_interval", "direct_when_down",
-                                    "outages", "drain"]
+                                    "outages", "drain", "trace_interval"]
 
     public init(parameters: BrokerOutageModel.Parameters, designs: [String] = BrokerOutageScenario.allDesigns) {
         self.parameters = parameters
@@ -62,7 +62,8 @@ public struct BrokerOutageScenario: Scenario {
             pollInterval: try node.duration("poll_interval", default: .milliseconds(10), allowZero: false),
             directBlocks: try node.string("direct_when_down", default: "lose", oneOf: ["lose", "block"]) == "block",
             outages: try (node.child("outages")?.items() ?? []).map { try OutageSpecification(config: $0, targets: targets) },
-            drain: try node.duration("drain", default: .seconds(Int64(10))))
+            drain: try node.duration("drain", default: .seconds(Int64(10))),
+            traceInterval: try node.duration("trace_interval", default: .milliseconds(50), allowZero: false))
     }
 
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
