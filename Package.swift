@@ -29,12 +29,13 @@ let package = Package(
         ),
         .target(name: "LatSimCore", dependencies: ["CGSL"], swiftSettings: invariants),
         .target(name: "LatSimNetwork", dependencies: ["LatSimCore"], swiftSettings: invariants),
+        .target(name: "LatSimGraph", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(name: "LatSimMarkets", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(name: "LatSimSettlement", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(
             name: "LatSimExperiments",
             dependencies: [
-                "LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimSettlement",
+                "LatSimCore", "LatSimNetwork", "LatSimGraph", "LatSimMarkets", "LatSimSettlement",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: invariants
@@ -50,6 +51,7 @@ let package = Package(
         .executableTarget(name: "latsim", dependencies: ["LatSimCLI"]),
         .testTarget(name: "LatSimCoreTests", dependencies: ["LatSimCore"]),
         .testTarget(name: "LatSimNetworkTests", dependencies: ["LatSimCore", "LatSimNetwork"]),
+        .testTarget(name: "LatSimGraphTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimGraph"]),
         .testTarget(name: "LatSimMarketsTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets"]),
         .testTarget(
             name: "LatSimExperimentsTests",

@@ -95,6 +95,21 @@ extension ConfigNode {
         case .key(let key):
             var entries: [(key: String, value: ConfigNode)]
             switch value {
+            case .sequence(var items):
+                // A list of named items (components, connections, paths) is addressed by name:
+                // model.components.gateway.workers.
+                let names = items.map { (try? $0.child("name")?.text()) ?? nil }
+                guard let index = names.firstIndex(of: key) else {
+                    let known = names.compactMap { $0 }
+                    var problem = "cannot be set: \(path) has no item named \"\(key)\""
+                    if let nearest = nearestMatch(key, in: known) { problem += " (did you mean \"\(nearest)\"?)" }
+                    throw ConfigError(location: origin, path: fullPath, problem: problem,
+                                      allowed: known.isEmpty ? "an index in brackets" : known.joined(separator: ", "), given: key)
+                }
+                items[index] = try items[index].setting(rest, to: newValue, origin: origin, fullPath: fullPath)
+                var copy = self
+                copy.value = .sequence(items)
+                return copy
             case .mapping(let existing): entries = existing
             case .null where rest.isEmpty: entries = []
             default:

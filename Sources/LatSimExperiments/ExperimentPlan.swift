@@ -134,7 +134,19 @@ public struct ExperimentPlan: Sendable {
         }
         if let metrics = settings.metrics {
             let node = root.child("metrics")!
-            let known = kind.metrics.map(\.name)
+            let known = scenario.metricSchema.map { schema in
+                // A graph's families: every metric, and every prefix before a '.' or '_'.
+                var names: [String] = []
+                for entry in schema {
+                    var prefix = ""
+                    for character in entry.name {
+                        if (character == "." || character == "_") && !prefix.isEmpty && !names.contains(prefix) { names.append(prefix) }
+                        prefix.append(character)
+                    }
+                    names.append(entry.name)
+                }
+                return names
+            } ?? kind.metrics.map(\.name)
             for (offset, name) in metrics.enumerated() where !known.contains(name) {
                 let item = (try? node.items())?[offset] ?? node
                 var problem = "is not a metric of kind \(kind.name)"

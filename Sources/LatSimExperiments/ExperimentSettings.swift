@@ -68,6 +68,6 @@ public struct ExperimentSettings: Sendable, Equatable {
     /// Whether a metric passes the `metrics:` filter (a family name keeps `family_*`).
     public func keeps(metric: String) -> Bool {
         guard let metrics else { return true }
-        return metrics.contains { metric == $0 || metric.hasPrefix($0 + "_") }
+        return metrics.contains { metric == $0 || metric.hasPrefix($0 + "_") || metric.hasPrefix($0 + ".") }
     }
 }

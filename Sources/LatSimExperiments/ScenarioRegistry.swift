@@ -13,7 +13,7 @@ public enum ScenarioRegistry {
     public static let kinds: [ScenarioKind] = builtinKinds + NetworkScenarios.kinds + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.
-    public static let builtinKinds: [ScenarioKind] = [QueueScenario.kind]
+    public static let builtinKinds: [ScenarioKind] = [QueueScenario.kind, GraphScenario.kind]
 
     public static func kind(named name: String) -> ScenarioKind? { kinds.first { $0.name == name } }
 

@@ -75,6 +75,13 @@ public protocol Scenario: Sendable {
     var designs: [String] { get }
     /// Runs one replication of one design. Deterministic in (design, spec).
     func run(design: String, spec: ReplicationSpec) -> ReplicationResult
+    /// Every metric this scenario records, when it depends on the config (a graph's are named
+    /// by its components); nil when the kind's fixed list says it all.
+    var metricSchema: [(name: String, unit: String, summary: String)]? { get }
+}
+
+extension Scenario {
+    public var metricSchema: [(name: String, unit: String, summary: String)]? { nil }
 }
 
 /// A kind of scenario a config can name in `model.kind`, with its decoder.

@@ -146,17 +146,29 @@ public struct Broker<Message> {
 
     /// Commits every offset up to and including `offset` for `group`; removes messages every group has committed.
     public mutating func acknowledge(group: Int, partition: Int, offset: Int64, at now: SimInstant) {
+        acknowledge(group: group, partition: partition, offset: offset, at: now) { _ in }
+    }
+
+    /// As `acknowledge`, handing each message removed from the log (committed by every group) to `removed`.
+    public mutating func acknowledge(group: Int, partition: Int, offset: Int64, at now: SimInstant, removed: (Message) -> Void) {
         let i = group * partitionCount + partition
         guard offset >= cursors[i].committed, offset < cursors[i].nextDelivery else { return }   // stale or duplicate ack
         acknowledged &+= offset + 1 - cursors[i].committed
         cursors[i].committed = offset + 1
         var minimum = Int64.max
         for g in 0..<groupCount { minimum = Swift.min(minimum, cursors[g * partitionCount + partition].committed) }
-        while baseOffsets[partition] < minimum, logs[partition].popFirst() != nil {
+        while baseOffsets[partition] < minimum, let entry = logs[partition].popFirst() {
+            removed(entry.message)
             baseOffsets[partition] += 1
             ledger.recordDelivered()
             storedLength.add(-1, at: now)
         }
+    }
+
+    /// Delivered and not yet acknowledged by `group` on `partition`.
+    public func unacknowledged(group: Int, partition: Int) -> Int64 {
+        let c = cursors[group * partitionCount + partition]
+        return c.nextDelivery - c.committed
     }
 
     /// Whether `partition` has room for one more message.

@@ -198,7 +198,15 @@ public struct ServiceStation<Job> {
     /// Removes every waiting and held job (a crash that loses the queue); returns how many.
     /// Jobs in service are not touched: their completion events are the model's to cancel.
     public mutating func clearQueue(at now: SimInstant) -> (waiting: Int, held: Int) {
+        clearQueue(at: now) { _ in }
+    }
+
+    /// Removes every waiting and held job, handing each to `lost` (oldest first, by level).
+    @discardableResult
+    public mutating func clearQueue(at now: SimInstant, lost: (Job) -> Void) -> (waiting: Int, held: Int) {
         let w = waiting, h = held.count
+        for index in queues.indices { for k in 0..<queues[index].count { lost(queues[index][k].job) } }
+        for k in 0..<held.count { lost(held[k].job) }
         for index in queues.indices { queues[index].removeAll() }
         held.removeAll()
         waiting = 0

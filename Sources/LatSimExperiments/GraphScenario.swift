@@ -1,0 +1,74 @@
+import LatSimCore
+import LatSimGraph
+
+/// The `graph` kind: a system described as components and connections, with designs as
+/// patches of the model (key path -> value, applied like `--set`), so "sync" and "async"
+/// are data. Templates (`call-pattern`, `queue`, ...) expand into this.
+///
+///     model:
+///       kind: graph
+///       components: [...]
+///       connections: [...]
+///       designs:
+///         sync: {components.bot.window: 1}
+///         async: {components.bot.window: 8}
+///
+/// Key paths address list items by name (`components.bot.window`). Every design is decoded
+/// and checked when the config is loaded, so a patch to a missing key fails before any run.
+public struct GraphScenario: Scenario {
+    public let designs: [String]
+    public let specs: [GraphSpec]
+    /// Each design's model after its patch (what `latsim validate --expand` prints).
+    public let models: [ConfigNode]
+
+    public static let kind = ScenarioKind(
+        name: "graph",
+        summary: "Any system as components (source, client, station, delay, router, fan-out, broker, sink) and connections over links; designs are patches.",
+        designs: [("<from model.designs>", "each design a mapping of key paths to values; none: one design named `base`")],
+        metrics: [("<component>.<metric>", "per component, by its type (docs/graph.md)"),
+                  ("link.<connection>.<metric>", "per connection: sent, delivered, lost, lost_outage, head-of-line"),
+                  ("<path>.latency", "per measured path: end-to-end latency and its wire / wait / service breakdown")],
+        make: { try GraphScenario(config: $0) })
+
+    public init(config model: ConfigNode) throws {
+        var designs: [String] = [], specs: [GraphSpec] = [], models: [ConfigNode] = []
+        let base = model.without("designs")
+        if let designNode = model.child("designs") {
+            let entries = try designNode.entries()
+            guard !entries.isEmpty else {
+                throw designNode.error("lists no design", allowed: "design name -> {key.path: value, ...}", key: nil)
+            }
+            for (name, patch) in entries {
+                if designs.contains(name) {
+                    throw patch.error("repeats the design \"\(name)\"", allowed: "unique design names", given: name)
+                }
+                var patched = base
+                for (keyPath, value) in try patch.entries() {
+                    patched = try patched.setting(keyPath, to: value, origin: value.location)
+                }
+                designs.append(name)
+                models.append(patched)
+                specs.append(try GraphSpec(model: patched))
+            }
+        } else {
+            designs = ["base"]
+            models = [base]
+            specs = [try GraphSpec(model: base)]
+        }
+        self.designs = designs
+        self.specs = specs
+        self.models = models
+    }
+
+    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+        guard let index = designs.firstIndex(of: design) else { preconditionFailure("unknown design \(design)") }
+        return GraphRun.run(specs[index], replication: spec)
+    }
+
+    public var metricSchema: [(name: String, unit: String, summary: String)]? { GraphRun.metricSchema(specs[0]) }
+}
+
+extension ConfigNode {
+    /// This mapping without `key`.
+    func without(_ key: String) -> ConfigNode { removing(key) }
+}

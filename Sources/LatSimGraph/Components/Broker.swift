@@ -1,0 +1,209 @@
+import LatSimCore
+import LatSimNetwork
+
+/// `type: broker`: one Kafka-like topic (the Network layer's `Broker`): partitions that keep
+/// order, consumer groups with committed offsets, prefetch, at-least-once redelivery, bounded
+/// capacity. Several topics are several broker components.
+///
+///     - {name: orders-topic, type: broker, partitions: 4, capacity_per_partition: 10000,
+///        overflow: drop-newest, prefetch: 8, acknowledge: true, ack_timeout: 200ms}
+///     connections:
+///       - {from: orders-topic.out, to: engine.in, group: 0, link: 200us}   # one consumer of group 0
+///
+/// A published message goes to partition `key mod partitions` and is stored (persisted) until
+/// every group has committed it; with `acknowledge`, the producer gets a reply once it is
+/// stored. Each outgoing connection is one consumer of the group its `group` names; a group's
+/// partitions are shared among its consumers round-robin (partition p to consumer p mod n).
+/// A consumer acknowledges by replying (a station without `out` does); acknowledgements are
+/// cumulative. When a consumer has held unacknowledged messages for `ack_timeout` without
+/// progress, its partitions are rewound and redelivered (at least once: duplicates possible).
+/// While the broker is down, published messages and acknowledgements are lost; its log is
+/// kept and delivery resumes when it is back.
+public struct BrokerParameters: Sendable {
+    public var partitions: Int
+    public var capacityPerPartition: Int
+    public var overflow: OverflowPolicy
+    public var prefetch: Int
+    public var acknowledge: Bool
+    public var ackTimeout: SimDuration
+    public var replyBytes: Int
+
+    public init(config node: ConfigNode) throws {
+        try node.checkKeys(["partitions", "capacity_per_partition", "overflow", "prefetch", "acknowledge", "ack_timeout", "reply_bytes"])
+        partitions = try node.int("partitions", default: 1, range: 1...4_096)
+        if let c = node.child("capacity_per_partition"), (try? c.text()) == "unlimited" {
+            capacityPerPartition = .max
+        } else {
+            capacityPerPartition = try node.int("capacity_per_partition", default: .max, range: 1...Int.max)
+        }
+        overflow = OverflowPolicy(rawValue: try node.string("overflow", default: "drop-newest", oneOf: ["drop-newest", "drop-oldest"]))!
+        prefetch = try node.int("prefetch", default: 1, range: 1...1_000_000)
+        acknowledge = try node.bool("acknowledge", default: true)
+        ackTimeout = try node.duration("ack_timeout", default: .seconds(Int64(1)), allowZero: false)
+        replyBytes = try node.int("reply_bytes", default: 0, range: 0...(1 << 30))
+    }
+}
+
+struct BrokerState {
+    let parameters: BrokerParameters
+    var broker: Broker<Int32>
+    /// Consumers: their connection and group, and partition assignment [group * partitions + p] -> consumer.
+    var consumerConnection: [Int32] = []
+    var consumerGroup: [Int] = []
+    var assignment: [Int] = []
+    var lastProgress: [SimInstant] = []
+    var timerArmed: [Bool] = []
+    var groups = 1
+
+    init(parameters: BrokerParameters, consumers: Int) {
+        self.parameters = parameters
+        broker = Broker(partitions: parameters.partitions, groups: 1)
+    }
+}
+
+extension GraphModel {
+    static let brokerAckTimer: Int32 = 1
+    static let brokerDropped = 0, brokerRewinds = 1
+
+    static let brokerMetrics: [ComponentMetric] = [
+        ComponentMetric("published", "count", "messages stored (whole run)") { m, g, _ in m.brokerTotal(g) { Double($0.published) } },
+        ComponentMetric("delivered", "count", "first deliveries to consumers (whole run)") { m, g, _ in m.brokerTotal(g) { Double($0.delivered) } },
+        ComponentMetric("redelivered", "count", "deliveries of a message delivered before (whole run)") { m, g, _ in
+            m.brokerTotal(g) { Double($0.redelivered) } },
+        ComponentMetric("dropped", "count", "messages dropped by the overflow policy") { m, g, _ in
+            Double(m.groupStats[g].counters[brokerDropped]) },
+        ComponentMetric("rewinds", "count", "consumer partitions rewound after an acknowledgement timeout") { m, g, _ in
+            Double(m.groupStats[g].counters[brokerRewinds]) },
+        ComponentMetric("stored_mean", "messages", "time-weighted messages stored") { m, g, end in
+            m.brokerTotal(g) { $0.storedLength.mean(until: end) } },
+        ComponentMetric("stored_max", "messages", "most messages stored at once (one instance)") { m, g, _ in
+            m.instances(of: g).reduce(0) { Swift.max($0, m.brokers[Int(m.instanceLocal[Int($1)])].broker.storedLength.maximum) } },
+        ComponentMetric("stored_end", "messages", "messages stored at the end") { m, g, _ in m.brokerTotal(g) { Double($0.storedCount) } },
+        ComponentMetric("lag_max", "messages", "largest backlog of one group on one partition at the end (stored, not committed)") { m, g, _ in
+            m.instances(of: g).reduce(0.0) { best, i in
+                let b = m.brokers[Int(m.instanceLocal[Int(i)])]
+                return Swift.max(best, (0..<b.parameters.partitions).reduce(0.0) { Swift.max($0, Double(b.broker.stored(partition: $1))) })
+            } },
+    ]
+
+    func brokerTotal(_ g: Int, _ f: (Broker<Int32>) -> Double) -> Double {
+        instances(of: g).reduce(0) { $0 + f(brokers[Int(instanceLocal[Int($1)])].broker) }
+    }
+
+    /// Consumers and their partitions, from the broker's outgoing connections.
+    mutating func configureBroker(_ local: Int) {
+        guard let instance = instanceType.indices.first(where: { instanceType[$0] == .broker && Int(instanceLocal[$0]) == local }) else { return }
+        let first = Int(outStart[instance]), end = Int(outStart[instance + 1])
+        var state = brokers[local]
+        for k in first..<end {
+            let c = outConnections[k]
+            state.consumerConnection.append(c)
+            state.consumerGroup.append(spec.connections[Int(connectionSpec[Int(c)])].group)
+        }
+        let groupIDs = Array(Set(state.consumerGroup)).sorted()
+        state.consumerGroup = state.consumerGroup.map { groupIDs.firstIndex(of: $0)! }
+        state.groups = groupIDs.count
+        let p = state.parameters
+        state.broker = Broker(partitions: p.partitions, groups: state.groups, capacityPerPartition: p.capacityPerPartition,
+                              overflow: p.overflow, prefetch: p.prefetch)
+        state.assignment = []
+        for g in 0..<state.groups {
+            let members = state.consumerGroup.indices.filter { state.consumerGroup[$0] == g }
+            for partition in 0..<p.partitions { state.assignment.append(members[partition % members.count]) }
+        }
+        state.lastProgress = Array(repeating: .zero, count: state.consumerConnection.count)
+        state.timerArmed = Array(repeating: false, count: state.consumerConnection.count)
+        brokers[local] = state
+    }
+
+    mutating func brokerPublish(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        let now = context.now
+        let partition = Int(pool[m].key % UInt32(brokers[local].parameters.partitions))
+        switch brokers[local].broker.publish(m, partition: partition, at: now) {
+        case .accepted:
+            if brokers[local].parameters.acknowledge && pool[m].wantsReply {
+                let ack = pool.copy(m)
+                reply(ack, sizeBytes: brokers[local].parameters.replyBytes, context: &context)
+            }
+            pool[m].returnDepth = 0
+            for g in 0..<brokers[local].groups { deliver(local, instance: instance, group: g, partition: partition, context: &context) }
+        case .dropped(let victim, _):
+            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerDropped] &+= 1 }
+            discard(victim)
+            if victim != m {
+                pool[m].returnDepth = 0
+                for g in 0..<brokers[local].groups { deliver(local, instance: instance, group: g, partition: partition, context: &context) }
+            }
+        case .rejected:
+            preconditionFailure("a broker component does not block")
+        }
+    }
+
+    /// Delivers what (group, partition) may receive now to its consumer.
+    mutating func deliver(_ local: Int, instance: Int32, group: Int, partition: Int, context: inout SimulationContext<GraphEvent>) {
+        guard !instanceDown[Int(instance)] else { return }
+        let consumer = brokers[local].assignment[group * brokers[local].parameters.partitions + partition]
+        let now = context.now
+        while let d = brokers[local].broker.nextDelivery(group: group, partition: partition) {
+            pool.account(d.message, .wait, at: now)
+            let copy = pool.copy(d.message)
+            pool[copy].origin = instance
+            pool[copy].wantsReply = true
+            pool[copy].isReply = false
+            pool[copy].returnDepth = 0
+            pool[copy].offset = d.offset
+            pool[copy].partition = Int32(partition)
+            if !brokers[local].timerArmed[consumer] {
+                brokers[local].timerArmed[consumer] = true
+                brokers[local].lastProgress[consumer] = now
+                context.schedule(.timer(component: instance, code: GraphModel.brokerAckTimer, payload: Int32(consumer)),
+                                 after: brokers[local].parameters.ackTimeout)
+            }
+            transmit(copy, over: brokers[local].consumerConnection[consumer], context: &context)
+        }
+    }
+
+    /// A consumer's acknowledgement (its reply to a delivery) arrived.
+    mutating func brokerAcknowledged(_ local: Int, _ m: Int32, connection c: Int32, context: inout SimulationContext<GraphEvent>) {
+        let instance = pool[m].origin
+        guard let consumer = brokers[local].consumerConnection.firstIndex(of: c) else { discard(m); return }
+        let group = brokers[local].consumerGroup[consumer]
+        let partition = Int(pool[m].partition), offset = pool[m].offset
+        discard(m)
+        var removed: [Int32] = []
+        brokers[local].broker.acknowledge(group: group, partition: partition, offset: offset, at: context.now) { removed.append($0) }
+        for r in removed { discard(r) }
+        brokers[local].lastProgress[consumer] = context.now
+        deliver(local, instance: instance, group: group, partition: partition, context: &context)
+    }
+
+    mutating func brokerTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        let consumer = Int(payload)
+        let now = context.now
+        let p = brokers[local].parameters
+        let group = brokers[local].consumerGroup[consumer]
+        let partitions = (0..<p.partitions).filter { brokers[local].assignment[group * p.partitions + $0] == consumer }
+        let unacknowledged = partitions.contains { brokers[local].broker.unacknowledged(group: group, partition: $0) > 0 }
+        guard unacknowledged else {
+            brokers[local].timerArmed[consumer] = false
+            return
+        }
+        let idle = now - brokers[local].lastProgress[consumer]
+        if idle >= p.ackTimeout && !instanceDown[Int(instance)] {
+            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerRewinds] &+= 1 }
+            for partition in partitions { brokers[local].broker.consumerFailed(group: group, partition: partition) }
+            brokers[local].lastProgress[consumer] = now
+            for partition in partitions { deliver(local, instance: instance, group: group, partition: partition, context: &context) }
+        }
+        let wait = idle >= p.ackTimeout ? p.ackTimeout : p.ackTimeout - idle
+        context.schedule(.timer(component: instance, code: GraphModel.brokerAckTimer, payload: payload), after: wait)
+    }
+
+    mutating func brokerResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        for g in 0..<brokers[local].groups {
+            for partition in 0..<brokers[local].parameters.partitions {
+                deliver(local, instance: instance, group: g, partition: partition, context: &context)
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+import LatSimCore
+import LatSimNetwork
+
+/// `type: client`: sends requests out of `out` and waits for their replies, with up to
+/// `window` requests in flight (1: blocking request/response; W: pipelined).
+///
+///     - {name: bot, type: client, count: 50, window: 8, arrival: open, rate_per_s: 200,
+///        queue_capacity: 100000, size_bytes: 256, timeout: 50ms, retries: 2, backoff: 10ms}
+///
+/// Arrivals: `open` (Poisson requests that wait in the client's queue for a free slot),
+/// `closed` (every slot thinks, sends, waits, thinks again) or `input` (messages arriving at
+/// `in` are the requests). A request's latency runs from its creation (its arrival at the
+/// client) to its reply, so time in the client's own queue counts. With a timeout, an attempt
+/// whose reply is late is retried after an exponential backoff (backoff * 2^attempt, at most
+/// backoff_max) up to `retries` times, then the request fails; a reply to an abandoned or
+/// answered attempt is counted late. Each attempt is a copy of the request: the time before
+/// a retry counts as waiting in its latency breakdown.
+public struct ClientParameters: Sendable {
+    public enum Arrival: String, Sendable, CaseIterable { case open, closed, input }
+    public var window: Int
+    public var arrival: Arrival
+    public var interarrival: Distribution
+    public var thinkTime: Distribution
+    public var queueCapacity: Int
+    public var sizeBytes: Int
+    public var priority: Int
+    public var timeout: SimDuration
+    public var retries: Int
+    public var backoff: SimDuration
+    public var backoffMax: SimDuration
+
+    public init(config node: ConfigNode) throws {
+        try node.checkKeys(["window", "arrival", "rate_per_s", "think_time", "queue_capacity", "size_bytes", "priority",
+                            "timeout", "retries", "backoff", "backoff_max"])
+        window = try node.int("window", default: 1, range: 1...65_535)
+        arrival = Arrival(rawValue: try node.string("arrival", default: "closed", oneOf: Arrival.allCases.map(\.rawValue)))!
+        if arrival == .open {
+            let rate = try node.double("rate_per_s", range: 1e-9...1e10)
+            interarrival = try node.wrap { try Distribution.exponential(mean: 1e9 / rate) }
+        } else {
+            if node.has("rate_per_s") {
+                throw node.error("applies to arrival: open only", allowed: "arrival: open with rate_per_s", given: "rate_per_s", key: "rate_per_s")
+            }
+            interarrival = try .constant(0)
+        }
+        thinkTime = try node.distribution("think_time", default: try .constant(0))
+        queueCapacity = try node.int("queue_capacity", default: 1_000_000, range: 0...Int.max)
+        sizeBytes = try node.int("size_bytes", default: 0, range: 0...(1 << 30))
+        priority = try node.int("priority", default: 0, range: 0...63)
+        timeout = try node.duration("timeout", default: .zero)
+        retries = try node.int("retries", default: 0, range: 0...30)
+        if retries > 0 && timeout == .zero {
+            throw node.error("needs a timeout: a retry is sent when a timeout expires", allowed: "timeout > 0 with retries > 0",
+                             given: "retries: \(retries), timeout: 0", key: "retries")
+        }
+        backoff = try node.duration("backoff", default: .milliseconds(10))
+        backoffMax = try node.duration("backoff_max", default: .seconds(Int64(1)))
+    }
+}
+
+struct ClientState {
+    let parameters: ClientParameters
+    /// Per slot: the request it holds (a pool message kept as the template of each attempt), or -1.
+    var slotMessage: [Int32]
+    var slotAttempt: [UInt16]
+    /// Requests waiting for a free slot (pool messages).
+    var queue = RingBuffer<Int32>()
+    var nextRequest: UInt32 = 0
+
+    init(parameters: ClientParameters) {
+        self.parameters = parameters
+        slotMessage = Array(repeating: -1, count: parameters.window)
+        slotAttempt = Array(repeating: 0, count: parameters.window)
+    }
+
+    mutating func resetStatistics(at now: SimInstant) {}
+}
+
+extension GraphModel {
+    // Timer codes of a client.
+    static let clientArrivalTimer: Int32 = 0, clientSlotReadyTimer: Int32 = 1, clientTimeoutTimer: Int32 = 2, clientRetryTimer: Int32 = 3
+    // Counters of a client group.
+    static let clientTimeouts = 0, clientRetries = 1, clientFailed = 2, clientLate = 3, clientDropped = 4
+
+    static let clientMetrics: [ComponentMetric] =
+        ComponentMetric.histogram("latency", "time from a request's creation to its reply (ns)") { m, g in m.groupStats[g].latency }
+        + [ComponentMetric("throughput_per_s", "1/s", "replies received per second of measurement") { m, g, end in
+               m.perSecond(m.groupStats[g].completed, until: end) },
+           ComponentMetric("completed", "count", "requests answered") { m, g, _ in Double(m.groupStats[g].completed) },
+           ComponentMetric("timeouts", "count", "attempts whose timeout expired") { m, g, _ in Double(m.groupStats[g].counters[clientTimeouts]) },
+           ComponentMetric("retries", "count", "attempts resent after a timeout") { m, g, _ in Double(m.groupStats[g].counters[clientRetries]) },
+           ComponentMetric("failed", "count", "requests abandoned after the last retry") { m, g, _ in Double(m.groupStats[g].counters[clientFailed]) },
+           ComponentMetric("late_replies", "count", "replies to an attempt already answered or abandoned") { m, g, _ in
+               Double(m.groupStats[g].counters[clientLate]) },
+           ComponentMetric("dropped", "count", "requests refused by a full client queue") { m, g, _ in Double(m.groupStats[g].counters[clientDropped]) },
+           ComponentMetric("queue_length_mean", "requests", "time-weighted requests waiting at the clients for a free slot") { m, g, end in
+               m.groupStats[g].level.mean(until: end) }]
+
+    mutating func startClient(_ local: Int, instance: Int32) -> [(GraphEvent, SimInstant)] {
+        let p = clients[local].parameters
+        let stream = streams[Int(instance)]
+        switch p.arrival {
+        case .open:
+            return [(.timer(component: instance, code: GraphModel.clientArrivalTimer, payload: 0), .zero + p.interarrival.sampleDuration(stream))]
+        case .closed:
+            return (0..<p.window).map { k in
+                (.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: Int32(k)), .zero + p.thinkTime.sampleDuration(stream))
+            }
+        case .input:
+            return []
+        }
+    }
+
+    mutating func clientTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        let p = clients[local].parameters
+        let now = context.now
+        switch code {
+        case GraphModel.clientArrivalTimer:
+            context.schedule(.timer(component: instance, code: GraphModel.clientArrivalTimer, payload: 0),
+                             after: p.interarrival.sampleDuration(streams[Int(instance)]))
+            let m = newRequest(local, instance: instance, now: now)
+            admit(local, instance: instance, m, context: &context)
+        case GraphModel.clientSlotReadyTimer:
+            let m = newRequest(local, instance: instance, now: now)
+            start(local, instance: instance, slot: Int(payload), m, context: &context)
+        case GraphModel.clientTimeoutTimer, GraphModel.clientRetryTimer:
+            let slot = Int(payload & 0xFFFF), attempt = UInt16(payload >> 16)
+            let template = clients[local].slotMessage[slot]
+            guard template >= 0, clients[local].slotAttempt[slot] == attempt else { return }   // answered or superseded
+            let g = Int(instanceGroup[Int(instance)])
+            if code == GraphModel.clientRetryTimer {
+                clients[local].slotAttempt[slot] = attempt &+ 1
+                if measuring { groupStats[g].counters[GraphModel.clientRetries] &+= 1 }
+                sendAttempt(local, instance: instance, slot: slot, context: &context)
+                return
+            }
+            if measuring { groupStats[g].counters[GraphModel.clientTimeouts] &+= 1 }
+            if Int(attempt) < p.retries {
+                let factor = Int64(1) << Int64(min(Int(attempt), 40))
+                context.schedule(.timer(component: instance, code: GraphModel.clientRetryTimer, payload: payload),
+                                 after: min(p.backoff * factor, p.backoffMax))
+            } else {
+                if measuring { groupStats[g].counters[GraphModel.clientFailed] &+= 1 }
+                release(local, instance: instance, slot: slot, context: &context)
+            }
+        default:
+            preconditionFailure("unknown client timer \(code)")
+        }
+    }
+
+    mutating func newRequest(_ local: Int, instance: Int32, now: SimInstant) -> Int32 {
+        let p = clients[local].parameters
+        let m = create(by: instance, now: now)
+        clients[local].nextRequest &+= 1
+        pool[m].id = clients[local].nextRequest
+        pool[m].sequence = clients[local].nextRequest
+        pool[m].key = UInt32(bitPattern: instanceOrdinal[Int(instance)])
+        pool[m].sizeBytes = UInt32(p.sizeBytes)
+        pool[m].priority = UInt8(p.priority)
+        pool[m].wantsReply = true
+        return m
+    }
+
+    /// A request to send: into a free slot, else the queue, else refused.
+    mutating func admit(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if instanceDown[Int(instance)] {
+            if measuring { groupStats[Int(instanceGroup[Int(instance)])].lostDown &+= 1 }
+            discard(m)
+        } else if let slot = clients[local].slotMessage.firstIndex(of: -1) {
+            start(local, instance: instance, slot: slot, m, context: &context)
+        } else if clients[local].queue.count < clients[local].parameters.queueCapacity {
+            clients[local].queue.append(m)
+            groupStats[Int(instanceGroup[Int(instance)])].level.add(1, at: context.now)
+        } else {
+            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.clientDropped] &+= 1 }
+            discard(m)
+        }
+    }
+
+    /// `arrival: input`: a message arriving at `in` becomes a request of this client.
+    mutating func clientReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        pool[m].origin = instance
+        pool[m].wantsReply = true
+        pool[m].returnDepth = 0
+        pool[m].isReply = false
+        pool[m].sizeBytes = UInt32(clients[local].parameters.sizeBytes)
+        for p in pathsStartingAt[Int(instanceGroup[Int(instance)])] where !pool.stamp(m, path: p).isActive {
+            pool.setStamp(m, path: p, PathStamp(start: context.now.nanosecondsSinceStart, wire: pool[m].wire, wait: pool[m].wait, service: pool[m].service))
+        }
+        admit(local, instance: instance, m, context: &context)
+    }
+
+    mutating func start(_ local: Int, instance: Int32, slot: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        clients[local].slotMessage[slot] = m
+        clients[local].slotAttempt[slot] = 0
+        pool[m].slot = Int32(slot)
+        sendAttempt(local, instance: instance, slot: slot, context: &context)
+    }
+
+    /// Sends a copy of the slot's request (attempt `slotAttempt`), arming its timeout.
+    mutating func sendAttempt(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
+        let template = clients[local].slotMessage[slot]
+        let attempt = clients[local].slotAttempt[slot]
+        pool.account(template, .wait, at: context.now)
+        let copy = pool.copy(template)
+        pool[copy].attempt = attempt
+        forward(copy, from: instance, context: &context)
+        let timeout = clients[local].parameters.timeout
+        if timeout > .zero {
+            context.schedule(.timer(component: instance, code: GraphModel.clientTimeoutTimer, payload: Int32(slot) | Int32(attempt) << 16),
+                             after: timeout)
+        }
+    }
+
+    mutating func clientReply(_ local: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        let instance = pool[m].origin
+        let slot = Int(pool[m].slot)
+        let g = Int(instanceGroup[Int(instance)])
+        let template = clients[local].slotMessage[slot]
+        guard template >= 0, pool[template].id == pool[m].id else {
+            if measuring { groupStats[g].counters[GraphModel.clientLate] &+= 1 }
+            discard(m)
+            return
+        }
+        if measuring {
+            groupStats[g].completed &+= 1
+            groupStats[g].latency.record(context.now - pool[m].created)
+            if keepTrace && trace.count < GraphModel.traceLimit {
+                let created = pool[m].created
+                trace.append([spec.components[g].name, "\(instanceOrdinal[Int(instance)])", "\(pool[m].id)",
+                              "\(created.nanosecondsSinceStart)", "\(context.now.nanosecondsSinceStart)",
+                              "\((context.now - created).nanoseconds)", "\(Int(pool[m].attempt) + 1)",
+                              "\(pool[m].wire)", "\(pool[m].wait)", "\(pool[m].service)"])
+            }
+        }
+        discard(m)
+        release(local, instance: instance, slot: slot, context: &context)
+    }
+
+    /// Frees a slot: the next queued request takes it (open, input), or it thinks (closed).
+    mutating func release(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
+        discard(clients[local].slotMessage[slot])
+        clients[local].slotMessage[slot] = -1
+        clients[local].slotAttempt[slot] = 0
+        let p = clients[local].parameters
+        if p.arrival == .closed {
+            context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: Int32(slot)),
+                             after: p.thinkTime.sampleDuration(streams[Int(instance)]))
+        } else if let next = clients[local].queue.popFirst() {
+            groupStats[Int(instanceGroup[Int(instance)])].level.add(-1, at: context.now)
+            start(local, instance: instance, slot: slot, next, context: &context)
+        }
+    }
+
+    mutating func clientCrash(_ local: Int, instance: Int32, now: SimInstant) {}
+    mutating func clientResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {}
+}

@@ -1,0 +1,133 @@
+import LatSimCore
+import LatSimNetwork
+
+/// `type: station`: `workers` identical servers with a waiting room (the Network layer's
+/// `ServiceStation`).
+///
+///     - {name: gateway, type: station, workers: 16, service_time: {type: exponential, mean: 1ms},
+///        capacity: 1000, overflow: block, discipline: priority, priority_levels: 2, reply_bytes: 1024}
+///
+/// A served message leaves by `out` when it is connected; otherwise the station replies to
+/// the sender (a request/response service) when the message wants a reply, and consumes it
+/// when not. Overflow: drop-newest, drop-oldest, or block (held at the sender, admitted in
+/// order as room frees; the held time counts as waiting). An outage is a crash: the queue and
+/// the jobs in service are lost, and arrivals while down are lost.
+public struct StationComponentParameters: Sendable {
+    public var station: StationParameters
+    public var replyBytes: Int
+
+    public init(config node: ConfigNode) throws {
+        station = try StationParameters(config: node.without("reply_bytes"))
+        replyBytes = try node.int("reply_bytes", default: 0, range: 0...(1 << 30))
+    }
+}
+
+struct StationState {
+    let parameters: StationComponentParameters
+    var station: ServiceStation<Int32>
+    var epoch: UInt16 = 0
+
+    init(parameters: StationComponentParameters) {
+        self.parameters = parameters
+        station = parameters.station.makeStation()
+    }
+}
+
+extension GraphModel {
+    static let stationDropped = 0
+
+    static let stationMetrics: [ComponentMetric] = [
+        ComponentMetric("utilisation", "ratio", "time-weighted busy workers / workers") { m, g, end in
+            m.stationMean(g) { $0.utilisation(until: end) } },
+        ComponentMetric("queue_length_mean", "jobs", "time-weighted jobs waiting (summed over instances)") { m, g, end in
+            m.stationSum(g) { $0.queueLength.mean(until: end) } },
+        ComponentMetric("queue_length_max", "jobs", "largest number of jobs waiting at one instance") { m, g, _ in
+            m.stationMax(g) { $0.queueLength.maximum } },
+        ComponentMetric("wait_mean", "ns", "mean time from arrival to the start of service") { m, g, _ in
+            let (total, n) = m.stationTotal(g) { ($0.waitTimeTotal, $0.started) }
+            return n > 0 ? total / Double(n) : .nan },
+        ComponentMetric("sojourn_mean", "ns", "mean time from arrival to the end of service") { m, g, _ in
+            var h = LatencyHistogram()
+            for i in m.instances(of: g) { h.merge(m.stations[Int(m.instanceLocal[Int(i)])].station.sojournTime) }
+            return h.mean },
+        ComponentMetric("in_system_mean", "jobs", "time-weighted jobs waiting or in service (summed over instances)") { m, g, end in
+            m.stationSum(g) { $0.inSystem.mean(until: end) } },
+        ComponentMetric("started", "count", "jobs whose service started") { m, g, _ in
+            Double(m.stationTotal(g) { (0, $0.started) }.1) },
+        ComponentMetric("dropped", "count", "jobs dropped by the overflow policy") { m, g, _ in
+            Double(m.groupStats[g].counters[stationDropped]) },
+        ComponentMetric("blocked", "count", "jobs held at their senders by backpressure") { m, g, _ in
+            Double(m.stationTotal(g) { (0, $0.blockedCount) }.1) },
+        ComponentMetric("lost_crash", "count", "jobs lost in a crash: waiting, held or in service") { m, g, _ in
+            Double(m.groupStats[g].lostCrash) },
+    ]
+
+    func stationTotal(_ g: Int, _ f: (ServiceStation<Int32>) -> (Double, Int64)) -> (Double, Int64) {
+        var total = 0.0, n: Int64 = 0
+        for i in instances(of: g) {
+            let (t, k) = f(stations[Int(instanceLocal[Int(i)])].station)
+            total += t
+            n += k
+        }
+        return (total, n)
+    }
+
+    func stationSum(_ g: Int, _ f: (ServiceStation<Int32>) -> Double) -> Double {
+        instances(of: g).reduce(0) { $0 + f(stations[Int(instanceLocal[Int($1)])].station) }
+    }
+
+    func stationMean(_ g: Int, _ f: (ServiceStation<Int32>) -> Double) -> Double { stationSum(g, f) / Double(instances(of: g).count) }
+
+    func stationMax(_ g: Int, _ f: (ServiceStation<Int32>) -> Double) -> Double {
+        instances(of: g).reduce(-Double.infinity) { Swift.max($0, f(stations[Int(instanceLocal[Int($1)])].station)) }
+    }
+
+    @inline(__always)
+    mutating func stationReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        pool[m].epoch = stations[local].epoch
+        let now = context.now
+        switch stations[local].station.arrive(m, level: Int(pool[m].priority), at: now, stream: streams[Int(instance)]) {
+        case .started(let done):
+            context.schedule(.timer(component: instance, code: 0, payload: m), at: done)
+        case .queued, .blocked:
+            break
+        case .dropped(let victim, _):
+            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.stationDropped] &+= 1 }
+            discard(victim)
+        }
+    }
+
+    /// Service of message `payload` ends.
+    @inline(__always)
+    mutating func stationTimer(_ local: Int, instance: Int32, payload m: Int32, context: inout SimulationContext<GraphEvent>) {
+        let now = context.now
+        let outcome = stations[local].station.complete(at: now, stream: streams[Int(instance)])
+        if let next = outcome.started {
+            pool.account(next.job, .wait, at: now)
+            context.schedule(.timer(component: instance, code: 0, payload: next.job), at: next.completion)
+        }
+        if pool[m].epoch != stations[local].epoch {   // its service was voided by a crash
+            discard(m)
+            return
+        }
+        pool.account(m, .service, at: now)
+        if hasOutput(instance) {
+            forward(m, from: instance, context: &context)
+        } else if pool[m].wantsReply {
+            reply(m, sizeBytes: stations[local].parameters.replyBytes, context: &context)
+        } else {
+            groupStats[Int(instanceGroup[Int(instance)])].completed &+= measuring ? 1 : 0
+            discard(m)
+        }
+    }
+
+    /// A crash: the waiting and held jobs are lost now, the jobs in service when their service ends.
+    mutating func stationCrash(_ local: Int, instance: Int32, now: SimInstant) {
+        stations[local].epoch &+= 1
+        let g = Int(instanceGroup[Int(instance)])
+        var lost: [Int32] = []
+        stations[local].station.clearQueue(at: now) { lost.append($0) }
+        for m in lost { discard(m) }
+        if measuring { groupStats[g].lostCrash &+= Int64(lost.count + stations[local].station.busy) }
+    }
+}

@@ -1,0 +1,69 @@
+import LatSimCore
+
+/// The closed set of component types a graph can hold. Each has at most one input port (`in`)
+/// and one output port (`out`); docs/graph.md lists their parameters and metrics.
+///
+/// Adding a type: one file of behaviour in `Components/`, a case here, its entry in
+/// `ComponentParameters` and in the dispatch of `GraphModel`, and a section in docs/graph.md.
+public enum ComponentType: String, CaseIterable, Sendable {
+    case source
+    case client
+    case station
+    case delay
+    case router
+    case fanOut = "fan-out"
+    case broker
+    case sink
+
+    /// A port: its name, direction, whether it must be connected and how many connections it takes.
+    public struct Port: Sendable, Equatable {
+        public enum Direction: String, Sendable { case input, output }
+        public var name: String
+        public var direction: Direction
+        public var required: Bool
+        /// An output port that takes several connections (a router's, a fan-out's, a broker's).
+        public var multiple: Bool
+        public var summary: String
+    }
+
+    public var summary: String {
+        switch self {
+        case .source: return "Creates messages: open Poisson or renewal arrivals, or a closed population with think time."
+        case .client: return "Sends requests and waits for replies: blocking (window 1) or pipelined (window W); timeouts, retries with backoff."
+        case .station: return "Serves messages with workers: FIFO or priority, a waiting room with an overflow policy; replies when `out` is unconnected."
+        case .delay: return "Holds every message for a drawn time (an infinite server), then forwards it."
+        case .router: return "Forwards each message to one of its connections: round-robin, random, weighted, join-shortest-queue or hash by key."
+        case .fanOut: return "Copies each message to every one of its connections (publish/subscribe)."
+        case .broker: return "A Kafka-like topic: partitions, consumer groups, persist and acknowledge, prefetch, at-least-once redelivery, capacity."
+        case .sink: return "Consumes messages: the end of a path."
+        }
+    }
+
+    public var ports: [Port] {
+        let input = Port(name: "in", direction: .input, required: true, multiple: true, summary: "messages to handle")
+        switch self {
+        case .source:
+            return [Port(name: "out", direction: .output, required: true, multiple: false, summary: "the messages created")]
+        case .client:
+            return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "requests to send (arrival: input)"),
+                    Port(name: "out", direction: .output, required: true, multiple: false, summary: "requests; replies come back over the same connection")]
+        case .station:
+            return [input, Port(name: "out", direction: .output, required: false, multiple: false,
+                                summary: "served messages (unconnected: the station replies to the sender, or consumes)")]
+        case .delay:
+            return [input, Port(name: "out", direction: .output, required: true, multiple: false, summary: "delayed messages")]
+        case .router:
+            return [input, Port(name: "out", direction: .output, required: true, multiple: true, summary: "one connection per message")]
+        case .fanOut:
+            return [input, Port(name: "out", direction: .output, required: true, multiple: true, summary: "a copy per connection")]
+        case .broker:
+            return [Port(name: "in", direction: .input, required: true, multiple: true, summary: "published messages"),
+                    Port(name: "out", direction: .output, required: true, multiple: true,
+                         summary: "consumers: each connection one consumer, in the group its `group` names")]
+        case .sink:
+            return [input]
+        }
+    }
+
+    public func port(named name: String) -> Port? { ports.first { $0.name == name } }
+}

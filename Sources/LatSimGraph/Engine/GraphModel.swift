@@ -1,0 +1,368 @@
+import LatSimCore
+import LatSimNetwork
+
+/// The run-time form of a `GraphSpec`: component instances stored in arrays by type and
+/// addressed by integer ids, connections with their links, the message pool, and the one
+/// event type dispatched by a `switch` over the closed set of component types.
+///
+///     var model = GraphModel(spec: spec, replication: replicationSpec)
+///     var simulation = Simulation(model: model)   // GraphRun does this, with the initial events
+///
+/// No existential, closure or allocation per event: an event names a connection or an instance
+/// and a message slot; the handler switches on the instance's type and calls that type's
+/// behaviour (one file per type in `Components/`).
+///
+/// Ids: instance `i` belongs to component (group) `instanceGroup[i]`; connection `c` (an
+/// instance-level connection) carries its forward messages on `links[2c]` and its replies on
+/// `links[2c + 1]`. Random streams are keyed by instance names (`bot[3]`) and connection names
+/// (`link.bot-gateway[3]`, `link.bot-gateway[3].reply`): adding a component changes no other
+/// component's draws, so designs share common random numbers.
+public struct GraphModel: SimulationModel {
+    public typealias Event = GraphEvent
+
+    public let spec: GraphSpec
+    var pool: MessagePool
+
+    // Instances.
+    let instanceGroup: ContiguousArray<Int32>
+    let instanceType: ContiguousArray<ComponentType>
+    /// The instance's index within its type's array.
+    let instanceLocal: ContiguousArray<Int32>
+    /// The instance's index within its group (0..<count).
+    let instanceOrdinal: ContiguousArray<Int32>
+    var instanceDown: ContiguousArray<Bool>
+    let groupFirstInstance: [Int32]
+    let streams: [RandomStream]
+
+    // Connections (instance level).
+    let connectionSource: ContiguousArray<Int32>
+    let connectionTarget: ContiguousArray<Int32>
+    let connectionSpec: ContiguousArray<Int32>
+    var links: ContiguousArray<Link>
+    let linkStreams: [RandomStream]
+    /// The outgoing connections of instance i: outConnections[outStart[i] ..< outStart[i + 1]].
+    let outStart: ContiguousArray<Int32>
+    let outConnections: ContiguousArray<Int32>
+    var linkArrivalsPending: Int64 = 0
+    /// Connections cut by a fault, per spec connection.
+    var connectionCut: [Bool]
+
+    // Components by type.
+    var sources: [SourceState] = []
+    var clients: [ClientState] = []
+    var stations: [StationState] = []
+    var delays: [DelayState] = []
+    var routers: [RouterState] = []
+    var brokers: [BrokerState] = []
+    /// Per sink: the highest sequence received by (origin, key).
+    var sinkHighest: [UInt64: UInt32] = [:]
+    /// Per group: type-specific statistics (reset at the warm-up's end).
+    var groupStats: [GroupStatistics]
+
+    // Paths.
+    var pathStatistics: [PathStatistics]
+    let pathsStartingAt: [[Int]]
+    let pathsEndingAt: [[Int]]
+
+    // Faults: component group g is fault id g, spec connection j is id components.count + j.
+    var faults = FaultSchedule()
+    var faultTargets: [(components: [Int], connections: [Int])] = []
+
+    // Measurement.
+    var measuring = false
+    var measureStart = SimInstant.zero
+    /// Messages dropped because no reply route was left (a return stack overflowed).
+    var unroutable: Int64 = 0
+    let keepTrace: Bool
+    var trace: [[String]] = []
+    static let traceLimit = 100_000
+
+    public init(spec: GraphSpec, replication: ReplicationSpec) {
+        self.spec = spec
+        keepTrace = replication.keepTrace
+        var group: [Int32] = [], type: [ComponentType] = [], local: [Int32] = [], ordinal: [Int32] = [], first: [Int32] = []
+        var names: [String] = []
+        var perType = [ComponentType: Int32]()
+        for (g, component) in spec.components.enumerated() {
+            first.append(Int32(group.count))
+            for k in 0..<component.count {
+                group.append(Int32(g))
+                type.append(component.type)
+                local.append(perType[component.type, default: 0])
+                perType[component.type, default: 0] += 1
+                ordinal.append(Int32(k))
+                names.append(component.count == 1 ? component.name : "\(component.name)[\(k)]")
+            }
+        }
+        first.append(Int32(group.count))
+        instanceGroup = ContiguousArray(group)
+        instanceType = ContiguousArray(type)
+        instanceLocal = ContiguousArray(local)
+        instanceOrdinal = ContiguousArray(ordinal)
+        instanceDown = ContiguousArray(repeating: false, count: group.count)
+        groupFirstInstance = first
+        streams = names.map { replication.stream($0) }
+
+        // Instance-level connections, in spec order; pairwise for equal counts.
+        var source: [Int32] = [], target: [Int32] = [], specIndex: [Int32] = [], links: [Link] = []
+        var linkStreams: [RandomStream] = []
+        for (j, connection) in spec.connections.enumerated() {
+            let a = spec.components[connection.from], b = spec.components[connection.to]
+            let pairs = max(a.count, b.count)
+            for k in 0..<pairs {
+                let s = first[connection.from] + Int32(a.count == 1 ? 0 : k)
+                let t = first[connection.to] + Int32(b.count == 1 ? 0 : k)
+                source.append(s)
+                target.append(t)
+                specIndex.append(Int32(j))
+                links.append(Link(source: s, target: t, parameters: connection.link, regime: connection.regime))
+                links.append(Link(source: t, target: s, parameters: connection.replyLink, regime: connection.replyRegime))
+                let name = pairs == 1 ? "link.\(connection.name)" : "link.\(connection.name)[\(k)]"
+                linkStreams.append(replication.stream(name))
+                linkStreams.append(replication.stream(name + ".reply"))
+            }
+        }
+        connectionSource = ContiguousArray(source)
+        connectionTarget = ContiguousArray(target)
+        connectionSpec = ContiguousArray(specIndex)
+        self.links = ContiguousArray(links)
+        self.linkStreams = linkStreams
+        var start: [Int32] = [], outs: [Int32] = []
+        for instance in 0..<group.count {
+            start.append(Int32(outs.count))
+            for c in 0..<source.count where source[c] == Int32(instance) { outs.append(Int32(c)) }
+        }
+        start.append(Int32(outs.count))
+        outStart = ContiguousArray(start)
+        outConnections = ContiguousArray(outs)
+        connectionCut = Array(repeating: false, count: spec.connections.count)
+
+        pool = MessagePool(pathCount: spec.paths.count)
+        pathStatistics = spec.paths.map { _ in PathStatistics() }
+        pathsStartingAt = spec.components.indices.map { g in spec.paths.indices.filter { spec.paths[$0].from == g } }
+        pathsEndingAt = spec.components.indices.map { g in spec.paths.indices.filter { spec.paths[$0].to == g } }
+        groupStats = spec.components.map { GroupStatistics(type: $0.type) }
+
+        for instance in 0..<group.count {
+            let component = spec.components[Int(group[instance])]
+            switch component.parameters {
+            case .source(let p): sources.append(SourceState(parameters: p))
+            case .client(let p): clients.append(ClientState(parameters: p))
+            case .station(let p): stations.append(StationState(parameters: p))
+            case .delay(let p): delays.append(DelayState(parameters: p))
+            case .router(let p): routers.append(RouterState(parameters: p))
+            case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(start[instance + 1] - start[instance])))
+            case .fanOut, .sink: break
+            }
+        }
+        for index in brokers.indices { configureBroker(index) }
+    }
+
+    // MARK: Dispatch
+
+    public mutating func handle(_ event: GraphEvent, context: inout SimulationContext<GraphEvent>) {
+        switch event {
+        case .deliver(let c, let m):
+            links[Int(c) &* 2].recordDelivered()
+            linkArrivalsPending &-= 1
+            let now = context.now
+            pool.account(m, .wire, at: now)
+            let target = connectionTarget[Int(c)]
+            if instanceDown[Int(target)] {
+                links[Int(c) &* 2].recordDropped(.outage)
+                groupStats[Int(instanceGroup[Int(target)])].lostDown &+= measuring ? 1 : 0
+                discard(m)
+                return
+            }
+            pushReturn(m, connection: c)
+            arrive(m, at: target, context: &context)
+        case .reply(let c, let m):
+            links[Int(c) &* 2 &+ 1].recordDelivered()
+            linkArrivalsPending &-= 1
+            pool.account(m, .wire, at: context.now)
+            let target = connectionSource[Int(c)]
+            if instanceDown[Int(target)] {
+                links[Int(c) &* 2 &+ 1].recordDropped(.outage)
+                groupStats[Int(instanceGroup[Int(target)])].lostDown &+= measuring ? 1 : 0
+                discard(m)
+                return
+            }
+            checkPaths(m, at: target, now: context.now)
+            let local = Int(instanceLocal[Int(target)])
+            if pool[m].origin == target {
+                switch instanceType[Int(target)] {
+                case .client: clientReply(local, m, context: &context)
+                case .source: sourceReply(local, m, context: &context)
+                case .broker: brokerAcknowledged(local, m, connection: c, context: &context)
+                default: discard(m)
+                }
+            } else {
+                relayReply(m, from: target, context: &context)
+            }
+        case .timer(let instance, let code, let payload):
+            let local = Int(instanceLocal[Int(instance)])
+            switch instanceType[Int(instance)] {
+            case .source: sourceTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            case .client: clientTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            case .station: stationTimer(local, instance: instance, payload: payload, context: &context)
+            case .delay: delayTimer(local, instance: instance, payload: payload, context: &context)
+            case .broker: brokerTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
+            }
+        case .fault(let index, let down):
+            applyFault(Int(index), down: down, context: &context)
+        case .warmUpEnd:
+            startMeasuring(at: context.now)
+        }
+    }
+
+    /// A message reaches an instance's input port: paths are checked, then its type handles it.
+    @inline(__always)
+    mutating func arrive(_ m: Int32, at instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        checkPaths(m, at: instance, now: context.now)
+        let local = Int(instanceLocal[Int(instance)])
+        switch instanceType[Int(instance)] {
+        case .station: stationReceive(local, instance: instance, m, context: &context)
+        case .sink: sinkReceive(instance, m)
+        case .delay: delayReceive(local, instance: instance, m, context: &context)
+        case .router: routerReceive(local, instance: instance, m, context: &context)
+        case .fanOut: fanOutReceive(instance, m, context: &context)
+        case .broker: brokerPublish(local, instance: instance, m, context: &context)
+        case .client: clientReceive(local, instance: instance, m, context: &context)
+        case .source: preconditionFailure("a source has no input port")
+        }
+    }
+
+    // MARK: Messages
+
+    /// A new message created by `instance` at `now`, on the paths that start there.
+    mutating func create(by instance: Int32, now: SimInstant) -> Int32 {
+        let m = pool.allocate(created: now)
+        pool[m].origin = instance
+        for p in pathsStartingAt[Int(instanceGroup[Int(instance)])] {
+            pool.setStamp(m, path: p, PathStamp(start: now.nanosecondsSinceStart, wire: 0, wait: 0, service: 0))
+        }
+        return m
+    }
+
+    /// A message leaves the graph (consumed, dropped, or superseded).
+    @inline(__always) mutating func discard(_ m: Int32) { pool.release(m) }
+
+    @inline(__always)
+    mutating func pushReturn(_ m: Int32, connection c: Int32) {
+        pool[m].pushReturn(c)
+    }
+
+    /// Sends `m` from `instance` over its outgoing connection `c` (forward).
+    @inline(__always)
+    mutating func transmit(_ m: Int32, over c: Int32, context: inout SimulationContext<GraphEvent>) {
+        let l = Int(c) &* 2
+        let now = context.now
+        let upAt = links[l].isUp ? now : linkUpTime(c, after: now)
+        if let at = links[l].send(sizeBytes: Int(pool[m].sizeBytes), at: now, stream: linkStreams[l], upAt: upAt) {
+            linkArrivalsPending &+= 1
+            context.schedule(.deliver(connection: c, message: m), at: at)
+        } else {
+            discard(m)
+        }
+    }
+
+    /// Sends `m` out of `instance`'s only output connection.
+    @inline(__always)
+    mutating func forward(_ m: Int32, from instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        transmit(m, over: outConnections[Int(outStart[Int(instance)])], context: &context)
+    }
+
+    /// Whether `instance` has an outgoing connection.
+    @inline(__always) func hasOutput(_ instance: Int32) -> Bool { outStart[Int(instance) + 1] > outStart[Int(instance)] }
+
+    /// Sends a reply back over the connection the message last arrived through.
+    mutating func reply(_ m: Int32, sizeBytes: Int, context: inout SimulationContext<GraphEvent>) {
+        pool[m].isReply = true
+        pool[m].sizeBytes = UInt32(clamping: sizeBytes)
+        guard let c = pool[m].popReturn() else {
+            unroutable &+= 1
+            discard(m)
+            return
+        }
+        let l = Int(c) &* 2 &+ 1
+        let now = context.now
+        let upAt = links[l].isUp ? now : linkUpTime(c, after: now)
+        if let at = links[l].send(sizeBytes: sizeBytes, at: now, stream: linkStreams[l], upAt: upAt) {
+            linkArrivalsPending &+= 1
+            context.schedule(.reply(connection: c, message: m), at: at)
+        } else {
+            discard(m)
+        }
+    }
+
+    /// A reply passing through an intermediate instance travels on at once.
+    mutating func relayReply(_ m: Int32, from instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        reply(m, sizeBytes: Int(pool[m].sizeBytes), context: &context)
+    }
+
+    // MARK: Paths
+
+    @inline(__always)
+    mutating func checkPaths(_ m: Int32, at instance: Int32, now: SimInstant) {
+        let group = Int(instanceGroup[Int(instance)])
+        for p in pathsEndingAt[group] {
+            let stamp = pool.stamp(m, path: p)
+            guard stamp.isActive else { continue }
+            pool.setStamp(m, path: p, PathStamp())
+            if measuring {
+                let message = pool[m]
+                pathStatistics[p].record(latency: now.nanosecondsSinceStart - stamp.start,
+                                         wire: message.wire - stamp.wire, wait: message.wait - stamp.wait,
+                                         service: message.service - stamp.service,
+                                         untilMark: now.nanosecondsSinceStart - message.mark.nanosecondsSinceStart)
+            }
+        }
+        for p in pathsStartingAt[group] where !pool.stamp(m, path: p).isActive && pool[m].origin != instance {
+            let message = pool[m]
+            pool.setStamp(m, path: p, PathStamp(start: now.nanosecondsSinceStart, wire: message.wire, wait: message.wait,
+                                                service: message.service))
+        }
+    }
+
+    // MARK: Measurement
+
+    mutating func startMeasuring(at now: SimInstant) {
+        measuring = true
+        measureStart = now
+        for g in groupStats.indices { groupStats[g].reset(at: now) }
+        for index in stations.indices { stations[index].station.resetStatistics(at: now) }
+        for index in clients.indices { clients[index].resetStatistics(at: now) }
+        for index in brokers.indices { brokers[index].broker.resetStatistics(at: now) }
+        for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
+    }
+
+    /// Instances of group `g`.
+    func instances(of g: Int) -> Range<Int32> { groupFirstInstance[g]..<groupFirstInstance[g + 1] }
+}
+
+extension GraphMessage {
+    @inline(__always)
+    mutating func pushReturn(_ c: Int32) {
+        withUnsafeMutableBytes(of: &returns) { raw in
+            let slots = raw.bindMemory(to: Int32.self)
+            if Int(returnDepth) == GraphMessage.returnCapacity {
+                // Keep the most recent hops: the oldest falls off (a reply can no longer reach the origin).
+                for k in 1..<GraphMessage.returnCapacity { slots[k - 1] = slots[k] }
+                returnOverflow = true
+                slots[GraphMessage.returnCapacity - 1] = c
+            } else {
+                slots[Int(returnDepth)] = c
+                returnDepth &+= 1
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func popReturn() -> Int32? {
+        guard returnDepth > 0 else { return nil }
+        returnDepth &-= 1
+        let depth = Int(returnDepth)
+        return withUnsafeBytes(of: &returns) { $0.bindMemory(to: Int32.self)[depth] }
+    }
+}

@@ -1,0 +1,156 @@
+import LatSimCore
+import LatSimNetwork
+
+/// Runs one replication of a graph: initial events, the run loop, then every metric of the
+/// schema recorded in a fixed order (components in declaration order, each type's metrics in
+/// their declared order; connections; paths; the graph's own).
+///
+///     let result = GraphRun.run(spec, replication: ReplicationSpec(replication: 0, rootSeed: 42, horizon: .seconds(Int64(5))))
+public enum GraphRun {
+    public static func run(_ spec: GraphSpec, replication: ReplicationSpec) -> ReplicationResult {
+        let end = SimInstant.zero + replication.warmUp + replication.horizon
+        var model = GraphModel(spec: spec, replication: replication)
+        var initial = model.planFaults(until: end, replication: replication)
+        for instance in 0..<Int32(model.instanceType.count) {
+            let local = Int(model.instanceLocal[Int(instance)])
+            switch model.instanceType[Int(instance)] {
+            case .source: initial += model.startSource(local, instance: instance)
+            case .client: initial += model.startClient(local, instance: instance)
+            default: break
+            }
+        }
+        var simulation = Simulation(model: model)
+        for (event, time) in initial { simulation.schedule(event, at: time) }
+        simulation.schedule(.warmUpEnd, at: .zero + replication.warmUp)
+        let reason = simulation.run(RunLimits(horizon: end, maxEvents: replication.maxEvents))
+        var result = simulation.model.summary(until: simulation.now)
+        result.eventsProcessed = simulation.context.eventsProcessed
+        result.stopReason = reason.description
+        return result
+    }
+
+    /// Every metric a graph records, in recording order, with unit and meaning: what
+    /// `latsim list` shows and the `metrics:` filter accepts.
+    public static func metricSchema(_ spec: GraphSpec) -> [(name: String, unit: String, summary: String)] {
+        var schema: [(String, String, String)] = []
+        for component in spec.components {
+            for metric in component.type.metrics { schema.append((component.name + "." + metric.name, metric.unit, metric.summary)) }
+        }
+        for connection in spec.connections {
+            for metric in GraphModel.linkMetrics { schema.append(("link.\(connection.name).\(metric.name)", metric.unit, metric.summary)) }
+        }
+        for path in spec.paths {
+            for metric in GraphModel.pathMetrics { schema.append(("\(path.name).\(metric.name)", metric.unit, metric.summary)) }
+        }
+        for metric in GraphModel.graphMetrics { schema.append(("graph.\(metric.name)", metric.unit, metric.summary)) }
+        return schema.map { (spec.alias($0.0), $0.1, $0.2) }
+    }
+}
+
+extension GraphSpec {
+    /// A metric's recorded name: the first alias whose prefix matches rewrites it.
+    public func alias(_ name: String) -> String {
+        for (prefix, replacement) in metricAliases where name.hasPrefix(prefix) {
+            return replacement + name.dropFirst(prefix.count)
+        }
+        return name
+    }
+}
+
+extension ComponentType {
+    /// The metrics of every component of this type (recorded as `<component>.<metric>`).
+    public var metrics: [ComponentMetric] {
+        let own: [ComponentMetric]
+        switch self {
+        case .source: own = GraphModel.sourceMetrics
+        case .client: own = GraphModel.clientMetrics
+        case .station: own = GraphModel.stationMetrics
+        case .delay: own = GraphModel.delayMetrics
+        case .router: own = GraphModel.routerMetrics
+        case .fanOut: own = GraphModel.fanOutMetrics
+        case .broker: own = GraphModel.brokerMetrics
+        case .sink: own = GraphModel.sinkMetrics
+        }
+        return own + GraphModel.commonMetrics
+    }
+}
+
+extension GraphModel {
+    static let commonMetrics: [ComponentMetric] = [
+        ComponentMetric("lost_down", "count", "messages that arrived while the component was down") { m, g, _ in Double(m.groupStats[g].lostDown) },
+        ComponentMetric("down_time", "ns", "time the component was down during the measurement") { m, g, end in
+            Double(m.groupStats[g].downTime + (m.groupStats[g].downStart.map { (end - $0).nanoseconds } ?? 0)) },
+    ]
+
+    /// Link metrics per connection: forward and reply links of every instance together (whole run).
+    static let linkMetrics: [ComponentMetric] = [
+        ComponentMetric("sent", "count", "messages put on the connection, both directions") { m, j, _ in Double(m.ledger(j).sent) },
+        ComponentMetric("delivered", "count", "messages that arrived") { m, j, _ in Double(m.ledger(j).delivered) },
+        ComponentMetric("lost", "count", "messages dropped by random loss") { m, j, _ in Double(m.ledger(j).dropped(.loss)) },
+        ComponentMetric("lost_outage", "count", "messages dropped by a cut or a down target") { m, j, _ in Double(m.ledger(j).dropped(.outage)) },
+        ComponentMetric("head_of_line_blocked", "count", "messages that waited behind an earlier one (fifo) or overtook one (unordered)") { m, j, _ in
+            Double(m.linkTotals(j).blocked) },
+        ComponentMetric("head_of_line_delay_mean", "ns", "mean extra delay FIFO order added per delivered message") { m, j, _ in
+            let t = m.linkTotals(j)
+            let delivered = m.ledger(j).delivered
+            return delivered > 0 ? t.delay / Double(delivered) : .nan },
+    ]
+
+    static let pathMetrics: [ComponentMetric] =
+        ComponentMetric.histogram("latency", "end-to-end latency along the path (ns)") { m, p in m.pathStatistics[p].latency }
+        + [ComponentMetric("wire_mean", "ns", "mean time on links along the path") { m, p, _ in m.pathStatistics[p].mean(m.pathStatistics[p].wireTotal) },
+           ComponentMetric("wait_mean", "ns", "mean time waiting in queues along the path") { m, p, _ in m.pathStatistics[p].mean(m.pathStatistics[p].waitTotal) },
+           ComponentMetric("service_mean", "ns", "mean time in service and delays along the path") { m, p, _ in
+               m.pathStatistics[p].mean(m.pathStatistics[p].serviceTotal) }]
+
+    static let graphMetrics: [ComponentMetric] = [
+        ComponentMetric("messages_pending_end", "messages", "messages alive at the end (in flight, queued, stored)") { m, _, _ in Double(m.pool.live) },
+        ComponentMetric("messages_pending_max", "messages", "most messages alive at once") { m, _, _ in Double(m.pool.peakLive) },
+        ComponentMetric("unroutable", "count", "replies dropped because their route back was longer than the return stack") { m, _, _ in
+            Double(m.unroutable) },
+        ComponentMetric("ledger_balanced", "bool", "1 when every link reconciles: sent = delivered + dropped + in flight") { m, _, _ in
+            var total = MessageLedger()
+            for link in m.links { total.merge(link.ledger) }
+            return m.links.allSatisfy({ $0.ledger.inFlight >= 0 }) && total.reconciles(holding: m.linkArrivalsPending) ? 1 : 0 },
+    ]
+
+    func ledger(_ j: Int) -> MessageLedger {
+        var total = MessageLedger()
+        for c in connectionSpec.indices where connectionSpec[c] == Int32(j) {
+            total.merge(links[2 * c].ledger)
+            total.merge(links[2 * c + 1].ledger)
+        }
+        return total
+    }
+
+    func linkTotals(_ j: Int) -> (blocked: Int64, delay: Double) {
+        var blocked: Int64 = 0, delay = 0.0
+        for c in connectionSpec.indices where connectionSpec[c] == Int32(j) {
+            for l in [2 * c, 2 * c + 1] {
+                blocked += links[l].headOfLineBlockedCount
+                delay += links[l].headOfLineDelayTotal
+            }
+        }
+        return (blocked, delay)
+    }
+
+    func summary(until end: SimInstant) -> ReplicationResult {
+        var result = ReplicationResult()
+        let schema = GraphRun.metricSchema(spec)
+        var values: [Double] = []
+        for (g, component) in spec.components.enumerated() {
+            for metric in component.type.metrics { values.append(metric.value(self, g, end)) }
+        }
+        for j in spec.connections.indices { for metric in GraphModel.linkMetrics { values.append(metric.value(self, j, end)) } }
+        for p in spec.paths.indices { for metric in GraphModel.pathMetrics { values.append(metric.value(self, p, end)) } }
+        for metric in GraphModel.graphMetrics { values.append(metric.value(self, 0, end)) }
+        precondition(values.count == schema.count, "recorded metrics must match the schema")
+        for (entry, value) in zip(schema, values) { result.record(entry.name, unit: entry.unit, value: value) }
+        if keepTrace {
+            result.traceHeader = ["component", "instance", "request", "created_ns", "completed_ns", "latency_ns", "attempts",
+                                  "wire_ns", "wait_ns", "service_ns"]
+            result.traceRows = trace
+        }
+        return result
+    }
+}
