@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "latsim", dependencies: ["LatSimCLI"]),
         .testTarget(name: "LatSimCoreTests", dependencies: ["LatSimCore"]),
         .testTarget(name: "LatSimNetworkTests", dependencies: ["LatSimCore", "LatSimNetwork"]),
-        .testTarget(name: "LatSimGraphTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimGraph"]),
+        .testTarget(name: "LatSimGraphTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimGraph", "LatSimExperiments"]),
         .testTarget(name: "LatSimMarketsTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets"]),
         .testTarget(
             name: "LatSimExperimentsTests",
