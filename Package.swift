@@ -7,6 +7,10 @@ import PackageDescription
 let invariants: [SwiftSetting] = [
     // Invariant checks (event never in the past, heap order) compiled in for debug builds only.
     .define("LATSIM_INVARIANTS", .when(configuration: .debug)),
+    // Generic building blocks (ServiceStation<Job>, RingBuffer, Broker) are used across modules on
+    // the hot path: full cross-module optimisation lets the graph engine specialise them
+    // (benchmarks/README.md has the measurement).
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(

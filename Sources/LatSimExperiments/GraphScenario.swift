@@ -65,7 +65,15 @@ public struct GraphScenario: Scenario {
         return GraphRun.run(specs[index], replication: spec)
     }
 
-    public var metricSchema: [(name: String, unit: String, summary: String)]? { GraphRun.metricSchema(specs[0]) }
+    /// Every design's metrics, in the order of first appearance (a design may add components).
+    public var metricSchema: [(name: String, unit: String, summary: String)]? {
+        var schema: [(name: String, unit: String, summary: String)] = []
+        var seen = Set<String>()
+        for spec in specs {
+            for entry in GraphRun.metricSchema(spec) where seen.insert(entry.name).inserted { schema.append(entry) }
+        }
+        return schema
+    }
 }
 
 extension ConfigNode {

@@ -131,6 +131,9 @@ extension GraphModel {
             if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerDropped] &+= 1 }
             discard(victim)
             if victim != m {
+                if brokers[local].parameters.acknowledge && pool[m].wantsReply {
+                    reply(pool.copy(m), sizeBytes: brokers[local].parameters.replyBytes, context: &context)
+                }
                 pool[m].returnDepth = 0
                 for g in 0..<brokers[local].groups { deliver(local, instance: instance, group: g, partition: partition, context: &context) }
             }

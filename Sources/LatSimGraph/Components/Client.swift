@@ -60,17 +60,32 @@ public struct ClientParameters: Sendable {
 
 struct ClientState {
     let parameters: ClientParameters
-    /// Per slot: the request it holds (a pool message kept as the template of each attempt), or -1.
+    // Hot parameters, read without copying `parameters`.
+    let interarrival: Distribution
+    let thinkTime: Distribution
+    let timeout: SimDuration
+    let isClosed: Bool
+    /// Per slot: the request it holds (a pool message kept as the template of each attempt when
+    /// a timeout may resend it; otherwise the message in flight itself), or -1.
     var slotMessage: [Int32]
     var slotAttempt: [UInt16]
+    /// Per slot: bumped at each new request, so a timer of an earlier request is recognised.
+    var slotGeneration: [UInt16]
+    /// Closed slots to restart when the client is back from an outage.
+    var crashed = false
     /// Requests waiting for a free slot (pool messages).
     var queue = RingBuffer<Int32>()
     var nextRequest: UInt32 = 0
 
     init(parameters: ClientParameters) {
         self.parameters = parameters
+        interarrival = parameters.interarrival
+        thinkTime = parameters.thinkTime
+        timeout = parameters.timeout
+        isClosed = parameters.arrival == .closed
         slotMessage = Array(repeating: -1, count: parameters.window)
         slotAttempt = Array(repeating: 0, count: parameters.window)
+        slotGeneration = Array(repeating: 0, count: parameters.window)
     }
 
     mutating func resetStatistics(at now: SimInstant) {}
@@ -93,6 +108,8 @@ extension GraphModel {
            ComponentMetric("late_replies", "count", "replies to an attempt already answered or abandoned") { m, g, _ in
                Double(m.groupStats[g].counters[clientLate]) },
            ComponentMetric("dropped", "count", "requests refused by a full client queue") { m, g, _ in Double(m.groupStats[g].counters[clientDropped]) },
+           ComponentMetric("lost_crash", "count", "requests held or queued at a client when it went down") { m, g, _ in
+               Double(m.groupStats[g].lostCrash) },
            ComponentMetric("queue_length_mean", "requests", "time-weighted requests waiting at the clients for a free slot") { m, g, end in
                m.groupStats[g].level.mean(until: end) }]
 
@@ -112,21 +129,25 @@ extension GraphModel {
     }
 
     mutating func clientTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
-        let p = clients[local].parameters
         let now = context.now
         switch code {
         case GraphModel.clientArrivalTimer:
             context.schedule(.timer(component: instance, code: GraphModel.clientArrivalTimer, payload: 0),
-                             after: p.interarrival.sampleDuration(streams[Int(instance)]))
+                             after: clients[local].interarrival.sampleDuration(streams[Int(instance)]))
             let m = newRequest(local, instance: instance, now: now)
             admit(local, instance: instance, m, context: &context)
         case GraphModel.clientSlotReadyTimer:
+            let slot = Int(payload & 0xFFFF)
+            guard !instanceDown[Int(instance)], clients[local].slotGeneration[slot] == UInt16(truncatingIfNeeded: payload >> 16) else { return }
             let m = newRequest(local, instance: instance, now: now)
-            start(local, instance: instance, slot: Int(payload), m, context: &context)
+            start(local, instance: instance, slot: slot, m, context: &context)
         case GraphModel.clientTimeoutTimer, GraphModel.clientRetryTimer:
-            let slot = Int(payload & 0xFFFF), attempt = UInt16(payload >> 16)
+            let slot = Int(payload & 0xFFFF), generation = UInt16(truncatingIfNeeded: payload >> 16)
             let template = clients[local].slotMessage[slot]
-            guard template >= 0, clients[local].slotAttempt[slot] == attempt else { return }   // answered or superseded
+            // The request was answered, abandoned or replaced since this timer was set.
+            guard template >= 0, clients[local].slotGeneration[slot] == generation else { return }
+            let attempt = clients[local].slotAttempt[slot]
+            let p = clients[local].parameters
             let g = Int(instanceGroup[Int(instance)])
             if code == GraphModel.clientRetryTimer {
                 clients[local].slotAttempt[slot] = attempt &+ 1
@@ -184,32 +205,37 @@ extension GraphModel {
         pool[m].returnDepth = 0
         pool[m].isReply = false
         pool[m].sizeBytes = UInt32(clients[local].parameters.sizeBytes)
-        for p in pathsStartingAt[Int(instanceGroup[Int(instance)])] where !pool.stamp(m, path: p).isActive {
-            pool.setStamp(m, path: p, PathStamp(start: context.now.nanosecondsSinceStart, wire: pool[m].wire, wait: pool[m].wait, service: pool[m].service))
-        }
         admit(local, instance: instance, m, context: &context)
     }
 
     mutating func start(_ local: Int, instance: Int32, slot: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         clients[local].slotMessage[slot] = m
         clients[local].slotAttempt[slot] = 0
+        clients[local].slotGeneration[slot] &+= 1
         pool[m].slot = Int32(slot)
         sendAttempt(local, instance: instance, slot: slot, context: &context)
     }
 
-    /// Sends a copy of the slot's request (attempt `slotAttempt`), arming its timeout.
+    /// The timer payload of a slot's current request: slot and generation.
+    func slotPayload(_ local: Int, slot: Int) -> Int32 {
+        Int32(slot) | Int32(bitPattern: UInt32(clients[local].slotGeneration[slot]) << 16)
+    }
+
+    /// Sends the slot's request (attempt `slotAttempt`): a copy when a timeout may resend it,
+    /// arming the timeout; the request itself otherwise.
     mutating func sendAttempt(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
         let template = clients[local].slotMessage[slot]
-        let attempt = clients[local].slotAttempt[slot]
+        let timeout = clients[local].timeout
         pool.account(template, .wait, at: context.now)
-        let copy = pool.copy(template)
-        pool[copy].attempt = attempt
-        forward(copy, from: instance, context: &context)
-        let timeout = clients[local].parameters.timeout
-        if timeout > .zero {
-            context.schedule(.timer(component: instance, code: GraphModel.clientTimeoutTimer, payload: Int32(slot) | Int32(attempt) << 16),
-                             after: timeout)
+        guard timeout > .zero else {
+            forward(template, from: instance, context: &context)
+            return
         }
+        let copy = pool.copy(template)
+        pool[copy].attempt = clients[local].slotAttempt[slot]
+        forward(copy, from: instance, context: &context)
+        context.schedule(.timer(component: instance, code: GraphModel.clientTimeoutTimer, payload: slotPayload(local, slot: slot)),
+                         after: timeout)
     }
 
     mutating func clientReply(_ local: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
@@ -217,7 +243,7 @@ extension GraphModel {
         let slot = Int(pool[m].slot)
         let g = Int(instanceGroup[Int(instance)])
         let template = clients[local].slotMessage[slot]
-        guard template >= 0, pool[template].id == pool[m].id else {
+        guard template >= 0, template == m || pool[template].id == pool[m].id else {
             if measuring { groupStats[g].counters[GraphModel.clientLate] &+= 1 }
             discard(m)
             return
@@ -233,7 +259,7 @@ extension GraphModel {
                               "\(pool[m].wire)", "\(pool[m].wait)", "\(pool[m].service)"])
             }
         }
-        discard(m)
+        if template != m { discard(m) }
         release(local, instance: instance, slot: slot, context: &context)
     }
 
@@ -242,16 +268,41 @@ extension GraphModel {
         discard(clients[local].slotMessage[slot])
         clients[local].slotMessage[slot] = -1
         clients[local].slotAttempt[slot] = 0
-        let p = clients[local].parameters
-        if p.arrival == .closed {
-            context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: Int32(slot)),
-                             after: p.thinkTime.sampleDuration(streams[Int(instance)]))
+        clients[local].slotGeneration[slot] &+= 1
+        if clients[local].isClosed {
+            context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
+                             after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
         } else if let next = clients[local].queue.popFirst() {
             groupStats[Int(instanceGroup[Int(instance)])].level.add(-1, at: context.now)
             start(local, instance: instance, slot: slot, next, context: &context)
         }
     }
 
-    mutating func clientCrash(_ local: Int, instance: Int32, now: SimInstant) {}
-    mutating func clientResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {}
+    /// A crash: the requests held in slots and queued are lost (their replies, if any, come late).
+    mutating func clientCrash(_ local: Int, instance: Int32, now: SimInstant) {
+        let g = Int(instanceGroup[Int(instance)])
+        for slot in clients[local].slotMessage.indices where clients[local].slotMessage[slot] >= 0 {
+            let m = clients[local].slotMessage[slot]
+            // Without a timeout the slot's message is itself in flight: it is freed where it ends.
+            if clients[local].timeout > .zero { discard(m) }
+            clients[local].slotMessage[slot] = -1
+            clients[local].slotGeneration[slot] &+= 1
+            if measuring { groupStats[g].lostCrash &+= 1 }
+        }
+        while let m = clients[local].queue.popFirst() {
+            discard(m)
+            groupStats[g].level.add(-1, at: now)
+            if measuring { groupStats[g].lostCrash &+= 1 }
+        }
+    }
+
+    /// Back from an outage: every slot of a closed client starts thinking again.
+    mutating func clientResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        guard clients[local].isClosed else { return }
+        for slot in clients[local].slotMessage.indices where clients[local].slotMessage[slot] < 0 {
+            clients[local].slotGeneration[slot] &+= 1
+            context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
+                             after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
+        }
+    }
 }

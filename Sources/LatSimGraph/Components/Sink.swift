@@ -2,7 +2,8 @@ import LatSimCore
 
 /// `type: sink`: consumes messages (the end of a path). It records each message's age (time
 /// since creation) and counts reordering: a message whose sequence number is below the
-/// highest already received from the same origin and key arrived out of order.
+/// highest this sink instance already received from the same producer and key arrived out
+/// of order (duplicates, e.g. a broker's redeliveries, count too).
 ///
 ///     - {name: archive, type: sink}
 extension GraphModel {
@@ -21,13 +22,13 @@ extension GraphModel {
            ComponentMetric("reorder_distance_max", "messages", "largest gap between the highest sequence seen and a late one") { m, g, _ in
                m.groupStats[g].received > 0 ? Double(m.groupStats[g].counters[sinkReorderDistanceMax]) : .nan }]
 
-    mutating func sinkReceive(_ instance: Int32, _ m: Int32) {
+    mutating func sinkReceive(_ local: Int, instance: Int32, _ m: Int32) {
         let g = Int(instanceGroup[Int(instance)])
         let message = pool[m]
-        let key = UInt64(UInt32(bitPattern: message.origin)) << 32 | UInt64(message.key)
-        let highest = sinkHighest[key, default: 0]
+        let key = UInt64(UInt32(bitPattern: message.producer)) << 32 | UInt64(message.key)
+        let highest = sinkHighest[local][key, default: 0]
         if message.sequence > highest {
-            sinkHighest[key] = message.sequence
+            sinkHighest[local][key] = message.sequence
         } else if measuring {
             groupStats[g].counters[GraphModel.sinkReordered] &+= 1
             groupStats[g].counters[GraphModel.sinkReorderDistanceMax] =

@@ -9,9 +9,11 @@ import LatSimNetwork
 ///
 /// Open arrivals (Poisson or renewal) do not wait for anything; a closed population of N
 /// messages each waits for its reply (from a station with no `out`, or a broker's
-/// acknowledgement), thinks, and is sent again. Keys run round-robin over `keys`; each
-/// message carries its sequence number (1, 2, ...) for ordering checks. While the source is
-/// down it creates nothing.
+/// acknowledgement), thinks, and is sent again (a message lost on the way takes its place in
+/// the population with it: give the path a timeout-free, loss-free route, or use a client with
+/// a timeout). Keys run round-robin over `keys`; each message carries its sequence number
+/// (1, 2, ...) for ordering checks. While the source is down it creates nothing; a closed
+/// population starts afresh when it is back (replies to messages sent before are ignored).
 public struct SourceParameters: Sendable {
     public enum Arrival: String, Sendable, CaseIterable { case poisson, renewal, closed }
     public var arrival: Arrival
@@ -53,6 +55,8 @@ public struct SourceParameters: Sendable {
 struct SourceState {
     let parameters: SourceParameters
     var sequence: UInt32 = 0
+    /// A closed population's generation: bumped when it restarts after an outage.
+    var generation: Int32 = 0
     init(parameters: SourceParameters) { self.parameters = parameters }
 }
 
@@ -79,6 +83,8 @@ extension GraphModel {
         let p = sources[local].parameters
         if p.arrival != .closed {
             context.schedule(.timer(component: instance, code: 0, payload: 0), after: p.interarrival.sampleDuration(streams[Int(instance)]))
+        } else if payload != sources[local].generation {
+            return   // a token of the population before an outage
         }
         guard !instanceDown[Int(instance)] else { return }
         emit(local, instance: instance, context: &context)
@@ -95,6 +101,7 @@ extension GraphModel {
         pool[m].sizeBytes = UInt32(p.sizeBytes)
         pool[m].priority = UInt8(p.priority)
         pool[m].wantsReply = p.arrival == .closed
+        pool[m].slot = sources[local].generation
         if measuring { groupStats[Int(instanceGroup[Int(instance)])].created &+= 1 }
         forward(m, from: instance, context: &context)
     }
@@ -102,11 +109,21 @@ extension GraphModel {
     /// A closed source's message came back: think, then send the next.
     mutating func sourceReply(_ local: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         let instance = pool[m].origin
+        let generation = pool[m].slot
         discard(m)
         let p = sources[local].parameters
-        guard p.arrival == .closed else { return }
-        context.schedule(.timer(component: instance, code: 0, payload: 0), after: p.thinkTime.sampleDuration(streams[Int(instance)]))
+        guard p.arrival == .closed, generation == sources[local].generation else { return }
+        context.schedule(.timer(component: instance, code: 0, payload: generation), after: p.thinkTime.sampleDuration(streams[Int(instance)]))
     }
 
-    mutating func sourceResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {}
+    /// Back from an outage: a closed population starts afresh.
+    mutating func sourceResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        let p = sources[local].parameters
+        guard p.arrival == .closed else { return }
+        sources[local].generation &+= 1
+        for _ in 0..<p.population {
+            context.schedule(.timer(component: instance, code: 0, payload: sources[local].generation),
+                             after: p.thinkTime.sampleDuration(streams[Int(instance)]))
+        }
+    }
 }

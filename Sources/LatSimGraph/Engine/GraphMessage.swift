@@ -19,8 +19,10 @@ public struct GraphMessage {
     public var key: UInt32 = 0
     /// The number of this message among its origin's messages (starting at 1): ordering checks.
     public var sequence: UInt32 = 0
-    /// The component instance that created it; replies end there.
+    /// The component instance that created it; replies end there (a broker's delivery is the broker's).
     public var origin: Int32 = -1
+    /// The instance that first created the message: ordering is checked per producer.
+    public var producer: Int32 = -1
     /// The origin's slot (a client's window slot) and the attempt number.
     public var slot: Int32 = -1
     public var attempt: UInt16 = 0

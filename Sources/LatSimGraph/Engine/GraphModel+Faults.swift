@@ -15,9 +15,17 @@ extension GraphModel {
 
     /// Draws every fault's outages up to `end` and returns the events to schedule.
     mutating func planFaults(until end: SimInstant, replication: ReplicationSpec) -> [(GraphEvent, SimInstant)] {
-        for (index, fault) in spec.faults.enumerated() {
-            // One draw per fault: its targets go down together.
-            let stream = replication.stream("faults.\(index)")
+        var seen: [String: Int] = [:]
+        for fault in spec.faults {
+            // One draw per fault: its targets go down together. The stream is keyed by the targets'
+            // names (and the occurrence among faults of the same targets), so adding a fault
+            // elsewhere changes no other fault's outages.
+            let targets = (fault.components.map { spec.components[$0].name } + fault.connections.map { spec.connections[$0].name }).sorted()
+            var key = "faults." + targets.joined(separator: "+")
+            let occurrence = seen[key, default: 0]
+            seen[key] = occurrence + 1
+            if occurrence > 0 { key += "#\(occurrence)" }
+            let stream = replication.stream(key)
             var schedule = FaultSchedule()
             fault.outage.apply(to: &schedule, component: 0, until: end, stream: stream)
             for outage in schedule.outages {

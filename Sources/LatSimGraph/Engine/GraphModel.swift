@@ -54,15 +54,16 @@ public struct GraphModel: SimulationModel {
     var delays: [DelayState] = []
     var routers: [RouterState] = []
     var brokers: [BrokerState] = []
-    /// Per sink: the highest sequence received by (origin, key).
-    var sinkHighest: [UInt64: UInt32] = [:]
+    /// Per sink instance: the highest sequence received by (producer, key).
+    var sinkHighest: [[UInt64: UInt32]] = []
     /// Per group: type-specific statistics (reset at the warm-up's end).
     var groupStats: [GroupStatistics]
 
     // Paths.
     var pathStatistics: [PathStatistics]
-    let pathsStartingAt: [[Int]]
-    let pathsEndingAt: [[Int]]
+    /// Per group: bit p set when path p starts / ends there (at most 8 paths).
+    let pathStartMask: ContiguousArray<UInt8>
+    let pathEndMask: ContiguousArray<UInt8>
 
     // Faults: component group g is fault id g, spec connection j is id components.count + j.
     var faults = FaultSchedule()
@@ -139,8 +140,10 @@ public struct GraphModel: SimulationModel {
 
         pool = MessagePool(pathCount: spec.paths.count)
         pathStatistics = spec.paths.map { _ in PathStatistics() }
-        pathsStartingAt = spec.components.indices.map { g in spec.paths.indices.filter { spec.paths[$0].from == g } }
-        pathsEndingAt = spec.components.indices.map { g in spec.paths.indices.filter { spec.paths[$0].to == g } }
+        pathStartMask = ContiguousArray(spec.components.indices.map { g in
+            spec.paths.indices.reduce(UInt8(0)) { spec.paths[$1].from == g ? $0 | UInt8(1) << $1 : $0 } })
+        pathEndMask = ContiguousArray(spec.components.indices.map { g in
+            spec.paths.indices.reduce(UInt8(0)) { spec.paths[$1].to == g ? $0 | UInt8(1) << $1 : $0 } })
         groupStats = spec.components.map { GroupStatistics(type: $0.type) }
 
         for instance in 0..<group.count {
@@ -152,7 +155,8 @@ public struct GraphModel: SimulationModel {
             case .delay(let p): delays.append(DelayState(parameters: p))
             case .router(let p): routers.append(RouterState(parameters: p))
             case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(start[instance + 1] - start[instance])))
-            case .fanOut, .sink: break
+            case .sink: sinkHighest.append([:])
+            case .fanOut: break
             }
         }
         for index in brokers.indices { configureBroker(index) }
@@ -163,7 +167,6 @@ public struct GraphModel: SimulationModel {
     public mutating func handle(_ event: GraphEvent, context: inout SimulationContext<GraphEvent>) {
         switch event {
         case .deliver(let c, let m):
-            links[Int(c) &* 2].recordDelivered()
             linkArrivalsPending &-= 1
             let now = context.now
             pool.account(m, .wire, at: now)
@@ -174,10 +177,10 @@ public struct GraphModel: SimulationModel {
                 discard(m)
                 return
             }
+            links[Int(c) &* 2].recordDelivered()
             pushReturn(m, connection: c)
             arrive(m, at: target, context: &context)
         case .reply(let c, let m):
-            links[Int(c) &* 2 &+ 1].recordDelivered()
             linkArrivalsPending &-= 1
             pool.account(m, .wire, at: context.now)
             let target = connectionSource[Int(c)]
@@ -187,6 +190,7 @@ public struct GraphModel: SimulationModel {
                 discard(m)
                 return
             }
+            links[Int(c) &* 2 &+ 1].recordDelivered()
             checkPaths(m, at: target, now: context.now)
             let local = Int(instanceLocal[Int(target)])
             if pool[m].origin == target {
@@ -223,7 +227,7 @@ public struct GraphModel: SimulationModel {
         let local = Int(instanceLocal[Int(instance)])
         switch instanceType[Int(instance)] {
         case .station: stationReceive(local, instance: instance, m, context: &context)
-        case .sink: sinkReceive(instance, m)
+        case .sink: sinkReceive(local, instance: instance, m)
         case .delay: delayReceive(local, instance: instance, m, context: &context)
         case .router: routerReceive(local, instance: instance, m, context: &context)
         case .fanOut: fanOutReceive(instance, m, context: &context)
@@ -239,7 +243,11 @@ public struct GraphModel: SimulationModel {
     mutating func create(by instance: Int32, now: SimInstant) -> Int32 {
         let m = pool.allocate(created: now)
         pool[m].origin = instance
-        for p in pathsStartingAt[Int(instanceGroup[Int(instance)])] {
+        pool[m].producer = instance
+        var mask = pathStartMask[Int(instanceGroup[Int(instance)])]
+        while mask != 0 {
+            let p = mask.trailingZeroBitCount
+            mask &= mask &- 1
             pool.setStamp(m, path: p, PathStamp(start: now.nanosecondsSinceStart, wire: 0, wait: 0, service: 0))
         }
         return m
@@ -306,7 +314,10 @@ public struct GraphModel: SimulationModel {
     @inline(__always)
     mutating func checkPaths(_ m: Int32, at instance: Int32, now: SimInstant) {
         let group = Int(instanceGroup[Int(instance)])
-        for p in pathsEndingAt[group] {
+        var ends = pathEndMask[group]
+        while ends != 0 {
+            let p = ends.trailingZeroBitCount
+            ends &= ends &- 1
             let stamp = pool.stamp(m, path: p)
             guard stamp.isActive else { continue }
             pool.setStamp(m, path: p, PathStamp())
@@ -318,7 +329,11 @@ public struct GraphModel: SimulationModel {
                                          untilMark: now.nanosecondsSinceStart - message.mark.nanosecondsSinceStart)
             }
         }
-        for p in pathsStartingAt[group] where !pool.stamp(m, path: p).isActive && pool[m].origin != instance {
+        var starts = pathStartMask[group]
+        while starts != 0 {
+            let p = starts.trailingZeroBitCount
+            starts &= starts &- 1
+            guard !pool.stamp(m, path: p).isActive && pool[m].origin != instance else { continue }
             let message = pool[m]
             pool.setStamp(m, path: p, PathStamp(start: now.nanosecondsSinceStart, wire: message.wire, wait: message.wait,
                                                 service: message.service))

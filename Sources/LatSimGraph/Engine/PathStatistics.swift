@@ -38,7 +38,7 @@ public struct GroupStatistics: Sendable {
     public var downTime: Int64 = 0
     var downStart: SimInstant? = nil
     /// Type-specific counters (documented with each type's metrics).
-    public var counters: [Int64] = Array(repeating: 0, count: 8)
+    public var counters = Counters()
     public var level = TimeWeightedValue(start: .zero)
 
     init(type: ComponentType) { self.type = type }
@@ -58,6 +58,38 @@ public struct GroupStatistics: Sendable {
             downStart = nil
         } else if start != nil && downStart == nil {
             downStart = now
+        }
+    }
+}
+
+/// Eight counters stored inline (no array: no uniqueness check or allocation on the hot path).
+public struct Counters: Sendable {
+    var c0: Int64 = 0, c1: Int64 = 0, c2: Int64 = 0, c3: Int64 = 0, c4: Int64 = 0, c5: Int64 = 0, c6: Int64 = 0, c7: Int64 = 0
+
+    public subscript(index: Int) -> Int64 {
+        get {
+            switch index {
+            case 0: return c0
+            case 1: return c1
+            case 2: return c2
+            case 3: return c3
+            case 4: return c4
+            case 5: return c5
+            case 6: return c6
+            default: return c7
+            }
+        }
+        set {
+            switch index {
+            case 0: c0 = newValue
+            case 1: c1 = newValue
+            case 2: c2 = newValue
+            case 3: c3 = newValue
+            case 4: c4 = newValue
+            case 5: c5 = newValue
+            case 6: c6 = newValue
+            default: c7 = newValue
+            }
         }
     }
 }

@@ -1,0 +1,106 @@
+import LatSimCore
+import LatSimGraph
+
+/// `kind: call-pattern`: N clients calling one service over links, blocking (`sync`, window
+/// 1) versus pipelined (`async`, window W). The graph: `client` (a client with `count: N`)
+/// -> `server` (a station that replies), one connection per client, a path `request` from
+/// the client back to it.
+///
+///     model: {kind: call-pattern, clients: 50, window: 8, arrival: open, rate_per_client_per_s: 200,
+///             link: {latency: {type: lognormal, median: 250us, sigma: 0.5}},
+///             station: {workers: 16, service_time: {type: exponential, mean: 1ms}}}
+///
+/// It is also what the former `queue` kind's request/response runs become: one template
+/// for clients calling a server (docs/graph.md). Outage targets: `server`, and `client-links`
+/// (every client's connection cut together: a partition of the clients from the server).
+public enum CallPatternTemplate {
+    public static let configKeys = ["kind", "clients", "window", "arrival", "think_time", "rate_per_client_per_s",
+                                    "client_queue_capacity", "request_bytes", "response_bytes", "link", "station",
+                                    "timeout", "retries", "backoff", "backoff_max", "outages"]
+
+    public static let template = Template(
+        name: "call-pattern",
+        summary: "N clients calling a service over links: blocking request/response versus non-blocking with a window (a graph template).",
+        designs: [("sync", "blocking: one request in flight per client; the client waits for the response"),
+                  ("async", "non-blocking: up to `window` requests in flight per client")],
+        metrics: [("request_latency", "creation at the client to response received (ns): _mean, _p50, _p90, _p99, _p999, _max, _count"),
+                  ("throughput_per_s", "responses received per second of measurement"),
+                  ("timeouts", "attempts whose timeout expired"), ("retries", "attempts resent after a timeout"),
+                  ("requests_failed", "requests abandoned after the last retry"),
+                  ("late_responses", "responses to an attempt already answered or abandoned"),
+                  ("client_dropped", "open arrivals refused by a full client queue"),
+                  ("client_queue_length_mean", "time-weighted requests waiting at clients for a free slot"),
+                  ("station_utilisation", "time-weighted busy workers / workers"),
+                  ("station_queue_length_mean", "time-weighted jobs waiting at the service"),
+                  ("station_queue_length_max", "largest number of jobs waiting at the service"),
+                  ("station_wait_mean", "mean time from arrival at the service to start of service (ns)"),
+                  ("station_sojourn_mean", "mean time from arrival at the service to end of service (ns)"),
+                  ("station_in_system_mean", "time-weighted jobs waiting or in service"),
+                  ("station_started", "jobs whose service started"),
+                  ("station_dropped", "requests dropped by the service's overflow policy"),
+                  ("station_blocked", "requests held at their senders by backpressure"),
+                  ("station_lost_crash", "requests lost inside the server by a crash"),
+                  ("station_lost_down", "requests that reached the server while it was down"),
+                  ("messages_sent", "messages put on links (requests, retries, responses)"),
+                  ("link_lost_outage", "messages dropped by a cut client link"),
+                  ("messages_lost", "messages dropped by random link loss"),
+                  ("request_wire_mean", "mean time of a request and its response on links (ns)"),
+                  ("request_wait_mean", "mean time a request waited: client queue, backpressure, server queue (ns)"),
+                  ("request_service_mean", "mean service time per answered request (ns)"),
+                  ("ledger_balanced", "1 when sent = delivered + dropped + in flight on every link")],
+        expand: expand)
+
+    static let aliases: [(String, String)] = [
+        ("client.latency", "request_latency"), ("client.throughput_per_s", "throughput_per_s"), ("client.timeouts", "timeouts"),
+        ("client.retries", "retries"), ("client.failed", "requests_failed"), ("client.late_replies", "late_responses"),
+        ("client.dropped", "client_dropped"), ("client.queue_length_mean", "client_queue_length_mean"),
+        ("client.", "client_"), ("server.", "station_"),
+        ("link.client-server.sent", "messages_sent"), ("link.client-server.lost_outage", "link_lost_outage"),
+        ("link.client-server.lost", "messages_lost"), ("link.client-server.", "link_"),
+        ("request.latency", "request_path_latency"), ("request.", "request_"), ("graph.", ""),
+    ]
+
+    public static func expand(_ node: ConfigNode) throws -> ConfigNode {
+        try node.checkKeys(configKeys)
+        let at = node.location
+        func s(_ text: String) -> ConfigNode { GraphConfig.scalar(text, at: at) }
+        func copy(_ key: String, as name: String? = nil) -> [(String, ConfigNode)] {
+            node.child(key).map { [(name ?? key, $0)] } ?? []
+        }
+        let arrival = try node.string("arrival", default: "closed", oneOf: ["closed", "open"])
+        if arrival == "open" && !node.has("rate_per_client_per_s") {
+            _ = try node.required("rate_per_client_per_s", allowed: "the Poisson rate of each client's requests with arrival: open")
+        }
+        var client: [(String, ConfigNode)] = [("name", s("client")), ("type", s("client")),
+                                              ("count", node.child("clients") ?? s("10")), ("window", node.child("window") ?? s("8")),
+                                              ("arrival", s(arrival))]
+        if arrival == "open" { client += copy("rate_per_client_per_s", as: "rate_per_s") }
+        else if let rate = node.child("rate_per_client_per_s") {
+            throw rate.error("applies to arrival: open only", allowed: "arrival: open with rate_per_client_per_s", given: "rate_per_client_per_s")
+        }
+        client += copy("think_time") + copy("client_queue_capacity", as: "queue_capacity") + [("size_bytes", node.child("request_bytes") ?? s("256"))]
+            + copy("timeout") + copy("retries") + copy("backoff") + copy("backoff_max")
+        let station = try node.required("station", allowed: "{workers, service_time, capacity, overflow, discipline}")
+        guard case .mapping(let stationEntries) = station.value else { throw station.error("must be a mapping", allowed: "{workers, service_time, ...}") }
+        let server = [("name", s("server")), ("type", s("station"))] + stationEntries.map { ($0.key, $0.value) }
+            + [("reply_bytes", node.child("response_bytes") ?? s("1024"))]
+        let connection: [(String, ConfigNode)] = [("name", s("client-server")), ("from", s("client.out")), ("to", s("server.in")),
+                                                  ("link", try node.required("link", allowed: "{latency, loss, ordering, bandwidth_bytes_per_s, fault_policy, regime}"))]
+        var faults: [ConfigNode] = []
+        for outage in try (node.child("outages")?.items() ?? []) {
+            guard case .mapping(let entries) = outage.value else { throw outage.error("must be a mapping", allowed: "{target, at, duration} or {target, mtbf, mttr}") }
+            let target = try outage.string("target", oneOf: ["server", "client-links"])
+            faults.append(GraphConfig.mapping(entries.map { $0.key == "target" ? ("target", s(target == "server" ? "server" : "client-server")) : ($0.key, $0.value) }, at: outage.location))
+        }
+        var entries: [(String, ConfigNode)] = [
+            ("components", GraphConfig.list([GraphConfig.mapping(client, at: at), GraphConfig.mapping(server, at: station.location)], at: at)),
+            ("connections", GraphConfig.list([GraphConfig.mapping(connection, at: at)], at: at)),
+            ("paths", GraphConfig.list([GraphConfig.mapping([("name", s("request")), ("from", s("client")), ("to", s("client"))], at: at)], at: at)),
+        ]
+        if !faults.isEmpty { entries.append(("faults", GraphConfig.list(faults, at: at))) }
+        entries.append(("metric_aliases", GraphConfig.mapping(aliases.map { ($0.0, s($0.1)) }, at: at)))
+        entries.append(("designs", GraphConfig.mapping([("sync", GraphConfig.mapping([("components.client.window", s("1"))], at: at)),
+                                                       ("async", GraphConfig.mapping([], at: at))], at: at)))
+        return GraphConfig.model(entries, at: at)
+    }
+}

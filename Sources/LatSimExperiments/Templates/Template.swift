@@ -1,0 +1,52 @@
+import LatSimCore
+import LatSimGraph
+
+/// A template: a named graph with parameters. A config that names it (`model.kind:
+/// call-pattern`) is expanded into a `graph` model, which is what runs; `latsim validate
+/// --expand` prints that model as YAML, and the YAML runs as it is.
+///
+///     let graph = try CallPatternTemplate.expand(modelNode)    // model.kind: graph, components, ...
+///
+/// Templates keep the metric names their kinds always had through `metric_aliases`.
+public struct Template: Sendable {
+    public var kind: ScenarioKind
+    public var expand: @Sendable (ConfigNode) throws -> ConfigNode
+
+    public init(name: String, summary: String, designs: [(name: String, summary: String)],
+                metrics: [(name: String, summary: String)], expand: @escaping @Sendable (ConfigNode) throws -> ConfigNode) {
+        self.expand = expand
+        kind = ScenarioKind(name: name, summary: summary, designs: designs, metrics: metrics,
+                            make: { try GraphScenario(config: try expand($0)) })
+    }
+}
+
+/// Building graph configs in code (templates).
+enum GraphConfig {
+    static func scalar(_ text: String, at location: SourceLocation) -> ConfigNode { .scalar(text, location: location) }
+
+    static func mapping(_ entries: [(String, ConfigNode)], at location: SourceLocation) -> ConfigNode {
+        .mapping(entries, location: location)
+    }
+
+    static func list(_ items: [ConfigNode], at location: SourceLocation) -> ConfigNode {
+        ConfigNode(value: .sequence(items), location: location, path: "")
+    }
+
+    /// The whole model, paths set from the root `model`.
+    static func model(_ entries: [(String, ConfigNode)], at location: SourceLocation) -> ConfigNode {
+        reparent(mapping([("kind", scalar("graph", at: location))] + entries, at: location), path: "model")
+    }
+
+    static func reparent(_ node: ConfigNode, path: String) -> ConfigNode {
+        var copy = node
+        copy.path = path
+        switch node.value {
+        case .mapping(let entries):
+            copy.value = .mapping(entries.map { (key: $0.key, value: reparent($0.value, path: path + "." + $0.key)) })
+        case .sequence(let items):
+            copy.value = .sequence(items.enumerated().map { reparent($0.element, path: "\(path)[\($0.offset)]") })
+        default: break
+        }
+        return copy
+    }
+}
