@@ -10,7 +10,8 @@ import Testing
 /// routing. Links are 0 s, so times are the stations' own. Theory in milliseconds.
 ///
 /// Tolerances: as `SingleStationTheoryTests` (theory inside the 99.9% replication CI, whose
-/// half-width is below a stated fraction of the theory value), unless a test says otherwise.
+/// half-width is below a stated fraction of the theory value: 1.3 to 1.5 times the largest
+/// half-width seen over seeds 20261126, 7 and 99), unless a test says otherwise.
 @Suite struct NetworkTheoryTests {
     static let replications = 8
     static let millisecond = 1e-6   // ns -> ms
@@ -39,7 +40,7 @@ import Testing
                     "tandem station 1 sojourn S1 / (1 - rho1) (ms)")
         checkTheory(GraphSupport.estimate(results, "second.sojourn_mean", scale: Self.millisecond), w2, relativeBound: 0.24,
                     "tandem station 2 sojourn S2 / (1 - rho2) (ms)")
-        checkTheory(GraphSupport.estimate(results, "through.latency_mean", scale: Self.millisecond), w1 + w2, relativeBound: 0.17,
+        checkTheory(GraphSupport.estimate(results, "through.latency_mean", scale: Self.millisecond), w1 + w2, relativeBound: 0.19,
                     "tandem end-to-end sojourn W1 + W2 (ms)")
         for (r, result) in results.enumerated() {
             // The path's breakdown: no wire time on 0 s links; wait + service = latency.
@@ -73,19 +74,21 @@ import Testing
         // lambda_a = gamma + 0.25 lambda_b, lambda_b = 0.6 lambda_a, lambda_c = 0.4 lambda_a.
         let gamma = 0.5
         let lambdaA = gamma / (1 - 0.6 * 0.25), lambdaB = 0.6 * lambdaA, lambdaC = 0.4 * lambdaA
-        let stations: [(name: String, lambda: Double, service: Double)] = [("a", lambdaA, 1.2), ("b", lambdaB, 1.5), ("c", lambdaC, 3.0)]
-        let horizon = SimDuration.seconds(Int64(10))   // 8 x 5,000 external arrivals, 5,900 visits to a
+        // Bounds per station: c (3 ms service, the fewest visits) has the widest intervals.
+        let stations: [(name: String, lambda: Double, service: Double, utilisationBound: Double, inSystemBound: Double)] =
+            [("a", lambdaA, 1.2, 0.06, 0.25), ("b", lambdaB, 1.5, 0.06, 0.18), ("c", lambdaC, 3.0, 0.09, 0.40)]
+        let horizon = SimDuration.seconds(Int64(14))   // 8 x 7,000 external arrivals, 8,200 visits to a
         let results = try GraphSupport.replicate(Self.feedbackNetwork, replications: Self.replications, horizon: horizon, warmUp: Self.warmUp)
         for s in stations {
             let rho = s.lambda * s.service
             // Jackson: the product form makes each station an M/M/1 at its own rate, though the
             // feedback makes its arrival process non-Poisson.
-            checkTheory(GraphSupport.estimate(results, "\(s.name).utilisation"), rho, relativeBound: 0.08,
+            checkTheory(GraphSupport.estimate(results, "\(s.name).utilisation"), rho, relativeBound: s.utilisationBound,
                         "feedback network \(s.name): utilisation lambda_i S_i")
-            checkTheory(GraphSupport.estimate(results, "\(s.name).in_system_mean"), rho / (1 - rho), relativeBound: 0.28,
+            checkTheory(GraphSupport.estimate(results, "\(s.name).in_system_mean"), rho / (1 - rho), relativeBound: s.inSystemBound,
                         "feedback network \(s.name): L_i = rho_i / (1 - rho_i)")
             checkTheory(GraphSupport.estimate(results) { $0.value("\(s.name).started")! / horizon.seconds / 1e3 }, s.lambda,
-                        relativeBound: 0.075, "feedback network \(s.name): visit rate lambda_i (per ms)")
+                        relativeBound: 0.065, "feedback network \(s.name): visit rate lambda_i (per ms)")
         }
         checkTheory(GraphSupport.estimate(results) { $0.value("done.throughput_per_s")! / 1e3 }, gamma, relativeBound: 0.04,
                     "feedback network: departures = gamma (per ms)")

@@ -9,8 +9,9 @@ import Testing
 ///
 /// Tolerance (see `ReplicationEstimate`): the theory value lies in the 99.9% Student-t CI
 /// over `replications` independent replications, and the CI half-width is below a stated
-/// fraction of the theory value. The bounds are about 1.5 times the half-widths measured on
-/// seed 20261126, so they catch a model that became noisy rather than an unlucky seed.
+/// fraction of the theory value. The bounds are 1.3 to 1.5 times the largest half-width
+/// measured over seeds 20261126, 7 and 99 (all pass), so they catch a model that became noisy
+/// rather than an unlucky seed.
 @Suite struct SingleStationTheoryTests {
     static let replications = 8
     static let millisecond = 1e-6   // ns -> ms
@@ -62,9 +63,9 @@ import Testing
                                                  replications: Self.replications, horizon: .seconds(Int64(6)), warmUp: Self.warmUp)
         let rho = lambda * service
         let wq = lambda * service * service / (2 * (1 - rho))   // P-K with E[S^2] = S^2
-        checkTheory(GraphSupport.estimate(results, "gateway.wait_mean", scale: Self.millisecond), wq, relativeBound: 0.23,
+        checkTheory(GraphSupport.estimate(results, "gateway.wait_mean", scale: Self.millisecond), wq, relativeBound: 0.30,
                     "M/D/1 mean wait, P-K: lambda S^2 / (2 (1 - rho)) (ms)")
-        checkTheory(GraphSupport.estimate(results, "gateway.sojourn_mean", scale: Self.millisecond), wq + service, relativeBound: 0.10,
+        checkTheory(GraphSupport.estimate(results, "gateway.sojourn_mean", scale: Self.millisecond), wq + service, relativeBound: 0.13,
                     "M/D/1 mean sojourn (ms)")
     }
 
@@ -95,7 +96,7 @@ import Testing
             return dropped / (dropped + started)
         }
         // PASTA: an arrival finds K in the system with the time-stationary probability.
-        checkTheory(loss, QueueingTheory.mm1kLoss(rho: lambda, capacity: k), relativeBound: 0.18,
+        checkTheory(loss, QueueingTheory.mm1kLoss(rho: lambda, capacity: k), relativeBound: 0.22,
                     "M/M/1/K blocking probability (1 - rho) rho^K / (1 - rho^(K+1)), K = 5, rho = 0.9")
         for (r, result) in results.enumerated() {
             // The pool holds at most K messages and the arrival about to be dropped: dropped ones are released.
