@@ -15,8 +15,7 @@ import Testing
           - {target: gateway, at: 500ms, duration: 200ms}
         """
 
-    // Crashes the test process in a debug build (MessageLedger's invariant precondition), hence disabled, not a known issue.
-    @Test(.disabled("bug: GraphModel.handle counts a message that reaches a down target as delivered and as dropped (GraphModel.swift:166-172, 180-185): in debug the ledger precondition 'more dropped than sent' traps; in release ledger_balanced is 0 and link delivered is over-counted"))
+    @Test
     func messagesToADownStationAreLostOnce() throws {
         let result = try GraphSupport.run(Self.stationOutage, seed: GraphTestSeed.root, horizon: .seconds(Int64(1)))
         let sent = result.value("link.feed-gateway.sent")!, delivered = result.value("link.feed-gateway.delivered")!
@@ -24,7 +23,9 @@ import Testing
         // About 200 arrivals during the 200 ms outage (Poisson at 1/ms: 200 ± 14 sd).
         #expect(result.value("gateway.lost_down")! > 140 && result.value("gateway.lost_down")! < 260, "(seed \(GraphTestSeed.root))")
         #expect(lostOutage == result.value("gateway.lost_down")!)
-        #expect(sent == delivered + lostOutage + result.value("graph.messages_pending_end")!, "sent = delivered + lost + in flight")
+        // In flight on the link at the end: at most every message still alive (some of those wait at the station).
+        let inFlight = sent - delivered - lostOutage
+        #expect(inFlight >= 0 && inFlight <= result.value("graph.messages_pending_end")!, "sent = delivered + lost + in flight")
         #expect(result.value("graph.ledger_balanced") == 1)
         #expect(result.value("gateway.down_time") == 200e6)
     }

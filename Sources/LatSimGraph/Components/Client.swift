@@ -65,8 +65,11 @@ struct ClientState {
     let thinkTime: Distribution
     let timeout: SimDuration
     let isClosed: Bool
-    /// Per slot: the request it holds (a pool message kept as the template of each attempt when
-    /// a timeout may resend it; otherwise the message in flight itself), or -1.
+    /// Per slot: whether it holds a request, and that request's id.
+    var slotBusy: [Bool]
+    var slotID: [UInt32]
+    /// Per slot: the request kept as the template of each attempt when a timeout may resend it,
+    /// or -1. A message once sent belongs to the graph (a broker may store it), never to the client.
     var slotMessage: [Int32]
     var slotAttempt: [UInt16]
     /// Per slot: bumped at each new request, so a timer of an earlier request is recognised.
@@ -84,6 +87,8 @@ struct ClientState {
         timeout = parameters.timeout
         isClosed = parameters.arrival == .closed
         slotMessage = Array(repeating: -1, count: parameters.window)
+        slotBusy = Array(repeating: false, count: parameters.window)
+        slotID = Array(repeating: 0, count: parameters.window)
         slotAttempt = Array(repeating: 0, count: parameters.window)
         slotGeneration = Array(repeating: 0, count: parameters.window)
     }
@@ -143,9 +148,8 @@ extension GraphModel {
             start(local, instance: instance, slot: slot, m, context: &context)
         case GraphModel.clientTimeoutTimer, GraphModel.clientRetryTimer:
             let slot = Int(payload & 0xFFFF), generation = UInt16(truncatingIfNeeded: payload >> 16)
-            let template = clients[local].slotMessage[slot]
             // The request was answered, abandoned or replaced since this timer was set.
-            guard template >= 0, clients[local].slotGeneration[slot] == generation else { return }
+            guard clients[local].slotBusy[slot], clients[local].slotGeneration[slot] == generation else { return }
             let attempt = clients[local].slotAttempt[slot]
             let p = clients[local].parameters
             let g = Int(instanceGroup[Int(instance)])
@@ -187,7 +191,7 @@ extension GraphModel {
         if instanceDown[Int(instance)] {
             if measuring { groupStats[Int(instanceGroup[Int(instance)])].lostDown &+= 1 }
             discard(m)
-        } else if let slot = clients[local].slotMessage.firstIndex(of: -1) {
+        } else if let slot = clients[local].slotBusy.firstIndex(of: false) {
             start(local, instance: instance, slot: slot, m, context: &context)
         } else if clients[local].queue.count < clients[local].parameters.queueCapacity {
             clients[local].queue.append(m)
@@ -209,10 +213,17 @@ extension GraphModel {
     }
 
     mutating func start(_ local: Int, instance: Int32, slot: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        clients[local].slotMessage[slot] = m
+        clients[local].slotBusy[slot] = true
+        clients[local].slotID[slot] = pool[m].id
         clients[local].slotAttempt[slot] = 0
         clients[local].slotGeneration[slot] &+= 1
         pool[m].slot = Int32(slot)
+        guard clients[local].timeout > .zero else {
+            pool.account(m, .wait, at: context.now)
+            forward(m, from: instance, context: &context)
+            return
+        }
+        clients[local].slotMessage[slot] = m
         sendAttempt(local, instance: instance, slot: slot, context: &context)
     }
 
@@ -221,16 +232,11 @@ extension GraphModel {
         Int32(slot) | Int32(bitPattern: UInt32(clients[local].slotGeneration[slot]) << 16)
     }
 
-    /// Sends the slot's request (attempt `slotAttempt`): a copy when a timeout may resend it,
-    /// arming the timeout; the request itself otherwise.
+    /// Sends a copy of the slot's request (attempt `slotAttempt`) and arms its timeout.
     mutating func sendAttempt(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
         let template = clients[local].slotMessage[slot]
         let timeout = clients[local].timeout
         pool.account(template, .wait, at: context.now)
-        guard timeout > .zero else {
-            forward(template, from: instance, context: &context)
-            return
-        }
         let copy = pool.copy(template)
         pool[copy].attempt = clients[local].slotAttempt[slot]
         forward(copy, from: instance, context: &context)
@@ -242,8 +248,7 @@ extension GraphModel {
         let instance = pool[m].origin
         let slot = Int(pool[m].slot)
         let g = Int(instanceGroup[Int(instance)])
-        let template = clients[local].slotMessage[slot]
-        guard template >= 0, template == m || pool[template].id == pool[m].id else {
+        guard clients[local].slotBusy[slot], clients[local].slotID[slot] == pool[m].id else {
             if measuring { groupStats[g].counters[GraphModel.clientLate] &+= 1 }
             discard(m)
             return
@@ -259,14 +264,15 @@ extension GraphModel {
                               "\(pool[m].wire)", "\(pool[m].wait)", "\(pool[m].service)"])
             }
         }
-        if template != m { discard(m) }
+        discard(m)
         release(local, instance: instance, slot: slot, context: &context)
     }
 
     /// Frees a slot: the next queued request takes it (open, input), or it thinks (closed).
     mutating func release(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
-        discard(clients[local].slotMessage[slot])
+        if clients[local].slotMessage[slot] >= 0 { discard(clients[local].slotMessage[slot]) }
         clients[local].slotMessage[slot] = -1
+        clients[local].slotBusy[slot] = false
         clients[local].slotAttempt[slot] = 0
         clients[local].slotGeneration[slot] &+= 1
         if clients[local].isClosed {
@@ -281,11 +287,10 @@ extension GraphModel {
     /// A crash: the requests held in slots and queued are lost (their replies, if any, come late).
     mutating func clientCrash(_ local: Int, instance: Int32, now: SimInstant) {
         let g = Int(instanceGroup[Int(instance)])
-        for slot in clients[local].slotMessage.indices where clients[local].slotMessage[slot] >= 0 {
-            let m = clients[local].slotMessage[slot]
-            // Without a timeout the slot's message is itself in flight: it is freed where it ends.
-            if clients[local].timeout > .zero { discard(m) }
+        for slot in clients[local].slotBusy.indices where clients[local].slotBusy[slot] {
+            if clients[local].slotMessage[slot] >= 0 { discard(clients[local].slotMessage[slot]) }
             clients[local].slotMessage[slot] = -1
+            clients[local].slotBusy[slot] = false
             clients[local].slotGeneration[slot] &+= 1
             if measuring { groupStats[g].lostCrash &+= 1 }
         }
@@ -299,7 +304,7 @@ extension GraphModel {
     /// Back from an outage: every slot of a closed client starts thinking again.
     mutating func clientResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
         guard clients[local].isClosed else { return }
-        for slot in clients[local].slotMessage.indices where clients[local].slotMessage[slot] < 0 {
+        for slot in clients[local].slotBusy.indices where !clients[local].slotBusy[slot] {
             clients[local].slotGeneration[slot] &+= 1
             context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
                              after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))

@@ -67,6 +67,10 @@ public struct MessagePool {
     /// Per message and measured path: the path's stamp (-1: not on the path).
     var stamps: ContiguousArray<PathStamp> = []
     public let pathCount: Int
+    #if LATSIM_INVARIANTS
+    /// Debug builds: which slots are live, to trap a message released twice or used after release.
+    var isLive: [Bool] = []
+    #endif
     public private(set) var live = 0
     public private(set) var peakLive = 0
 
@@ -92,17 +96,28 @@ public struct MessagePool {
         live += 1
         if live > peakLive { peakLive = live }
         if let slot = free.popLast() {
+            #if LATSIM_INVARIANTS
+            precondition(!isLive[Int(slot)], "message slot \(slot) on the free list is live")
+            isLive[Int(slot)] = true
+            #endif
             storage[Int(slot)] = message
             for p in 0..<pathCount { stamps[Int(slot) * pathCount + p] = PathStamp() }
             return slot
         }
         storage.append(message)
+        #if LATSIM_INVARIANTS
+        isLive.append(true)
+        #endif
         for _ in 0..<pathCount { stamps.append(PathStamp()) }
         return Int32(storage.count - 1)
     }
 
     /// Returns a slot to the free list.
     public mutating func release(_ index: Int32) {
+        #if LATSIM_INVARIANTS
+        precondition(isLive[Int(index)], "message \(index) released twice")
+        isLive[Int(index)] = false
+        #endif
         live -= 1
         free.append(index)
     }
