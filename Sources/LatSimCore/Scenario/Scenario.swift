@@ -50,6 +50,10 @@ public struct ReplicationSpec: Sendable, Equatable {
     public var maxEvents: Int64
     public var keepTrace: Bool
 
+    /// Every trace keeps at most this many rows per replication (memory stays bounded however
+    /// long the run); a model that reaches it stops adding rows.
+    public static let traceRowLimit = 100_000
+
     public init(replication: Int, rootSeed: UInt64, horizon: SimDuration, warmUp: SimDuration = .zero,
                 maxEvents: Int64 = 200_000_000, keepTrace: Bool = false) {
         self.replication = replication
@@ -75,6 +79,14 @@ public protocol Scenario: Sendable {
     var designs: [String] { get }
     /// Runs one replication of one design. Deterministic in (design, spec).
     func run(design: String, spec: ReplicationSpec) -> ReplicationResult
+    /// An upper estimate, in bytes, of what one replication allocates for its parameters:
+    /// arrays sized by products of parameters (clients x window slots, actors squared links,
+    /// partitions x consumer groups cursors, ...), not what grows with pending work (queues,
+    /// traces; those are bounded by their capacities and `ExperimentSettings.traceRowLimit`).
+    /// Models that keep per-trade or per-message arrays estimate them from the spec's horizon.
+    /// Checked at validate time against `--memory-limit`, so a run that cannot fit is refused
+    /// before it starts.
+    func replicationMemoryBytes(spec: ReplicationSpec) -> Double
 }
 
 /// A kind of scenario a config can name in `model.kind`, with its decoder.
