@@ -1,5 +1,5 @@
 # latsim: the README's commands. Each target installs what is missing first.
-.PHONY: deps build release run test bench clean check notebooks
+.PHONY: deps build release run test fuzz-soak bench clean check notebooks
 
 CONFIG ?= experiments/quickstart.yaml
 OUT ?= out/quickstart
@@ -19,11 +19,20 @@ run: release
 
 ## Run the whole test suite: the Dask runner against a one-machine sweep (byte for byte), the
 ## notebooks regenerated and compared with their committed exports, then swift test (unit,
-## statistical, golden, claims). The two scripts make virtual environments from PyPI.
+## statistical, golden, claims, and about two minutes of the fuzz harness, LatSimFuzzTests).
+## The two scripts make virtual environments from PyPI.
 test: deps
 	bash scripts/dask/check.sh
 	bash scripts/notebooks.sh --check
 	swift test
+
+## A longer fuzz soak than the two minutes inside `swift test`: FUZZ_SECONDS of seeded mutations of
+## every curated config and claims file through the latsim binary (FUZZ_SEED picks another sequence).
+FUZZ_SECONDS ?= 1800
+FUZZ_SEED ?= 1
+fuzz-soak: deps
+	swift build --build-tests
+	LATSIM_FUZZ_SECONDS=$(FUZZ_SECONDS) LATSIM_FUZZ_SEED=$(FUZZ_SEED) swift test --skip-build --filter FuzzTests
 
 ## Benchmarks (release build): the hold model beside a C reference, the network and markets
 ## scenarios, and one replication of every catalog experiment.

@@ -63,5 +63,8 @@ let package = Package(
         ),
         .testTarget(name: "LatSimSettlementTests", dependencies: ["LatSimCore", "LatSimSettlement"]),
         .testTarget(name: "LatSimCLITests", dependencies: ["LatSimCLI"], exclude: ["Golden"]),
+        // The fuzz harness runs the `latsim` binary as a child process (a crash is a signal, not the
+        // runner's death); it needs no latsim module, only Yams to read the seed files.
+        .testTarget(name: "LatSimFuzzTests", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["Regressions"]),
     ]
 )

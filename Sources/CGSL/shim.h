@@ -94,8 +94,45 @@ static inline uint64_t latsim_rng_next_u64(gsl_rng *r) {
     return latsim_xoshiro_next((latsim_xoshiro_state *)r->state);
 }
 
-/// Turns GSL's default error handler (which aborts) off: latsim validates parameters itself.
-static inline void latsim_gsl_quiet(void) { gsl_set_error_handler_off(); }
+// ---- latsim's GSL error handler -------------------------------------------------------
+// GSL's default handler aborts the process. latsim installs this one at process start (and
+// before any GSL call of LatSimCore): it records the first error on the calling thread, and
+// Swift (GSLError.capture in LatSimCore) turns it into a typed error naming the parameter.
+// GSL passes string literals for `reason` and `file`, so keeping the pointers is safe.
+// Only LatSimCore calls these functions (each Swift module gets its own copy of statics).
+typedef struct {
+    int gsl_errno;        // 0: no error recorded
+    const char *reason;
+    const char *file;
+    int line;
+} latsim_gsl_error_record;
+
+static _Thread_local latsim_gsl_error_record latsim_gsl_last_error = { 0, 0, 0, 0 };
+
+static void latsim_gsl_error_handler(const char *reason, const char *file, int line, int gsl_errno) {
+    if (latsim_gsl_last_error.gsl_errno == 0) {
+        latsim_gsl_last_error.gsl_errno = gsl_errno == 0 ? GSL_FAILURE : gsl_errno;
+        latsim_gsl_last_error.reason = reason;
+        latsim_gsl_last_error.file = file;
+        latsim_gsl_last_error.line = line;
+    }
+}
+
+/// Installs latsim's recording handler in place of GSL's aborting one.
+static inline void latsim_gsl_install_error_handler(void) { gsl_set_error_handler(&latsim_gsl_error_handler); }
+
+/// Returns and clears this thread's recorded GSL error (gsl_errno 0 when there was none).
+static inline latsim_gsl_error_record latsim_gsl_take_error(void) {
+    latsim_gsl_error_record record = latsim_gsl_last_error;
+    latsim_gsl_last_error.gsl_errno = 0;
+    latsim_gsl_last_error.reason = 0;
+    latsim_gsl_last_error.file = 0;
+    latsim_gsl_last_error.line = 0;
+    return record;
+}
+
+/// The text of a GSL error number ("overflow", "underflow", ...).
+static inline const char *latsim_gsl_strerror(int gsl_errno) { return gsl_strerror(gsl_errno); }
 
 /// Hints the CPU to fetch the cache line at `address` (for read); a no-op where unsupported.
 static inline void latsim_prefetch(const void *address) {

@@ -34,6 +34,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also compare the golden fingerprints of experiments/*.yaml (the default when no files are given).")
     var golden = false
 
+    @OptionGroup var memory: MemoryOptions
+
     @Flag(help: "Rewrite the golden fingerprints of experiments/*.yaml (then check claims only if files are given).")
     var updateGolden = false
 
@@ -46,6 +48,10 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let jobCount = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        try memory.apply(jobs: jobCount) { try check(jobCount: jobCount) }
+    }
+
+    func check(jobCount: Int) throws {
         var problems: [String] = []
         if updateGolden {
             let entries = try runtime { try GoldenFingerprint.update(root: root, jobs: jobCount) }

@@ -17,13 +17,36 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "The number of replications per design and point (overrides `replications`).")
     var replications: Int?
 
-    /// Builds the plan, turning config errors into exit code 2.
-    func plan(grid: [String] = []) throws -> ExperimentPlan {
+    @OptionGroup var memory: MemoryOptions
+
+    /// Builds the plan (its memory estimate checked for `jobs` workers), turning config errors into exit code 2.
+    func plan(grid: [String] = [], jobs: Int? = nil) throws -> ExperimentPlan {
         do {
-            return try ExperimentPlan(file: config, overrides: overrides, grid: grid, seed: seed, replications: replications)
+            return try memory.apply(jobs: jobs) {
+                try ExperimentPlan(file: config, overrides: overrides, grid: grid, seed: seed, replications: replications)
+            }
         } catch let error as ConfigError {
             throw CLIFailure(code: CLIFailure.badInput, message: "error: \(error)")
         }
+    }
+}
+
+/// `--memory-limit`, shared by `run`, `sweep`, `validate` and `check`.
+struct MemoryOptions: ParsableArguments {
+    @Option(name: .customLong("memory-limit"),
+            help: ArgumentHelp("The most memory a run may need, estimated before it starts (default 4GiB).", valueName: "bytes"))
+    var memoryLimit: String?
+
+    func validate() throws {
+        if let memoryLimit, MemoryBudget.parseBytes(memoryLimit) == nil {
+            throw ValidationError("--memory-limit must be a size such as 512MiB, 4GiB or 2GB; given \(memoryLimit)")
+        }
+    }
+
+    /// Runs `body` with plans checked against this limit and `jobs` workers.
+    func apply<T>(jobs: Int?, _ body: () throws -> T) rethrows -> T {
+        let limit = memoryLimit.flatMap(MemoryBudget.parseBytes) ?? MemoryBudget.defaultLimitBytes
+        return try MemoryBudget.$current.withValue(MemoryBudget(limitBytes: limit, jobs: jobs), operation: body)
     }
 }
 

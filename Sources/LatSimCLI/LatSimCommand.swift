@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LatSimCore
 import LatSimExperiments
 
 /// The `latsim` command: argument parsing and printing only; the work is in the library layers.
@@ -14,6 +15,12 @@ public struct LatSimCommand: ParsableCommand {
     )
 
     public init() {}
+
+    /// Process-wide setup before anything runs: latsim's GSL error handler replaces GSL's
+    /// aborting default, so a GSL failure is a typed error naming its parameter.
+    public static func installProcessHandlers() {
+        GSLError.install()
+    }
 
     /// The arguments of the running invocation (recorded in run.json).
     @TaskLocal static var arguments: [String] = []

@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try execute(try options.plan(), output: output)
+        try execute(try options.plan(jobs: output.jobCount), output: output)
     }
 }
 
@@ -43,7 +43,7 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var sharding: ShardOptions
 
     func run() throws {
-        let plan = try options.plan(grid: grid)
+        let plan = try options.plan(grid: grid, jobs: output.jobCount)
         if try sharding.execute(plan, output: output) { return }
         try execute(plan, output: output)
     }

@@ -5,6 +5,9 @@ import Darwin
 #endif
 
 extension Distribution {
+    /// The largest empirical CSV file read (64 MiB: several million observations).
+    public static let empiricalFileSizeLimitBytes = 64 << 20
+
     /// Reads observed latencies from a CSV file and builds their empirical distribution.
     ///
     ///     // latencies.csv:            latency_us
@@ -17,7 +20,7 @@ extension Distribution {
     /// header name (default: the first). Blank lines and lines starting with `#` are skipped.
     /// Errors name the file, the line and the cell.
     public static func empirical(csvFile path: String, column: String? = nil, unitNanoseconds: Double = 1) throws -> Distribution {
-        let text = try readTextFile(path)
+        let text = try readTextFile(path, limitBytes: empiricalFileSizeLimitBytes)
         var values: [Double] = []
         var columnIndex = 0
         var headerSeen = false
@@ -69,24 +72,3 @@ extension Distribution {
     }
 }
 
-/// Reads a whole UTF-8 text file; throws a `ParameterError` naming the path if it cannot.
-public func readTextFile(_ path: String) throws -> String {
-    guard let file = fopen(path, "rb") else {
-        let reason = String(cString: strerror(errno))
-        throw ParameterError(parameter: path, problem: "cannot be read (\(reason))", allowed: "a readable file", given: path)
-    }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, file)
-        if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
-        if n < buffer.count {
-            if ferror(file) != 0 {
-                throw ParameterError(parameter: path, problem: "could not be read to the end", allowed: "a readable file", given: path)
-            }
-            break
-        }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}

@@ -1,3 +1,5 @@
+import CGSL
+
 /// A probability distribution over non-negative reals, validated when built; a value type.
 ///
 ///     let hop = try Distribution.lognormal(median: 2_000_000, sigma: 0.4)       // ns
@@ -48,6 +50,7 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
     @usableFromInline let cumulativeWeights: [Double]
 
     init(_ kind: Kind) {
+        GSLError.install() // moments, CDFs and quantiles call GSL: never with its aborting handler
         self.kind = kind
         if case .mixture(let components) = kind {
             var running = 0.0
@@ -114,9 +117,20 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
         return Distribution(.gamma(shape: shape, scale: scale))
     }
 
+    /// A Weibull distribution. Its mean and variance, scale * Gamma(1 + 1/shape) and
+    /// scale^2 * (Gamma(1 + 2/shape) - Gamma(1 + 1/shape)^2), are computed here through GSL so that
+    /// a shape too small for them (Gamma overflows past 171.6, shape < about 0.0117) is an error
+    /// naming `shape`, not an abort inside GSL later.
     public static func weibull(shape: Double, scale: Double) throws -> Distribution {
         try require(shape, "shape", positive: true)
         try require(scale, "scale", positive: true)
+        let allowed = "a shape > 0.0117 (below it Gamma(1 + 2/shape), in the variance, overflows)"
+        for argument in [1 + 1 / shape, 1 + 2 / shape] {
+            let g = try GSLError.capture(parameter: "shape", given: "\(shape)", allowed: allowed) { gsl_sf_gamma(argument) }
+            guard g.isFinite, (scale * scale * g).isFinite else {
+                throw ParameterError(parameter: "shape", problem: "is too small: the variance overflows", allowed: allowed, given: "\(shape)")
+            }
+        }
         return Distribution(.weibull(shape: shape, scale: scale))
     }
 

@@ -16,7 +16,7 @@ public enum Integration {
     /// error of about `relativeError`; nil if GSL reports that it could not reach it.
     public static func integrate(from lower: Double, to upper: Double, relativeError: Double = 1e-10,
                                  _ function: @escaping (Double) -> Double) -> Double? {
-        _ = RandomStream.configureGSL
+        GSLError.install()
         let box = Box(function)
         let workspaceSize = 2000
         guard let workspace = gsl_integration_workspace_alloc(workspaceSize) else { return nil }

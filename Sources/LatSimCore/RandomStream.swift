@@ -22,7 +22,7 @@ public final class RandomStream {
     public let key: StreamKey
 
     public init(key: StreamKey) {
-        RandomStream.configureGSL
+        GSLError.install()
         guard let rng = latsim_rng_alloc(key.value) else { fatalError("gsl_rng_alloc failed: out of memory") }
         self.rng = rng
         self.key = key
@@ -33,9 +33,6 @@ public final class RandomStream {
     }
 
     deinit { gsl_rng_free(rng) }
-
-    /// GSL's default error handler aborts the process; latsim validates parameters itself.
-    static let configureGSL: Void = { latsim_gsl_quiet() }()
 
     /// The GSL generator, for calling GSL samplers directly.
     @inlinable public var gslGenerator: UnsafeMutablePointer<gsl_rng> { rng }

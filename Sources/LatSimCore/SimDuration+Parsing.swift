@@ -118,6 +118,8 @@ public func formatSignificant(_ value: Double, digits: Int = 4) -> String {
 /// without Foundation or the C locale.
 public func formatFixed(_ value: Double, decimals: Int) -> String {
     if !value.isFinite { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+    // Past 18 decimals the scaled integer no longer fits in UInt64: Swift's shortest exact form.
+    if decimals > 18 { return String(value) }
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
     let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)

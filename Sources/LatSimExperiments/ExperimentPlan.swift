@@ -76,7 +76,12 @@ public struct ExperimentPlan: Sendable {
 
         var points: [Point] = []
         var combination = [Int](repeating: 0, count: axes.count)
-        let total = axes.reduce(1) { $0 * $1.values.count }
+        // Each axis has at most `nodeBudget` values, but their product is unbounded: multiply with overflow checks.
+        var total = 1
+        for axis in axes {
+            let (product, overflow) = total.multipliedReportingOverflow(by: axis.values.count)
+            total = overflow ? Int.max : product
+        }
         guard total <= 100_000 else {
             throw root.error("defines a grid of \(total) points", allowed: "at most 100000 points", given: "\(total)", key: "sweep")
         }
@@ -110,6 +115,7 @@ public struct ExperimentPlan: Sendable {
         self.settings = settings
         self.axes = axes
         self.points = points
+        try checkMemory(MemoryBudget.current, model: model)
     }
 
     static func point(index: Int, root: ConfigNode, kind: ScenarioKind,

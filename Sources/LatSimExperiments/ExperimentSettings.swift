@@ -28,6 +28,8 @@ public struct ExperimentSettings: Sendable, Equatable {
 
     /// At most this many work units (point x design x replication) may keep a trace.
     public static let traceUnitLimit = 64
+    /// Every trace keeps at most this many rows per run (`ReplicationSpec.traceRowLimit`); the rest are counted, not kept.
+    public static let traceRowLimit = ReplicationSpec.traceRowLimit
 
     public init(root: ConfigNode) throws {
         try root.checkKeys(ExperimentSettings.topLevelKeys)

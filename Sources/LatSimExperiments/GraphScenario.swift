@@ -80,3 +80,30 @@ extension ConfigNode {
     /// This mapping without `key`.
     func without(_ key: String) -> ConfigNode { removing(key) }
 }
+
+extension GraphScenario {
+    /// What one replication allocates for its structure: per instance its stream and state
+    /// (a client's window slots, a broker's partitions x groups cursors, a closed source's
+    /// population of pending timers), per instance connection two links and two streams.
+    /// Messages grow with pending work and are bounded by queue capacities.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        specs.map { graph in
+            var bytes = 0.0
+            for component in graph.components {
+                var each = 256.0   // stream, ids, group statistics share
+                switch component.parameters {
+                case .client(let p): each += Double(p.window) * 32
+                case .source(let p): each += Double(p.population) * 48
+                case .broker(let p): each += Double(p.partitions) * 96 * Double(max(1, graph.connections.filter { $0.from == graph.componentIndex(component.name)! }.count))
+                default: break
+                }
+                bytes += each * Double(component.count)
+            }
+            for connection in graph.connections {
+                let instances = max(graph.components[connection.from].count, graph.components[connection.to].count)
+                bytes += Double(instances) * 2 * 512
+            }
+            return bytes
+        }.max() ?? 0
+    }
+}

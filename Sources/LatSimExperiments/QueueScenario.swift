@@ -56,16 +56,18 @@ public struct QueueScenario: Scenario {
             throw model.error("must have at least one actor with role client", allowed: "one server and at least one client",
                               given: "no clients", key: "actors")
         }
-        arrival = try model.distribution("arrival")
+        arrival = try model.intervalDistribution("arrival")
         service = try model.distribution("service")
-        guard arrival.mean > 0 else {
-            throw model.error("must have a positive mean (a zero think time would loop forever)", allowed: "a distribution with mean > 0",
-                              given: (model.child("arrival") ?? model).description, key: "arrival")
-        }
         workers = try model.int("workers", default: 1, range: 1...100_000)
         capacity = try model.int("capacity", default: 100_000, range: 0...100_000_000)
         rejectProbability = try model.probability("reject_probability", default: 0)
         designs = QueueScenario.designNames
+    }
+
+    /// The actors-squared latency table (already held by the topology), per-client state, the workers.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        let actors = Double(topology.actors.count)
+        return actors * actors * 16 + actors * 512 + Double(workers) * 64
     }
 
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {

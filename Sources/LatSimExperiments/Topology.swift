@@ -12,6 +12,9 @@
 /// Invariant: names are unique; every link names known actors and regions; the latency of
 /// (source, target) is the pair override if any, else the region-matrix entry, else the default.
 public struct Topology: Sendable {
+    /// The most actors a topology may have (4 million latency cells).
+    public static let actorLimit = 2_000
+
     public struct Actor: Sendable, Equatable {
         public var name: String
         public var region: String
@@ -28,6 +31,11 @@ public struct Topology: Sendable {
         let actorNodes = try model.required("actors", allowed: "a list of {name, region, role}").items()
         guard !actorNodes.isEmpty else {
             throw model.error("must list at least one actor", allowed: "a non-empty list of {name, region, role}", key: "actors")
+        }
+        // The latency table has actors squared cells, built right here: bound it before it is allocated.
+        guard actorNodes.count <= Topology.actorLimit else {
+            throw model.error("lists \(actorNodes.count) actors: the latency table has actors squared cells",
+                              allowed: "at most \(Topology.actorLimit) actors", given: "\(actorNodes.count)", key: "actors")
         }
         var actors: [Actor] = []
         for node in actorNodes {

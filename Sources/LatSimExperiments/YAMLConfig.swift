@@ -10,7 +10,17 @@ import Yams
 /// Scalars keep their text as written ("2ms", "0.4", "true"); typed accessors of `ConfigNode`
 /// interpret them. `~`, `null` and an empty plain value become `.null`. Aliases are expanded.
 /// A syntax error, a duplicate key or a non-scalar key is a `ConfigError` at its line.
+///
+/// Bounds (hostile input): a config file is at most `fileSizeLimitBytes`, and the expanded tree
+/// at most `nodeBudget` nodes, so a small file of nested aliases (a "billion laughs" bomb)
+/// is an error at the alias that crosses the budget, not gigabytes of memory. libyaml bounds
+/// the nesting depth (1000).
 public enum YAMLConfig {
+    /// The most nodes a config may expand to, aliases included (a curated config has a few hundred).
+    public static let nodeBudget = 200_000
+    /// The largest YAML file read (16 MiB).
+    public static let fileSizeLimitBytes = 16 << 20
+
     /// Parses YAML text; `file` names it in locations and errors.
     public static func parse(_ text: String, file: String, path: String = "") throws -> ConfigNode {
         let composed: Node?
@@ -22,25 +32,32 @@ public enum YAMLConfig {
         guard let composed else {
             return ConfigNode(value: .null, location: SourceLocation(file: file, line: 1, column: 1), path: path)
         }
-        return try convert(composed, file: file, path: path)
+        var budget = nodeBudget
+        return try convert(composed, file: file, path: path, budget: &budget)
     }
 
     /// Reads and parses a YAML file; an unreadable file is a `ConfigError` naming it.
     public static func load(file: String, from location: SourceLocation? = nil, path: String = "") throws -> ConfigNode {
         let text: String
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read (permissions or not UTF-8)" : "does not exist"
+            text = try readTextFile(file, limitBytes: fileSizeLimitBytes)
+        } catch let error as ParameterError {
             throw ConfigError(location: location ?? SourceLocation(file: file, line: 0, column: 0), path: path,
-                              problem: "names a file that \(reason)", allowed: "a readable UTF-8 YAML file", given: file)
+                              problem: error.problem, allowed: "a readable UTF-8 YAML file of at most 16 MiB",
+                              given: file)
         }
         return try parse(text, file: file, path: path)
     }
 
-    static func convert(_ node: Node, file: String, path: String) throws -> ConfigNode {
+    static func convert(_ node: Node, file: String, path: String, budget: inout Int) throws -> ConfigNode {
         let location = node.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
             ?? SourceLocation(file: file, line: 0, column: 0)
+        budget -= 1
+        guard budget >= 0 else {
+            throw ConfigError(location: location, path: path, problem: "expands the config past \(nodeBudget) values (YAML aliases or a very long list)",
+                              allowed: "at most \(nodeBudget) values after expanding aliases (put long sample lists in a CSV file)",
+                              given: "more")
+        }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain || scalar.style == .any, node.null != nil {
@@ -50,7 +67,7 @@ public enum YAMLConfig {
         case .sequence(let sequence):
             var items: [ConfigNode] = []
             for (index, item) in sequence.enumerated() {
-                items.append(try convert(item, file: file, path: "\(path)[\(index)]"))
+                items.append(try convert(item, file: file, path: "\(path)[\(index)]", budget: &budget))
             }
             return ConfigNode(value: .sequence(items), location: location, path: path)
         case .mapping(let mapping):
@@ -62,7 +79,7 @@ public enum YAMLConfig {
                                       allowed: "a scalar key such as `latency`", given: "a \(keyNode.isMapping ? "mapping" : "list")")
                 }
                 let childPath = path.isEmpty ? key.string : path + "." + key.string
-                var child = try convert(valueNode, file: file, path: childPath)
+                var child = try convert(valueNode, file: file, path: childPath, budget: &budget)
                 if case .null = child.value, let mark = keyNode.mark {
                     child.location = SourceLocation(file: file, line: mark.line, column: mark.column)
                 }

@@ -1,4 +1,5 @@
 import Foundation
 import LatSimCLI
 
+LatSimCommand.installProcessHandlers()
 exit(LatSimCommand.runMain(Array(CommandLine.arguments.dropFirst())))

@@ -45,4 +45,25 @@ import LatSimExperiments
             #expect(error.description.contains("does not exist"))
         } catch { Issue.record("unexpected \(error)") }
     }
+
+    /// A "billion laughs" bomb: 9 levels of 9 aliases each would expand to 9^9 values.
+    @Test func aliasBombIsRefusedByTheNodeBudget() {
+        var text = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+        for (previous, name) in zip(names, names.dropFirst()) {
+            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        #expect(text.utf8.count < 512)
+        do {
+            _ = try YAMLConfig.parse(text, file: "bomb.yaml")
+            Issue.record("expected the node budget to refuse the bomb")
+        } catch let error as ConfigError {
+            #expect(error.location.file == "bomb.yaml")
+            #expect(error.location.line >= 1)
+            #expect(error.problem.contains("past \(YAMLConfig.nodeBudget) values"))
+        } catch { Issue.record("unexpected \(error)") }
+        // A few aliases well inside the budget still expand.
+        let small = try? YAMLConfig.parse("a: &a [1, 2]\nb: [*a, *a]\n", file: "ok.yaml")
+        #expect(small?.node(at: "b[1][0]").flatMap { try? $0.text() } == "1")
+    }
 }

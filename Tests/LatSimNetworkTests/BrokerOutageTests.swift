@@ -138,7 +138,7 @@ struct BrokerOutageConfigTests {
             _ = try BrokerOutageTests.scenario([("publish_interval", "0")], outages: [])
             Issue.record("a zero publish interval was accepted")
         } catch let e as ConfigError {
-            #expect(e.path == "model.publish_interval" && e.problem.contains("positive mean"), "\(e)")
+            #expect(e.path == "model.publish_interval" && e.problem.contains("at least 1us"), "\(e)")
         }
         do {
             _ = try BrokerOutageTests.scenario([("link", ["latency": "1ms", "ordering": "unordered"] as KeyValuePairs<String, Any>)], outages: [])

@@ -50,6 +50,10 @@ public struct ReplicationSpec: Sendable, Equatable {
     public var maxEvents: Int64
     public var keepTrace: Bool
 
+    /// Every trace keeps at most this many rows per replication (memory stays bounded however
+    /// long the run); a model that reaches it stops adding rows.
+    public static let traceRowLimit = 100_000
+
     public init(replication: Int, rootSeed: UInt64, horizon: SimDuration, warmUp: SimDuration = .zero,
                 maxEvents: Int64 = 200_000_000, keepTrace: Bool = false) {
         self.replication = replication
@@ -78,6 +82,14 @@ public protocol Scenario: Sendable {
     /// Every metric this scenario records, when it depends on the config (a graph's are named
     /// by its components); nil when the kind's fixed list says it all.
     var metricSchema: [(name: String, unit: String, summary: String)]? { get }
+    /// An upper estimate, in bytes, of what one replication allocates for its parameters:
+    /// arrays sized by products of parameters (clients x window slots, actors squared links,
+    /// partitions x consumer groups cursors, ...), not what grows with pending work (queues,
+    /// traces; those are bounded by their capacities and `ExperimentSettings.traceRowLimit`).
+    /// Models that keep per-trade or per-message arrays estimate them from the spec's horizon.
+    /// Checked at validate time against `--memory-limit`, so a run that cannot fit is refused
+    /// before it starts.
+    func replicationMemoryBytes(spec: ReplicationSpec) -> Double
 }
 
 extension Scenario {

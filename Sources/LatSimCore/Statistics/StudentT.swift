@@ -12,7 +12,7 @@ public enum StudentT {
     public static func quantile(_ p: Double, degreesOfFreedom: Double) -> Double {
         precondition(p > 0 && p < 1, "Student t quantile probability outside (0, 1): \(p)")
         precondition(degreesOfFreedom > 0, "Student t degrees of freedom must be positive: \(degreesOfFreedom)")
-        RandomStream.configureGSL
+        GSLError.install()
         return gsl_cdf_tdist_Pinv(p, degreesOfFreedom)
     }
 

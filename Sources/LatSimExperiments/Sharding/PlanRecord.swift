@@ -154,6 +154,9 @@ public indirect enum ConfigTree: Codable, Sendable, Equatable {
 struct RecordedScenario: Scenario {
     var designs: [String]
 
+    /// A recorded scenario is never run: its results come from shard files.
+    func replicationMemoryBytes(spec: ReplicationSpec) -> Double { 0 }
+
     func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
         preconditionFailure("a plan rebuilt from shard manifests aggregates recorded results; it cannot run a replication")
     }

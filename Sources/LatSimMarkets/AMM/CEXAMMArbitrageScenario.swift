@@ -19,6 +19,9 @@ public struct CEXAMMArbitrageScenario: Scenario {
         self.init(parameters: try CEXAMMParameters(config: node), designs: try BotDesign.designs(config: node.child("designs")))
     }
 
+    /// A venue, a pool and the bots: nothing sized by products of parameters.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double { 64 * 1_024 + Double(parameters.bots.count) * 4_096 }
+
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
         guard let chosen = namedDesigns.first(where: { $0.name == design }) else {
             preconditionFailure("unknown design \(design); known: \(designs)")

@@ -30,7 +30,7 @@ public struct CEXAMMParameters: Sendable, Equatable {
         try node.checkKeys(CEXAMMParameters.keys)
         fundamental = try node.child("fundamental").map { try PriceProcessParameters(config: $0) }
             ?? PriceProcessParameters(initialPrice: 3_000, volatilityPerSqrtYear: 0.8)
-        tickInterval = try node.distribution("tick_interval", default: try Distribution.exponential(mean: 20_000_000))
+        tickInterval = try node.intervalDistribution("tick_interval", default: try Distribution.exponential(mean: 20_000_000))
         let cexNode = node.child("cex") ?? ConfigNode.mapping([], path: node.path + ".cex")
         try cexNode.checkKeys(["name", "lag", "basis_sd", "basis_half_life", "half_spread_bps", "taker_fee_bps", "market_data_throttle"])
         let name = try cexNode.string("name", default: "cex")
@@ -41,10 +41,7 @@ public struct CEXAMMParameters: Sendable, Equatable {
         baseReserve = try pool.double("base_reserve", default: 10_000, range: 1e-9...1e15)
         poolFeeFraction = try pool.double("fee_bps", default: 5, range: 0...9_999) / 10_000
         gasCost = try pool.double("gas_cost", default: 0.1, range: 0...1e12)
-        blockInterval = try node.distribution("block_interval", default: try Distribution.constant(2e9))
-        guard blockInterval.mean >= 1_000 else {
-            throw node.error("has a mean below 1 us", allowed: "a block interval of at least 1 us", key: "block_interval")
-        }
+        blockInterval = try node.intervalDistribution("block_interval", default: try Distribution.constant(2e9))
         let botNodes = try node.required("bots", allowed: "a list of bots").items()
         guard !botNodes.isEmpty else { throw node.error("must list at least one bot", allowed: "1 or more bots", given: "0", key: "bots") }
         bots = try botNodes.enumerated().map { try AMMBotParameters(config: $0.element, index: $0.offset) }

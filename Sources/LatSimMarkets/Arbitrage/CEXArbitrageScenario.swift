@@ -39,7 +39,7 @@ public struct CEXArbitrageParameters: Sendable, Equatable {
         try node.checkKeys(CEXArbitrageParameters.keys)
         fundamental = try node.child("fundamental").map { try PriceProcessParameters(config: $0) }
             ?? PriceProcessParameters(initialPrice: 3_000, volatilityPerSqrtYear: 0.8)
-        tickInterval = try node.distribution("tick_interval", default: try Distribution.exponential(mean: 20_000_000))
+        tickInterval = try node.intervalDistribution("tick_interval", default: try Distribution.exponential(mean: 20_000_000))
         orderSize = try node.double("order_size", default: 1, range: 1e-12...1e12)
         let venueNodes = try node.required("venues", allowed: "a list of two venues").items()
         guard venueNodes.count == 2 else {
@@ -94,6 +94,12 @@ public struct CEXArbitrageScenario: Scenario {
 
     public init(config node: ConfigNode) throws {
         self.init(parameters: try CEXArbitrageParameters(config: node), designs: try BotDesign.designs(config: node.child("designs")))
+    }
+
+    /// Venues and bots (each bot a view per venue), and the opportunity tracker's episodes.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        let venues = Double(parameters.exchanges.count), bots = Double(parameters.bots.count)
+        return 64 * 1_024 + venues * 4_096 + bots * (4_096 + venues * 64)
     }
 
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {

@@ -58,7 +58,7 @@ public struct BotDesign: Sendable, Equatable {
         if node.has("order_flow") {
             design.orderFlow = OrderFlow(rawValue: try node.string("order_flow", oneOf: ["blocking", "pipelined"]))!
         }
-        design.pollInterval = try node.duration("poll_interval", default: design.pollInterval, allowZero: false)
+        design.pollInterval = try node.interval("poll_interval", default: design.pollInterval)
         design.maxInFlight = try node.int("max_in_flight", default: design.maxInFlight, range: 1...1_000)
         self = design
     }

@@ -42,7 +42,7 @@ public struct MarketMakingParameters: Sendable, Equatable {
         try node.checkKeys(MarketMakingParameters.keys)
         fundamental = try node.child("fundamental").map { try PriceProcessParameters(config: $0) }
             ?? PriceProcessParameters(initialPrice: 3_000, volatilityPerSqrtYear: 0.8)
-        tickInterval = try node.distribution("tick_interval", default: try Distribution.exponential(mean: 20_000_000))
+        tickInterval = try node.intervalDistribution("tick_interval", default: try Distribution.exponential(mean: 20_000_000))
         let venueNode = node.child("venue") ?? ConfigNode.mapping([], path: node.path + ".venue")
         try venueNode.checkKeys(["name", "taker_fee_bps", "workers", "service_time", "stale_after"])
         venue = try ExchangeParameters(name: try venueNode.string("name", default: "venue"), config: venueNode)
@@ -63,7 +63,7 @@ public struct MarketMakingParameters: Sendable, Equatable {
         informedThresholdFraction = try informed.double("threshold_bps", default: 0, range: 0...10_000) / 10_000
         let noise = node.child("noise") ?? ConfigNode.mapping([], path: node.path + ".noise")
         try noise.checkKeys(["rate_per_second", "order_latency"])
-        noiseRatePerSecond = try noise.double("rate_per_second", default: 20, range: 0...1e7)
+        noiseRatePerSecond = try noise.ratePerSecond("rate_per_second", default: 20, allowZero: true)
         noiseOrderLatency = try noise.distribution("order_latency", default: try Distribution.constant(1_000_000))
         markoutHorizon = try node.duration("markout_horizon", default: .milliseconds(100), allowZero: false)
     }

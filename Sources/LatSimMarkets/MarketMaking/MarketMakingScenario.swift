@@ -22,6 +22,9 @@ public struct MarketMakingScenario: Scenario {
         self.init(parameters: try MarketMakingParameters(config: node), designs: try BotDesign.designs(config: node.child("designs")))
     }
 
+    /// One venue, one maker and the order flows: nothing sized by parameters.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double { 64 * 1_024 }
+
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
         guard let chosen = namedDesigns.first(where: { $0.name == design }) else {
             preconditionFailure("unknown design \(design); known: \(designs)")

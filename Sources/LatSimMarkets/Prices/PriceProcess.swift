@@ -13,6 +13,8 @@ import Darwin
 /// jumps J ~ normal(jumpMeanLog, jumpSDLog^2) to the log price (no compensation: E[S_t] =
 /// S_0 exp(mu t + lambda t (exp(m + s^2/2) - 1))). Rates and variances are per year of 365 days.
 public struct PriceProcessParameters: Sendable, Equatable {
+    /// 1,000 jumps per second, in jumps per year of 365 days.
+    public static let jumpRatePerYearLimit = 1_000 * secondsPerYear
     public var initialPrice: Double
     /// mu: the drift of the price (not of its logarithm), per year.
     public var driftPerYear: Double
@@ -36,8 +38,12 @@ public struct PriceProcessParameters: Sendable, Equatable {
         guard volatilityPerSqrtYear.isFinite, volatilityPerSqrtYear >= 0 else {
             throw ParameterError(parameter: "volatility_per_sqrt_year", problem: "must not be negative", allowed: "a number >= 0", given: "\(volatilityPerSqrtYear)")
         }
-        guard jumpRatePerYear.isFinite, jumpRatePerYear >= 0 else {
-            throw ParameterError(parameter: "jump_rate_per_year", problem: "must not be negative", allowed: "a number >= 0", given: "\(jumpRatePerYear)")
+        // Each price sample draws a Poisson count of jumps: bound its mean so one event's work stays small
+        // (at most 1,000 jumps per second of simulated time).
+        guard jumpRatePerYear.isFinite, jumpRatePerYear >= 0, jumpRatePerYear <= PriceProcessParameters.jumpRatePerYearLimit else {
+            throw ParameterError(parameter: "jump_rate_per_year", problem: "is out of range",
+                                 allowed: "a number in [0, \(formatSignificant(PriceProcessParameters.jumpRatePerYearLimit, digits: 6))] (1,000 jumps per second)",
+                                 given: "\(jumpRatePerYear)")
         }
         guard jumpMeanLog.isFinite else {
             throw ParameterError(parameter: "jump_mean_log", problem: "must be finite", allowed: "a finite number", given: "\(jumpMeanLog)")

@@ -124,16 +124,3 @@ public struct OutageSpecification: Sendable {
         }
     }
 }
-
-extension ConfigNode {
-    /// A distribution whose mean is positive (an interval between events: zero would schedule
-    /// events forever at one instant).
-    public func intervalDistribution(_ key: String) throws -> Distribution {
-        let d = try distribution(key)
-        guard d.mean > 0 else {
-            throw error("must have a positive mean: it is the time between events", allowed: "a distribution with mean > 0",
-                        given: "\(d)", key: key)
-        }
-        return d
-    }
-}

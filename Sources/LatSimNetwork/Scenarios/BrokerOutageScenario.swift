@@ -42,6 +42,10 @@ public struct BrokerOutageScenario: Scenario {
                                  given: "loss \(link.lossProbability)", key: "loss")
         }
         let groups = try node.int("consumer_groups", default: 1, range: 1...1_000)
+        guard consumers * groups <= 100_000 else { // each consumer of each group is a named outage target, decoded here
+            throw node.error("gives \(consumers) consumers x \(groups) groups = \(consumers * groups) consumer instances",
+                             allowed: "consumers x consumer_groups <= 100000", given: "\(groups)", key: "consumer_groups")
+        }
         let targets = BrokerOutageModel.targetNames(consumers: consumers * groups)
         let bounded = node.child("broker_capacity").map { (try? $0.text()) != "unlimited" } ?? false
         parameters = BrokerOutageModel.Parameters(
@@ -59,11 +63,21 @@ public struct BrokerOutageScenario: Scenario {
             brokerOverflow: OverflowPolicy(rawValue: try node.string("broker_overflow", default: "drop-newest",
                                                                      oneOf: OverflowPolicy.allCases.map(\.rawValue)))!,
             pull: try node.string("consumer_mode", default: "push", oneOf: ["push", "pull"]) == "pull",
-            pollInterval: try node.duration("poll_interval", default: .milliseconds(10), allowZero: false),
+            pollInterval: try node.interval("poll_interval", default: .milliseconds(10)),
             directBlocks: try node.string("direct_when_down", default: "lose", oneOf: ["lose", "block"]) == "block",
             outages: try (node.child("outages")?.items() ?? []).map { try OutageSpecification(config: $0, targets: targets) },
             drain: try node.duration("drain", default: .seconds(Int64(10))),
-            traceInterval: try node.duration("trace_interval", default: .milliseconds(50), allowZero: false))
+            traceInterval: try node.interval("trace_interval", default: .milliseconds(50)))
+    }
+
+    /// partitions x consumer groups cursors, producers x groups buffers and links, per-partition logs, and
+    /// consumers x groups service stations (about 120 KiB each, measured: their latency histograms) with
+    /// their prefetch buffers.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        let p = parameters
+        let consumers = Double(p.consumers) * Double(p.groups)
+        return Double(p.partitions) * Double(p.groups) * 32 + Double(p.producers) * Double(p.groups) * 2_048
+            + Double(p.partitions) * 256 + consumers * (128 * 1_024 + Double(p.prefetch) * 48) + Double(p.producers) * 2_048
     }
 
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {

@@ -32,7 +32,7 @@ public struct CallPatternScenario: Scenario {
         try node.checkKeys(CallPatternScenario.configKeys)
         designs = CallPatternScenario.allDesigns
         let open = try node.string("arrival", default: "closed", oneOf: ["closed", "open"]) == "open"
-        let rate = try node.double("rate_per_client_per_s", default: open ? nil : 1, range: 1e-9...1e12)
+        let rate = try node.ratePerSecond("rate_per_client_per_s", default: open ? nil : 1)
         let timeout = try node.duration("timeout", default: .zero)
         let retries = try node.int("retries", default: 0, range: 0...30)
         if retries > 0 && timeout == .zero {
@@ -58,6 +58,13 @@ public struct CallPatternScenario: Scenario {
             backoffMax: try node.duration("backoff_max", default: SimDuration.seconds(Int64(1))),
             outages: try (node.child("outages")?.items() ?? []).map { try OutageSpecification(config: $0, targets: targets) })
         window = try node.int("window", default: 8, range: 1...1_000_000)
+    }
+
+    /// clients x window request slots (15 bytes each), per-client state, links and streams (about 2 KiB,
+    /// measured), the station (about 120 KiB of statistics) and its workers.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        let clients = Double(parameters.clients)
+        return clients * Double(window) * 15 + clients * 2_048 + 128 * 1_024 + Double(parameters.station.workers) * 64
     }
 
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {

@@ -27,6 +27,9 @@ public struct OrderedDeliveryScenario: Scenario {
             messageBytes: try node.int("message_bytes", default: 256, range: 0...1 << 40))
     }
 
+    /// One link and a reorder buffer: nothing sized by parameters.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double { 64 * 1_024 }
+
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
         precondition(designs.contains(design), "unknown design \(design)")
         return OrderedDeliveryModel.run(parameters: parameters, ordering: LinkOrdering(rawValue: design)!, spec: spec)

@@ -72,11 +72,11 @@ extension ConfigNode {
             let kind = try blocks.string("type", oneOf: ["poisson", "slots"])
             if kind == "poisson" {
                 try blocks.checkKeys(["type", "mean_interval"])
-                production = .poisson(meanInterval: try blocks.duration("mean_interval", allowZero: false))
+                production = .poisson(meanInterval: try blocks.interval("mean_interval"))
             } else {
                 try blocks.checkKeys(["type", "slot", "missed_probability"])
                 let missed = try blocks.double("missed_probability", default: 0, range: 0...0.99)
-                production = .slots(slot: try blocks.duration("slot", allowZero: false), missedProbability: missed)
+                production = .slots(slot: try blocks.interval("slot"), missedProbability: missed)
             }
         } else if let base {
             production = base.production
@@ -132,7 +132,7 @@ extension ConfigNode {
             fatalError("unreachable")
         }
         let soft = try distribution("soft_confirmation", default: base?.softConfirmation)
-        let interval = try duration("batch_interval", default: base?.batchInterval, allowZero: false)
+        let interval = try self.interval("batch_interval", default: base?.batchInterval)
         let size = try int("batch_size", default: base?.batchSizeLimit ?? 1_000_000, range: 1...100_000_000)
         let posting = try distribution("posting_delay", default: try base?.postingDelay ?? .constant(0))
         let proof = try distribution("proof_delay", default: try base?.proofDelay ?? .constant(0))

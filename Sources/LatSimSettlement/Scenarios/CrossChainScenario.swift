@@ -84,11 +84,11 @@ public struct CrossChainScenario: Scenario {
             quorum = try relayers.int("quorum", default: count, range: 1...count)
             latency = try relayers.distribution("latency")
         }
-        let rate = try transfers.double("rate_per_second", range: 1e-9...1e6)
+        let rate = try transfers.ratePerSecond("rate_per_second")
         let source = try node.layerSpec("source"), destination = try node.layerSpec("destination")
         let delivery = try node.distribution("delivery_latency", default: try .constant(0))
         let failure = try node.double("failure_probability", default: 0, range: 0...0.99)
-        let retry = try node.duration("retry_delay", default: .seconds(30 as Int64), allowZero: false)
+        let retry = try node.interval("retry_delay", default: .seconds(30 as Int64))
         let drain = try node.duration("drain_limit", default: .seconds(86_400 as Int64), allowZero: false)
         let designs = try node.settlementDesigns("designs", default: [.sync, .async])
         do {
@@ -99,6 +99,12 @@ public struct CrossChainScenario: Scenario {
             throw ConfigError(location: node.location, path: node.path.isEmpty ? e.parameter : node.path + "." + e.parameter,
                               problem: e.problem, allowed: e.allowed, given: e.given)
         }
+    }
+
+    /// Per-transfer records (about 96 bytes each, plus one per attempt) over the run, and the relayers.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        let seconds = Double((spec.warmUp + spec.horizon).nanoseconds) / 1e9
+        return 64 * 1_024 + transferRatePerSecond * seconds * (96 + 16 / (1 - failureProbability)) + Double(relayerCount) * 64
     }
 
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { runDetailed(design: design, spec: spec).result }

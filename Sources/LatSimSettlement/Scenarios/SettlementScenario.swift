@@ -52,14 +52,20 @@ public struct SettlementScenario: Scenario {
         try trades.checkKeys(["rate_per_second", "notional", "buy_probability"])
         self.init(layer: layer,
                   connectivity: try node.connectivity("connectivity", default: "same-region"),
-                  tradeRatePerSecond: try trades.double("rate_per_second", range: 1e-9...1e6),
+                  tradeRatePerSecond: try trades.ratePerSecond("rate_per_second"),
                   notional: try trades.amountDistribution("notional"),
                   buyProbability: try trades.probability("buy_probability", default: 0.5),
                   capital: try node.double("capital", range: 0...1e18),
                   fee: try node.amountDistribution("fee", default: try .constant(1)),
-                  batchInterval: try node.duration("batch_interval", default: .seconds(60 as Int64), allowZero: false),
+                  batchInterval: try node.interval("batch_interval", default: .seconds(60 as Int64)),
                   drainLimit: try node.duration("drain_limit", default: .seconds(86_400 as Int64), allowZero: false),
                   designs: try node.settlementDesigns("designs", default: [.sync, .async]))
+    }
+
+    /// Per-trade records (about 80 bytes each) over the run and its drain: rate x (warm-up + horizon) trades.
+    public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        let seconds = Double((spec.warmUp + spec.horizon).nanoseconds) / 1e9
+        return 64 * 1_024 + tradeRatePerSecond * seconds * 80
     }
 
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { runDetailed(design: design, spec: spec).result }

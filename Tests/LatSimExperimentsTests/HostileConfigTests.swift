@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import LatSimExperiments
+
+/// Hostile configs refused at validate time: zero or near-zero intervals (one message for every
+/// kind) and plans whose memory estimate exceeds the limit.
+@Suite struct HostileConfigTests {
+    static let experiments = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("experiments").path
+
+    static func error(_ config: String, _ overrides: [String], budget: MemoryBudget = MemoryBudget()) -> ConfigError? {
+        do {
+            _ = try MemoryBudget.$current.withValue(budget) {
+                try ExperimentPlan(file: experiments + "/" + config, overrides: overrides)
+            }
+            return nil
+        } catch let error as ConfigError { return error } catch { return nil }
+    }
+
+    /// (config, key path, a too-short value): each a time between events of a different kind.
+    static let intervals: [(String, String, String)] = [
+        ("broker-outage.yaml", "model.publish_interval", "{type: exponential, mean: 500ns}"),
+        ("broker-outage.yaml", "model.poll_interval", "0"),
+        ("ordered-delivery.yaml", "model.send_interval", "0"),
+        ("queue-buffering.yaml", "model.arrival", "{type: constant, value: 0}"),
+        ("cex-arbitrage.yaml", "model.tick_interval", "999ns"),
+        ("cex-amm-arbitrage.yaml", "model.block_interval", "0"),
+        ("market-making.yaml", "model.tick_interval", "{type: uniform, lower: 0, upper: 1ns}"),
+        ("settlement-layers.yaml", "model.batch_interval", "1ns"),
+        ("cross-chain-ordering.yaml", "model.retry_delay", "100ns"),
+        ("quickstart.yaml", "model.rate_per_client_per_s", "2000000"),
+        ("settlement-layers.yaml", "model.trades.rate_per_second", "1e7"),
+    ]
+
+    @Test(arguments: intervals) func nearZeroIntervalsAreRefusedWithOneMessage(config: String, key: String, value: String) throws {
+        let error = try #require(HostileConfigTests.error(config, ["\(key)=\(value)"]), "\(config) accepted \(key)=\(value)")
+        #expect(error.path == key, "\(error)")
+        #expect(error.problem.contains("must be at least 1us (") || error.problem.contains("interval must be at least 1us ("), "\(error)")
+    }
+
+    @Test func theSameValuesAtTheFloorAreAccepted() {
+        #expect(HostileConfigTests.error("ordered-delivery.yaml", ["model.send_interval=1us"]) == nil)
+        #expect(HostileConfigTests.error("quickstart.yaml", ["model.rate_per_client_per_s=1000000"]) == nil)
+    }
+
+    @Test func aPlanPastTheMemoryLimitIsRefusedWithItsFigures() throws {
+        // 50 clients x window 1,000,000 = 5e7 slots of 15 bytes: about 700 MiB per replication.
+        let overrides = ["model.window=1000000"]
+        let small = MemoryBudget(limitBytes: 512 * 1_048_576, jobs: 1)
+        let error = try #require(HostileConfigTests.error("quickstart.yaml", overrides, budget: small))
+        #expect(error.path == "model")
+        #expect(error.problem.contains("1 replication at once"), "\(error)")
+        #expect(error.allowed?.contains("512 MiB") == true)
+        #expect(error.allowed?.contains("--memory-limit") == true)
+        // The same plan fits a larger limit, and two workers need twice the replication memory.
+        #expect(HostileConfigTests.error("quickstart.yaml", overrides, budget: MemoryBudget(limitBytes: 1_073_741_824, jobs: 1)) == nil)
+        #expect(HostileConfigTests.error("quickstart.yaml", overrides, budget: MemoryBudget(limitBytes: 1_073_741_824, jobs: 2)) != nil)
+    }
+
+    @Test func memorySizesParse() {
+        #expect(MemoryBudget.parseBytes("512MiB") == 512.0 * 1_048_576)
+        #expect(MemoryBudget.parseBytes("4GiB") == 4.0 * 1_073_741_824)
+        #expect(MemoryBudget.parseBytes("2GB") == 2e9)
+        #expect(MemoryBudget.parseBytes("1000") == 1000)
+        for bad in ["", "-1GiB", "0", "lots", "nanGiB", "1e400"] { #expect(MemoryBudget.parseBytes(bad) == nil, "\(bad)") }
+    }
+}
