@@ -61,8 +61,15 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A grid axis, as key.path=v1,v2,... (repeatable).", valueName: "key=values"))
     var grid: [String] = []
 
+    @Flag(help: "Print the graph the config expands to, as a config that runs (point 0 of a sweep).")
+    var expand = false
+
     func run() throws {
         let plan = try options.plan(grid: grid)
+        if expand {
+            print(try Experiment.expandedConfig(plan), terminator: "")
+            return
+        }
         let designs = plan.points.first?.designs.joined(separator: ", ") ?? ""
         print("ok: \(plan.file): kind \(plan.kind.name); \(plan.points.count) point\(plan.points.count == 1 ? "" : "s"); designs \(designs); \(plan.settings.replications) replications; \(plan.unitCount) runs in all")
     }

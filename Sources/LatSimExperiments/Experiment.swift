@@ -32,4 +32,26 @@ public enum Experiment {
     public static func write(_ results: ExperimentResults, to directory: String, version: String, commandLine: [String]) throws {
         try OutputDirectory.write(try files(results, version: version, commandLine: commandLine), to: directory)
     }
+
+    /// The config with its model replaced by the graph it expands to (point 0 of a sweep: a
+    /// sweep's keys are the template's, so the expanded config drops the sweep).
+    public static func expandedConfig(_ plan: ExperimentPlan) throws -> String {
+        var root = plan.root
+        for axis in plan.axes {
+            root = try root.setting(axis.keyPath, to: axis.values[0], origin: axis.values[0].location)
+        }
+        let model = try root.required("model")
+        guard let graph = try ScenarioRegistry.expandedModel(model) else {
+            throw model.error("names a hand-written kind, not a graph template: there is nothing to expand",
+                              allowed: (["graph"] + ScenarioRegistry.templates.map(\.kind.name)).joined(separator: ", "),
+                              given: (try? model.string("kind")) ?? "", key: "kind")
+        }
+        var entries: [(key: String, value: ConfigNode)] = []
+        for (key, value) in try root.entries() where key != "sweep" && key != "include" {
+            entries.append((key, key == "model" ? graph : value))
+        }
+        var header = "# \(plan.file) expanded: the graph it runs (latsim validate --expand)\n"
+        if plan.points.count > 1 { header += "# point 0 of \(plan.points.count): the sweep is left out (its keys belong to the template)\n" }
+        return header + ConfigNode(value: .mapping(entries), location: root.location, path: "").yamlText
+    }
 }

@@ -11,10 +11,10 @@ import LatSimSettlement
 /// Invariant: names are unique (checked by a test).
 public enum ScenarioRegistry {
     public static let kinds: [ScenarioKind] = builtinKinds + templates.map(\.kind)
-        + NetworkScenarios.kinds.map { $0.name == "call-pattern" ? legacy($0) : $0 } + MarketsScenarios.kinds + SettlementScenarios.kinds
+        + NetworkScenarios.kinds.map { ["call-pattern", "ordered-delivery"].contains($0.name) ? legacy($0) : $0 } + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
-    public static let templates: [Template] = [CallPatternTemplate.template]
+    public static let templates: [Template] = [CallPatternTemplate.template, OrderedDeliveryTemplate.template]
 
     static func legacy(_ kind: ScenarioKind) -> ScenarioKind {
         var renamed = kind

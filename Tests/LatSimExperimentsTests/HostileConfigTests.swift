@@ -44,8 +44,8 @@ import LatSimExperiments
     }
 
     @Test func aPlanPastTheMemoryLimitIsRefusedWithItsFigures() throws {
-        // 50 clients x window 1,000,000 = 5e7 slots of 15 bytes: about 700 MiB per replication.
-        let overrides = ["model.window=1000000"]
+        // 400 clients x window 57,000 = 2.3e7 slots of 32 bytes: about 700 MiB per replication.
+        let overrides = ["model.clients=400", "model.window=57000"]
         let small = MemoryBudget(limitBytes: 512 * 1_048_576, jobs: 1)
         let error = try #require(HostileConfigTests.error("quickstart.yaml", overrides, budget: small))
         #expect(error.path == "model")

@@ -62,6 +62,12 @@ public enum CallPatternTemplate {
 
     public static func expand(_ node: ConfigNode) throws -> ConfigNode {
         try node.checkKeys(configKeys)
+        // Keys the graph spells otherwise are checked here, so an error names the key as written.
+        _ = try node.int("clients", default: 10, range: 1...100_000)
+        _ = try node.int("client_queue_capacity", default: 1_000_000, range: 0...Int.max)
+        _ = try node.int("request_bytes", default: 256, range: 0...(1 << 30))
+        _ = try node.int("response_bytes", default: 1_024, range: 0...(1 << 30))
+        if node.has("rate_per_client_per_s") { _ = try node.ratePerSecond("rate_per_client_per_s") }
         let at = node.location
         func s(_ text: String) -> ConfigNode { GraphConfig.scalar(text, at: at) }
         func copy(_ key: String, as name: String? = nil) -> [(String, ConfigNode)] {

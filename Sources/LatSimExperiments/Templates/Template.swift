@@ -24,8 +24,9 @@ public struct Template: Sendable {
 enum GraphConfig {
     static func scalar(_ text: String, at location: SourceLocation) -> ConfigNode { .scalar(text, location: location) }
 
+    /// A generated mapping (its path set by `model`); the entries keep their own paths.
     static func mapping(_ entries: [(String, ConfigNode)], at location: SourceLocation) -> ConfigNode {
-        .mapping(entries, location: location)
+        ConfigNode(value: .mapping(entries.map { (key: $0.0, value: $0.1) }), location: location, path: "")
     }
 
     static func list(_ items: [ConfigNode], at location: SourceLocation) -> ConfigNode {
@@ -37,7 +38,10 @@ enum GraphConfig {
         reparent(mapping([("kind", scalar("graph", at: location))] + entries, at: location), path: "model")
     }
 
+    /// Gives the generated nodes their paths; nodes copied from the user's config keep theirs,
+    /// so an error in one names the key the user wrote (`model.window`).
     static func reparent(_ node: ConfigNode, path: String) -> ConfigNode {
+        guard node.path.isEmpty else { return node }
         var copy = node
         copy.path = path
         switch node.value {

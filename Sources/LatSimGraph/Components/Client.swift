@@ -35,7 +35,7 @@ public struct ClientParameters: Sendable {
         window = try node.int("window", default: 1, range: 1...65_535)
         arrival = Arrival(rawValue: try node.string("arrival", default: "closed", oneOf: Arrival.allCases.map(\.rawValue)))!
         if arrival == .open {
-            let rate = try node.double("rate_per_s", range: 1e-9...1e10)
+            let rate = try node.ratePerSecond("rate_per_s")
             interarrival = try node.wrap { try Distribution.exponential(mean: 1e9 / rate) }
         } else {
             if node.has("rate_per_s") {

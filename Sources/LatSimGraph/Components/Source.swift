@@ -29,7 +29,7 @@ public struct SourceParameters: Sendable {
         arrival = Arrival(rawValue: try node.string("arrival", default: "poisson", oneOf: Arrival.allCases.map(\.rawValue)))!
         switch arrival {
         case .poisson:
-            let rate = try node.double("rate_per_s", range: 1e-9...1e10)
+            let rate = try node.ratePerSecond("rate_per_s")
             interarrival = try node.wrap { try Distribution.exponential(mean: 1e9 / rate) }
             population = 0
             thinkTime = try .constant(0)
