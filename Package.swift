@@ -27,6 +27,8 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        // The one system call Swift's Glibc does not expose: an atomic exchange of two paths.
+        .target(name: "CFileSystem"),
         .target(name: "LatSimCore", dependencies: ["CGSL"], swiftSettings: invariants),
         .target(name: "LatSimNetwork", dependencies: ["LatSimCore"], swiftSettings: invariants),
         .target(name: "LatSimMarkets", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
@@ -34,7 +36,7 @@ let package = Package(
         .target(
             name: "LatSimExperiments",
             dependencies: [
-                "LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimSettlement",
+                "LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimSettlement", "CFileSystem",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: invariants

@@ -97,7 +97,7 @@ struct CheckCommand: ParsableCommand {
             let text = report.hasSuffix(".json") ? ClaimReport.json(results) : ClaimReport.csv(results)
             let url = URL(fileURLWithPath: report)
             try runtime {
-                try OutputDirectory.write([(url.lastPathComponent, text)], to: url.deletingLastPathComponent().path)
+                try AtomicFiles.write([(url.lastPathComponent, text)], into: url.deletingLastPathComponent().path)
             }
             print("wrote \(report)")
         }
