@@ -21,8 +21,9 @@ import Synchronization
 /// A signal ignored before (`nohup`, `SIG_IGN`) stays ignored. SIGKILL cannot be held back:
 /// what it leaves are hidden temporaries, which the next write removes (`OutputDirectory`).
 ///
-/// Invariant: not reentrant (output is committed from one thread at a time); `received` is
-/// written only by the handler and read by the committing thread (an atomic, signal-safe).
+/// Invariant: nested and concurrent commits share one installation (a depth under a mutex);
+/// `received` is written only by the handler and read by the committing threads (an atomic,
+/// signal-safe).
 public enum SignalDeferral {
     /// Thrown by a body that abandoned its work at a checkpoint.
     public struct Interrupted: Error, CustomStringConvertible {
@@ -34,19 +35,31 @@ public enum SignalDeferral {
     private static let received = Atomic<Int32>(0)
     private static let signals: [Int32] = [SIGINT, SIGTERM]
 
+    /// Nesting depth and the dispositions to restore (commits on several threads, as in tests,
+    /// share one installation: the first installs, the last restores and raises).
+    private static let state = Mutex<(depth: Int, previous: [(signal: Int32, handler: Handler?)])>((0, []))
+
     public static func deferring<T>(_ body: (_ interrupted: () -> Bool) throws -> T) throws -> T {
         _ = received.load(ordering: .relaxed)   // initialised before any handler can run
-        var previous: [(signal: Int32, handler: Handler?)] = []
-        for number in signals {
-            let old = signal(number, { number in SignalDeferral.received.store(number, ordering: .sequentiallyConsistent) })
-            if unsafeBitCast(old, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
-                signal(number, SIG_IGN)   // stays ignored
+        state.withLock { state in
+            state.depth += 1
+            guard state.depth == 1 else { return }
+            state.previous = signals.map { number in
+                let old = signal(number, { number in SignalDeferral.received.store(number, ordering: .sequentiallyConsistent) })
+                if unsafeBitCast(old, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                    signal(number, SIG_IGN)   // stays ignored
+                }
+                return (number, old)
             }
-            previous.append((number, old))
         }
         defer {
-            for (number, handler) in previous { signal(number, handler) }
-            let pending = received.exchange(0, ordering: .sequentiallyConsistent)
+            let pending: Int32 = state.withLock { state in
+                state.depth -= 1
+                guard state.depth == 0 else { return 0 }
+                for (number, handler) in state.previous { signal(number, handler) }
+                state.previous = []
+                return received.exchange(0, ordering: .sequentiallyConsistent)
+            }
             if pending != 0 { raise(pending) }
         }
         return try body { received.load(ordering: .sequentiallyConsistent) != 0 }
