@@ -31,6 +31,8 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        // The one system call Swift's Glibc does not expose: an atomic exchange of two paths.
+        .target(name: "CFileSystem"),
         .target(name: "LatSimCore", dependencies: ["CGSL"], swiftSettings: invariants),
         .target(name: "LatSimNetwork", dependencies: ["LatSimCore"], swiftSettings: invariants),
         .target(name: "LatSimGraph", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
@@ -39,7 +41,7 @@ let package = Package(
         .target(
             name: "LatSimExperiments",
             dependencies: [
-                "LatSimCore", "LatSimNetwork", "LatSimGraph", "LatSimMarkets", "LatSimSettlement",
+                "LatSimCore", "LatSimNetwork", "LatSimGraph", "LatSimMarkets", "LatSimSettlement", "CFileSystem",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: invariants

@@ -15,7 +15,10 @@ struct CheckCommand: ParsableCommand {
             (PASS) or, when expected refuted, wholly on the other side (REFUTED-AS-EXPECTED); a CI \
             across the bound is INCONCLUSIVE (with the replications that would resolve it) and fails \
             unless the claim allows it. See docs/claims.md. Exit codes: 0 all passed, 1 any claim \
-            failed or was inconclusive or a fingerprint differs, 2 bad input.
+            failed or was inconclusive or a fingerprint differs, 2 bad input. With --audit, each claim \
+            is also run in a regime where the opposite outcome is expected (its `audit: {set: ...}`, or \
+            a sibling claim with the opposite `expect:`) and is flagged VACUOUS unless that outcome \
+            is shown there (exit code 1 if any is).
             """
     )
 
@@ -35,6 +38,9 @@ struct CheckCommand: ParsableCommand {
     var golden = false
 
     @OptionGroup var memory: MemoryOptions
+
+    @Flag(help: "Also run each claim where the opposite outcome is expected, and flag claims that cannot fail.")
+    var audit = false
 
     @Flag(help: "Rewrite the golden fingerprints of experiments/*.yaml (then check claims only if files are given).")
     var updateGolden = false
@@ -88,6 +94,18 @@ struct CheckCommand: ParsableCommand {
         } catch let error as ClaimError {
             throw CLIFailure(code: CLIFailure.badInput, message: "error: \(error)")
         }
+        if audit {
+            let entries: [ClaimAudit.Entry]
+            do { entries = try ClaimAudit.run(plans, jobs: jobCount) } catch let error as ClaimError {
+                throw CLIFailure(code: CLIFailure.badInput, message: "error: \(error)")
+            } catch {
+                throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
+            }
+            print(ClaimAudit.table(entries), terminator: "")
+            let vacuous = entries.filter { $0.status != .canFail }.count
+            if vacuous > 0 { throw CLIFailure(code: CLIFailure.runtime, message: "audit failed: \(vacuous) of \(entries.count) claims cannot be shown to fail") }
+            return
+        }
         let results: [ClaimResult]
         do {
             results = try ClaimRunner.run(plans, jobs: jobCount)
@@ -103,7 +121,7 @@ struct CheckCommand: ParsableCommand {
             let text = report.hasSuffix(".json") ? ClaimReport.json(results) : ClaimReport.csv(results)
             let url = URL(fileURLWithPath: report)
             try runtime {
-                try OutputDirectory.write([(url.lastPathComponent, text)], to: url.deletingLastPathComponent().path)
+                try AtomicFiles.write([(url.lastPathComponent, text)], into: url.deletingLastPathComponent().path)
             }
             print("wrote \(report)")
         }

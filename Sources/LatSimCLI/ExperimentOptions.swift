@@ -70,6 +70,7 @@ struct OutputOptions: ParsableArguments {
 
 /// Runs a plan with a progress bar, prints the table, writes the outputs.
 func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
+    if let directory = output.out { try checkOutput(directory) }
     let bar = ProgressBar(enabled: !output.quiet && ProgressBar.standardErrorIsTerminal)
     let results: ExperimentResults
     do {
@@ -89,6 +90,13 @@ func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
             throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
         }
         print("wrote \(directory)/summary.csv, aggregate.csv, comparison.csv\(results.results.contains { !$0.traceHeader.isEmpty } ? ", trace.csv" : ""), run.json")
+    }
+}
+
+/// Refuses an unusable `--out` before anything runs (exit code 2): the run would be wasted.
+func checkOutput(_ directory: String) throws {
+    do { _ = try OutputPath.checked(directory) } catch {
+        throw CLIFailure(code: CLIFailure.badInput, message: "error: \(error)")
     }
 }
 

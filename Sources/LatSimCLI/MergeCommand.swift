@@ -35,6 +35,7 @@ struct MergeCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        try checkOutput(out)
         let results: ExperimentResults
         do {
             results = try ShardMerge.merge(directories: directories, version: LatSimVersion.string)

@@ -30,7 +30,7 @@ public enum Experiment {
     }
 
     public static func write(_ results: ExperimentResults, to directory: String, version: String, commandLine: [String]) throws {
-        try OutputDirectory.write(try files(results, version: version, commandLine: commandLine), to: directory)
+        try OutputDirectory.replace(directory, with: try files(results, version: version, commandLine: commandLine))
     }
 
     /// The config with its model replaced by the graph it expands to (point 0 of a sweep: a

@@ -39,11 +39,16 @@ public struct ExperimentPlan: Sendable {
     public init(file: String, overrides: [String] = [], grid: [String] = [], seed: UInt64? = nil,
                 replications: Int? = nil) throws {
         var root = try ConfigLoader.load(file: file)
+        let directory = SourceLocation(file: file, line: 0, column: 0).baseDirectory
         for text in overrides {
-            let (keyPath, value, origin) = try ExperimentPlan.split(text, option: "--set")
-            if keyPath == "include" || keyPath.hasPrefix("include[") || keyPath == "sweep" || keyPath.hasPrefix("sweep.") {
+            let (keyPath, value, origin) = try ExperimentPlan.split(text, option: "--set", directory: directory)
+            if ExperimentPlan.isStructural(keyPath) {
                 throw ConfigError(location: origin, path: keyPath, problem: "cannot be set on the command line",
                                   allowed: "keys other than include and sweep (use --grid for sweep axes)", given: text)
+            }
+            if value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ConfigError(location: origin, path: keyPath, problem: "is given no value",
+                                  allowed: "key.path=value (write null to unset a key explicitly)", given: text)
             }
             root = try root.setting(keyPath, to: try YAMLConfig.parse(value, file: origin.file).relocated(to: origin), origin: origin)
         }
@@ -60,14 +65,28 @@ public struct ExperimentPlan: Sendable {
         var axes: [Axis] = []
         if let sweep = root.child("sweep") {
             for (keyPath, valuesNode) in try sweep.entries() {
+                if ExperimentPlan.isStructural(keyPath) {
+                    throw ConfigError(location: valuesNode.keyLocation ?? valuesNode.location, path: "sweep." + keyPath,
+                                      problem: "cannot be swept", allowed: "key paths of the config other than include and sweep",
+                                      given: keyPath)
+                }
                 let values = try valuesNode.items()
                 guard !values.isEmpty else { throw valuesNode.error("must list at least one value", allowed: "a non-empty list") }
                 axes.append(Axis(keyPath: keyPath, values: values))
             }
         }
         for text in grid {
-            let (keyPath, list, origin) = try ExperimentPlan.split(text, option: "--grid")
-            let values = try list.split(separator: ",", omittingEmptySubsequences: false).map {
+            let (keyPath, list, origin) = try ExperimentPlan.split(text, option: "--grid", directory: directory)
+            if ExperimentPlan.isStructural(keyPath) {
+                throw ConfigError(location: origin, path: keyPath, problem: "cannot be swept",
+                                  allowed: "key paths of the config other than include and sweep", given: text)
+            }
+            let items = list.split(separator: ",", omittingEmptySubsequences: false)
+            if let empty = items.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                throw ConfigError(location: origin, path: keyPath, problem: "has an empty value (item \(empty + 1) of \(items.count))",
+                                  allowed: "key.path=v1,v2,... with no empty item", given: text)
+            }
+            let values = try items.map {
                 try YAMLConfig.parse(String($0), file: origin.file).relocated(to: origin)
             }
             let axis = Axis(keyPath: keyPath, values: values)
@@ -163,9 +182,15 @@ public struct ExperimentPlan: Sendable {
         return Point(index: index, assignments: assignments, settings: settings, scenario: scenario, designs: designs)
     }
 
-    /// Splits "key.path=value" into its parts, with an origin naming the option.
-    static func split(_ text: String, option: String) throws -> (String, String, SourceLocation) {
-        let origin = SourceLocation(file: "\(option) \(text)", line: 0, column: 0)
+    /// `include` and `sweep` shape the config itself: they cannot be set or swept.
+    static func isStructural(_ keyPath: String) -> Bool {
+        ["include", "sweep"].contains { keyPath == $0 || keyPath.hasPrefix($0 + ".") || keyPath.hasPrefix($0 + "[") }
+    }
+
+    /// Splits "key.path=value" into its parts, with an origin naming the option; relative paths
+    /// in the value resolve against `directory` (the config file's), as in the file.
+    static func split(_ text: String, option: String, directory: String) throws -> (String, String, SourceLocation) {
+        let origin = SourceLocation(file: "\(option) \(text)", line: 0, column: 0, directory: directory)
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
             throw ConfigError(location: origin, path: "", problem: "is not of the form key.path=value",
                               allowed: option == "--grid" ? "key.path=v1,v2,..." : "key.path=value", given: text)

@@ -52,7 +52,14 @@ public struct ExperimentSettings: Sendable, Equatable {
         designs = try root.child("designs").map { node in
             let items = try node.items()
             guard !items.isEmpty else { throw node.error("must name at least one design", allowed: "a non-empty list") }
-            return try items.map { try $0.text() }
+            var names: [String] = []
+            for item in items {
+                let name = try item.text()
+                // A design twice would be run twice and compared with itself (a difference of 0 by construction).
+                if names.contains(name) { throw item.error("names a design a second time", allowed: "each design once", given: name) }
+                names.append(name)
+            }
+            return names
         }
         metrics = try root.child("metrics").map { node in
             let items = try node.items()

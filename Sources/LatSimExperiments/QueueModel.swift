@@ -129,7 +129,7 @@ struct QueueModel: SimulationModel {
         let seconds = (end - measureStart).seconds
         result.record("throughput_per_s", unit: "1/s", value: seconds > 0 ? Double(completed) / seconds : .nan)
         let answered = completed + dropped
-        result.record("drop_rate", unit: "ratio", value: answered > 0 ? Double(dropped) / Double(answered) : 0)
+        result.record("drop_rate", unit: "ratio", value: answered > 0 ? Double(dropped) / Double(answered) : .nan)
         result.record("queue_length_mean", unit: "count", value: queueLength.mean(until: end))
         result.record("utilization", unit: "ratio", value: busy.mean(until: end) / Double(jobs.count))
         if keepTrace {

@@ -4,6 +4,10 @@
 ///      "seed": 1, "replications": 10, "points": 1, "designs": ["sync", "async"], "units": 20,
 ///      "events": 123456, "stop_reasons": {"horizon reached": 20}, "command_line": ["latsim", "run", "experiments/quickstart.yaml"]}
 ///
+/// `seed` and `replications` are the config's (after `--seed`, `--replications`); a sweep may
+/// set either per point (`--grid seed=1,2,3`), so `point_settings` records what each point ran,
+/// run-length encoded over consecutive points: `[{"points": [0, 2], "seed": 1, "replications": 10}, ...]`.
+///
 /// `config_fnv1a64` is the 64-bit FNV-1a hash of the resolved config's canonical text
 /// (includes merged, `--set`, `--seed`, `--replications` and the grid applied).
 public enum RunManifest {
@@ -21,12 +25,28 @@ public enum RunManifest {
             ("points", String(plan.points.count)),
             ("axes", "[" + plan.axes.map { string($0.keyPath) }.joined(separator: ", ") + "]"),
             ("designs", "[" + designs.map(string).joined(separator: ", ") + "]"),
+            ("point_settings", pointSettings(plan)),
             ("units", String(results.units.count)),
             ("events", String(results.eventsProcessed)),
             ("stop_reasons", "{" + results.stopReasons.map { string($0.reason) + ": " + String($0.count) }.joined(separator: ", ") + "}"),
             ("command_line", "[" + commandLine.map(string).joined(separator: ", ") + "]"),
         ]
         return "{\n" + fields.map { "  " + string($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// Each run of consecutive points with the same seed and replications.
+    static func pointSettings(_ plan: ExperimentPlan) -> String {
+        var runs: [(first: Int, last: Int, seed: UInt64, replications: Int)] = []
+        for point in plan.points {
+            let seed = point.settings.seed, replications = point.settings.replications
+            if let last = runs.last, last.seed == seed, last.replications == replications, last.last == point.index - 1 {
+                runs[runs.count - 1].last = point.index
+            } else {
+                runs.append((point.index, point.index, seed, replications))
+            }
+        }
+        return "[" + runs.map { "{\"points\": [\($0.first), \($0.last)], \"seed\": \($0.seed), \"replications\": \($0.replications)}" }
+            .joined(separator: ", ") + "]"
     }
 
     /// A JSON string literal.

@@ -9,7 +9,8 @@ import Yams
 ///
 /// Scalars keep their text as written ("2ms", "0.4", "true"); typed accessors of `ConfigNode`
 /// interpret them. `~`, `null` and an empty plain value become `.null`. Aliases are expanded.
-/// A syntax error, a duplicate key or a non-scalar key is a `ConfigError` at its line.
+/// A syntax error, a non-scalar key or a YAML tag other than `!!str`, `!!map`, `!!seq` is a
+/// `ConfigError` at its line; a duplicate key one at the duplicate's line (YAMLConfig+Errors).
 ///
 /// Bounds (hostile input): a config file is at most `fileSizeLimitBytes`, and the expanded tree
 /// at most `nodeBudget` nodes, so a small file of nested aliases (a "billion laughs" bomb)
@@ -27,7 +28,7 @@ public enum YAMLConfig {
         do {
             composed = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw convert(error, file: file)
+            throw convert(error, file: file, text: text)
         }
         guard let composed else {
             return ConfigNode(value: .null, location: SourceLocation(file: file, line: 1, column: 1), path: path)
@@ -42,11 +43,30 @@ public enum YAMLConfig {
         do {
             text = try readTextFile(file, limitBytes: fileSizeLimitBytes)
         } catch let error as ParameterError {
+            // A path that is no file at all gets its own words; a file too large or not text, the reader's.
+            var info = stat()
+            let missing = stat(file, &info) != 0 || info.st_mode & S_IFMT == S_IFDIR
             throw ConfigError(location: location ?? SourceLocation(file: file, line: 0, column: 0), path: path,
-                              problem: error.problem, allowed: "a readable UTF-8 YAML file of at most 16 MiB",
-                              given: file)
+                              problem: missing ? "names \(unreadable(file))" : error.problem,
+                              allowed: "a readable UTF-8 YAML file of at most 16 MiB", given: file)
         }
         return try parse(text, file: file, path: path)
+    }
+
+    /// Why `file` cannot be read, each case in its own words.
+    static func unreadable(_ file: String) -> String {
+        var info = stat(), link = stat()
+        guard stat(file, &info) == 0 else {
+            switch errno {
+            case ELOOP: return "a symbolic link loop"
+            case ENOTDIR: return "a path through a file (a parent of it is not a directory)"
+            case EACCES: return "a file that cannot be read (permission denied)"
+            case ENOENT where lstat(file, &link) == 0: return "a symbolic link to a file that does not exist"
+            default: return "a file that does not exist"
+            }
+        }
+        if info.st_mode & S_IFMT == S_IFDIR { return "a directory, not a file" }
+        return "a file that cannot be read (permissions or not UTF-8)"
     }
 
     static func convert(_ node: Node, file: String, path: String, budget: inout Int) throws -> ConfigNode {
@@ -58,6 +78,7 @@ public enum YAMLConfig {
                               allowed: "at most \(nodeBudget) values after expanding aliases (put long sample lists in a CSV file)",
                               given: "more")
         }
+        try refuseTag(of: node, at: location, path: path)   // before anything resolves the tag
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain || scalar.style == .any, node.null != nil {
@@ -80,8 +101,9 @@ public enum YAMLConfig {
                 }
                 let childPath = path.isEmpty ? key.string : path + "." + key.string
                 var child = try convert(valueNode, file: file, path: childPath, budget: &budget)
-                if case .null = child.value, let mark = keyNode.mark {
-                    child.location = SourceLocation(file: file, line: mark.line, column: mark.column)
+                if let mark = keyNode.mark {
+                    child.keyLocation = SourceLocation(file: file, line: mark.line, column: mark.column)
+                    if case .null = child.value { child.location = child.keyLocation! }
                 }
                 entries.append((key: key.string, value: child))
             }
@@ -89,21 +111,6 @@ public enum YAMLConfig {
         case .alias(let alias):
             throw ConfigError(location: location, path: path, problem: "uses a YAML alias that could not be expanded",
                               allowed: "plain values", given: "*\(alias)")
-        }
-    }
-
-    static func convert(_ error: YamlError, file: String) -> ConfigError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ConfigError(location: SourceLocation(file: file, line: mark.line, column: mark.column), path: "",
-                               problem: "is not valid YAML: \(problem)", allowed: "YAML 1.1 mappings, lists and scalars")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return ConfigError(location: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                               path: duplicates.joined(separator: ", "), problem: "is given twice in one mapping",
-                               allowed: "each key once", given: duplicates.joined(separator: ", "))
-        default:
-            return ConfigError(location: SourceLocation(file: file, line: 0, column: 0), path: "",
-                               problem: "is not valid YAML: \(error)", allowed: "UTF-8 YAML text")
         }
     }
 }

@@ -79,12 +79,19 @@ import LatSimExperiments
         #expect(LatSimCommand.runMain(["validate", directory.path + "/nope.yaml"]) == 2)
     }
 
-    @Test func unwritableOutputExitsOne() {
+    /// An --out that cannot be an output directory is bad input, refused before the run starts
+    /// (exit 2), and nothing is changed.
+    @Test func unusableOutputIsRefusedBeforeRunning() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let good = directory.write("good.yaml", smallConfig)
         let blocker = directory.write("blocker", "x")
-        #expect(LatSimCommand.runMain(["run", good, "--out", blocker, "--quiet"]) == 1)
+        #expect(LatSimCommand.runMain(["run", good, "--out", blocker, "--quiet"]) == 2)
+        #expect(LatSimCommand.runMain(["run", good, "--out", blocker + "/out", "--quiet"]) == 2)
+        #expect(LatSimCommand.runMain(["run", good, "--out", "/usr/latsim-out", "--quiet"]) == 2)
+        #expect(LatSimCommand.runMain(["run", good, "--out", directory.path, "--quiet"]) == 2, "holds good.yaml and blocker")
+        #expect(try String(contentsOfFile: blocker, encoding: .utf8) == "x")
+        #expect(LatSimCommand.runMain(["merge", directory.path, "--out", blocker, "--quiet"]) == 2)
     }
 
     @Test func listNamesEveryKindDistributionAndPreset() {

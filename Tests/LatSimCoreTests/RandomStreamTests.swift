@@ -21,8 +21,20 @@ import Testing
         #expect(base != StreamKey(rootSeed: 2, replication: 0, component: "x"))
         #expect(base != StreamKey(rootSeed: 1, replication: 1, component: "x"))
         #expect(base != StreamKey(rootSeed: 1, replication: 0, component: "y"))
-        // A fixed value pins the derivation: changing it changes every published result.
-        #expect(StreamKey(rootSeed: 42, replication: 0, component: "hold").description == StreamKey(value: StreamKey(rootSeed: 42, replication: 0, component: "hold").value).description)
+        // The derivation recomputed here from its documented formula (SplitMix64 finaliser and
+        // FNV-1a, written independently), and one value pinned: changing the derivation changes
+        // every published result, so it must show here.
+        func mix(_ x: UInt64) -> UInt64 {
+            var z = x &+ 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        var fnv: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in "hold".utf8 { fnv = (fnv ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let reference = mix(mix(mix(42) ^ mix(3 &+ 0x9E37_79B9_7F4A_7C15)) ^ fnv)
+        #expect(StreamKey(rootSeed: 42, replication: 3, component: "hold").value == reference)
+        #expect(StreamKey(rootSeed: 42, replication: 0, component: "hold").description == "0x7068738e1273a748")
         #expect(StreamKey.fnv1a64("") == 0xCBF2_9CE4_8422_2325)
         #expect(StreamKey.fnv1a64("a") == 0xAF63_DC4C_8601_EC8C) // FNV-1a 64 reference value
     }

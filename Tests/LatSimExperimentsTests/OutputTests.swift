@@ -44,24 +44,6 @@ import LatSimExperiments
         #expect((replaced.points[0].scenario as? QueueScenario)?.workers == 3)
     }
 
-    @Test func filesAreWrittenWholeOrNotAtAll() throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        let out = directory.path + "/out"
-        try FileManager.default.createDirectory(atPath: out + "/comparison.csv", withIntermediateDirectories: true)
-        #expect(throws: OutputDirectory.WriteError.self) {
-            try OutputDirectory.write([("summary.csv", "a\n"), ("aggregate.csv", "b\n"), ("comparison.csv", "c\n")], to: out)
-        }
-        // Only the obstacle remains: no CSV, no temporary file.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["comparison.csv"])
-
-        let blocked = directory.write("file", "x")
-        #expect(throws: OutputDirectory.WriteError.self) { try OutputDirectory.write([("a.csv", "a\n")], to: blocked) }
-        let fresh = directory.path + "/fresh/nested"
-        try OutputDirectory.write([("a.csv", "a\n")], to: fresh)
-        #expect(try String(contentsOfFile: fresh + "/a.csv", encoding: .utf8) == "a\n")
-    }
-
     @Test func traceForSmallRunsOnly() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -15,8 +15,10 @@ import LatSimExperiments
         return try Experiment.run(plan, jobs: 2)
     }
 
+    /// The CI must contain the theory value and be narrow: a half-width at most
+    /// `relativeHalfWidth` x |theory| (a loose interval would contain anything).
     func expectContains(_ results: ExperimentResults, design: String, metric: String, theory: Double,
-                        sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+                        relativeHalfWidth: Double = 0.05, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         guard let row = results.aggregates.first(where: { $0.design == design && $0.metric == metric }) else {
             Issue.record("no \(metric) for \(design)", sourceLocation: sourceLocation)
             return
@@ -25,6 +27,11 @@ import LatSimExperiments
                                                 level: QueueScenarioTests.level)
         #expect(abs(row.summary.mean - theory) <= half,
                 "\(design) \(metric): mean \(row.summary.mean) +/- \(half) (99.9%) vs theory \(theory); seed \(results.plan.settings.seed)",
+                sourceLocation: sourceLocation)
+        #expect(row.summary.n == results.plan.settings.replications, "\(design) \(metric): defined in \(row.summary.n) replications",
+                sourceLocation: sourceLocation)
+        #expect(half <= relativeHalfWidth * abs(theory),
+                "\(design) \(metric): half-width \(half) above \(relativeHalfWidth) x theory \(theory): too wide to test anything; seed \(results.plan.settings.seed)",
                 sourceLocation: sourceLocation)
     }
 

@@ -1,4 +1,5 @@
 @testable import LatSimMarkets
+import LatSimCore
 
 /// Mean, sample variance and the standard error of the mean of a list of values.
 struct SampleSummary {
@@ -34,16 +35,9 @@ struct PairedInterval {
     var lower: Double { mean - halfWidth }
     var upper: Double { mean + halfWidth }
 
-    /// t_{0.975, n-1} for the sample sizes the tests use (from standard tables).
+    /// t_{0.975, n-1} (GSL's inverse CDF, for any degrees of freedom).
     static func tQuantile975(degreesOfFreedom: Int) -> Double {
-        switch degreesOfFreedom {
-        case 9: return 2.262
-        case 19: return 2.093
-        case 24: return 2.064
-        case 29: return 2.045
-        case 39: return 2.023
-        default: return 1.96 + 2.4 / Double(degreesOfFreedom)   // conservative above the table
-        }
+        StudentT.quantile(0.975, degreesOfFreedom: Double(degreesOfFreedom))
     }
 
     init(differences: [Double]) {

@@ -26,10 +26,8 @@ func confidenceInterval95(_ values: [Double]) -> (mean: Double, halfWidth: Doubl
     let n = Double(values.count)
     let mean = values.reduce(0, +) / n
     let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
-    // t quantiles at 0.975 for 4...19 degrees of freedom.
-    let t: [Int: Double] = [4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179,
-                            13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101, 19: 2.093]
-    return (mean, t[values.count - 1]! * (variance / n).squareRoot())
+    let t = StudentT.quantile(0.975, degreesOfFreedom: n - 1)   // GSL, for any n >= 2
+    return (mean, t * (variance / n).squareRoot())
 }
 
 /// A host that submits one transaction to a layer at a given time and records when it is

@@ -34,19 +34,19 @@ args=(--replications 3 --set horizon=300ms --set warm_up=50ms)
 
 passed=0 failed=0
 for file in summary.csv aggregate.csv comparison.csv; do
-    if cmp "$work/one-machine/$file" "$work/dask/$file"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    if cmp "$work/one-machine/$file" "$work/dask/merged/$file"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
-if diff <(grep -v '"command_line"' "$work/one-machine/run.json") <(grep -v '"command_line"' "$work/dask/run.json"); then
+if diff <(grep -v '"command_line"' "$work/one-machine/run.json") <(grep -v '"command_line"' "$work/dask/merged/run.json"); then
     passed=$((passed + 1))
 else
     failed=$((failed + 1))
 fi
 # Resume: with every shard present, a second run sends nothing and merges the same bytes.
-rm "$work/dask/summary.csv"
+rm "$work/dask/merged/summary.csv"
 "$venv/bin/python" scripts/dask/latsim_dask.py --latsim "$latsim" --workers 2 --shards 5 --out "$work/dask" \
     "$config" -- "${args[@]}" > "$work/resume.txt"
 cat "$work/resume.txt"
-if grep -q "(5 already done)" "$work/resume.txt" && cmp "$work/one-machine/summary.csv" "$work/dask/summary.csv"; then
+if grep -q "(5 already done)" "$work/resume.txt" && cmp "$work/one-machine/summary.csv" "$work/dask/merged/summary.csv"; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1))

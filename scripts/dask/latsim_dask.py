@@ -6,7 +6,8 @@
 
 Each task runs `latsim sweep CONFIG ARGS --shard I/N --out TMP --quiet --jobs J` on a worker,
 reads the shard's two files and returns their bytes; the client writes them into OUT/shards
-(results first, manifest last, each by rename) and runs `latsim merge OUT/shards --out OUT`.
+(results first, manifest last, each by rename) and runs `latsim merge OUT/shards --out OUT/merged`
+(an output directory is replaced whole, so the merged files get one of their own).
 The merged summary.csv, aggregate.csv and comparison.csv are byte-identical to
 `latsim sweep CONFIG ARGS --out DIR` on one machine, whatever N and the number of workers.
 
@@ -98,7 +99,7 @@ def main(argv=None):
     parser.add_argument("config", help="The experiment config (YAML), at the same path on every worker.")
     parser.add_argument("sweep_args", nargs=argparse.REMAINDER,
                         help="Options passed to every `latsim sweep` (after --), e.g. -- --grid model.workers=1,2 --seed 7.")
-    parser.add_argument("--out", required=True, help="The directory for the merged files (shards go to OUT/shards).")
+    parser.add_argument("--out", required=True, help="The directory for the shards (OUT/shards) and the merged files (OUT/merged).")
     parser.add_argument("--scheduler", help="The address of a running Dask scheduler (default: a LocalCluster).")
     parser.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes (default 2).")
     parser.add_argument("--shards", type=int, help="The number of shards N (default: the one `latsim sweep --plan` proposes).")
@@ -155,7 +156,7 @@ def main(argv=None):
                          "the others are in OUT/shards: rerun the same command to run only the missing ones\n")
         return 1
     merge_started = time.monotonic()
-    merge = subprocess.run([latsim, "merge", shards_dir, "--out", args.out, "--quiet"], capture_output=True, text=True)
+    merge = subprocess.run([latsim, "merge", shards_dir, "--out", os.path.join(args.out, "merged"), "--quiet"], capture_output=True, text=True)
     sys.stdout.write(merge.stdout)
     sys.stderr.write(merge.stderr)
     if merge.returncode != 0:

@@ -34,8 +34,9 @@ for round in $(seq 1 "$rounds"); do
         seconds=$(awk -v a="$start" -v b="$(now)" 'BEGIN {printf "%.3f", b - a}')
         times[$mode]="${times[$mode]:-} $seconds"
         same=" (CSV DIFFER from the one-machine sweep)"
-        cmp -s "$work/reference/summary.csv" "$out/summary.csv" && cmp -s "$work/reference/aggregate.csv" "$out/aggregate.csv" \
-            && cmp -s "$work/reference/comparison.csv" "$out/comparison.csv" && same=" (CSV identical to the one-machine sweep)"
+        result=$out; [[ $mode == dask-* ]] && result=$out/merged
+        cmp -s "$work/reference/summary.csv" "$result/summary.csv" && cmp -s "$work/reference/aggregate.csv" "$result/aggregate.csv" \
+            && cmp -s "$work/reference/comparison.csv" "$result/comparison.csv" && same=" (CSV identical to the one-machine sweep)"
         shard_seconds=$(grep -o 'shards [0-9.]* s' "$out.log" | awk '{print $2}' || true)
         [ -n "$shard_seconds" ] && times[$mode-shards]="${times[$mode-shards]:-} $shard_seconds"
         phases=$(grep -o 'cluster start.*' "$out.log" || true)

@@ -43,10 +43,10 @@ echo "== one-machine sweep, then byte comparison"
 "$latsim" sweep "$config" "${args[@]}" --out "$out/one-machine" --quiet > /dev/null
 status=0
 for file in summary.csv aggregate.csv comparison.csv; do
-    if cmp "$out/one-machine/$file" "$out/$file"; then echo "identical: $file ($(wc -l < "$out/$file") lines)"; else status=1; fi
+    if cmp "$out/one-machine/$file" "$out/merged/$file"; then echo "identical: $file ($(wc -l < "$out/merged/$file") lines)"; else status=1; fi
 done
-diff <(grep -v command_line "$out/one-machine/run.json") <(grep -v command_line "$out/run.json") && echo "identical: run.json but command_line" || status=1
-grep command_line "$out/run.json"
+diff <(grep -v command_line "$out/one-machine/run.json") <(grep -v command_line "$out/merged/run.json") && echo "identical: run.json but command_line" || status=1
+grep command_line "$out/merged/run.json"
 echo "== an interrupted shard: shard 3's manifest removed (as if killed before its last rename)"
 rm "$out/shards/shard-00003-of-00006.json"
 "$latsim" merge "$out/shards" --out "$out/partial" --quiet && status=1 || echo "(merge exit code $?)"
@@ -58,6 +58,6 @@ array2=$(awk '{print $4}' "$out/submit2.txt")
 cat "$out"/latsim-shard-"$array2"_*.out
 tail -n 1 "$out"/latsim-merge-"$merge2".out
 for file in summary.csv aggregate.csv comparison.csv; do
-    if cmp "$out/one-machine/$file" "$out/$file"; then echo "identical after resume: $file"; else status=1; fi
+    if cmp "$out/one-machine/$file" "$out/merged/$file"; then echo "identical after resume: $file"; else status=1; fi
 done
 exit $status

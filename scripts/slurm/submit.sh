@@ -7,7 +7,7 @@
 #
 # N defaults to the count `latsim sweep CONFIG --plan` proposes. OUT must be on a file system
 # every node sees. Extra sbatch options (partition, account, time) go in SBATCH_OPTIONS.
-# Prints the two job ids; the merged files appear in OUT when the merge job ends.
+# Prints the two job ids; the merged files appear in OUT/merged when the merge job ends.
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "usage: $0 CONFIG OUT [N] [-- sweep options...]" >&2

@@ -3,10 +3,22 @@ public struct SourceLocation: Equatable, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var column: Int
-    public init(file: String, line: Int, column: Int) {
+    /// The directory a relative path in this value resolves against (`file:` of an empirical
+    /// distribution), when it is not `file`'s: a `--set` or `--grid` value resolves against its
+    /// config file's directory, like the same value written in the file.
+    public var directory: String?
+    public init(file: String, line: Int, column: Int, directory: String? = nil) {
         self.file = file
         self.line = line
         self.column = column
+        self.directory = directory
+    }
+
+    /// The directory relative paths given here resolve against ("" for the current one).
+    public var baseDirectory: String {
+        if let directory { return directory }
+        guard let slash = file.lastIndex(of: "/") else { return "" }
+        return String(file[...slash])
     }
     public static let unknown = SourceLocation(file: "<none>", line: 0, column: 0)
     public var description: String { line > 0 ? "\(file):\(line):\(column)" : file }
@@ -33,11 +45,16 @@ public struct ConfigNode: Sendable, CustomStringConvertible {
     public var location: SourceLocation
     /// The key path from the root, e.g. "model.links[2].latency".
     public var path: String
+    /// Where the key naming this node is written (nil for list items, the root, nodes built in
+    /// code): errors about the key itself (unknown, repeated) point here, not at the value or
+    /// at the parent mapping.
+    public var keyLocation: SourceLocation?
 
-    public init(value: Value, location: SourceLocation, path: String) {
+    public init(value: Value, location: SourceLocation, path: String, keyLocation: SourceLocation? = nil) {
         self.value = value
         self.location = location
         self.path = path
+        self.keyLocation = keyLocation
     }
 
     public static func scalar(_ text: String, path: String = "", location: SourceLocation = .unknown) -> ConfigNode {
@@ -85,10 +102,14 @@ public struct ConfigNode: Sendable, CustomStringConvertible {
         }
     }
 
-    /// An error at this node.
+    /// An error at this node, or about its child `key` (then at that key's line when it is given).
     public func error(_ problem: String, allowed: String? = nil, given: String? = nil, key: String? = nil) -> ConfigError {
-        ConfigError(location: location, path: key.map { ConfigNode.join(path, $0) } ?? path, problem: problem,
-                    allowed: allowed, given: given ?? (isScalarLike ? description : kindName))
+        var at = location
+        if let key, case .mapping(let entries) = value, let child = entries.last(where: { $0.key == key })?.value {
+            at = child.keyLocation ?? child.location
+        }
+        return ConfigError(location: at, path: key.map { ConfigNode.join(path, $0) } ?? path, problem: problem,
+                           allowed: allowed, given: given ?? (isScalarLike ? description : kindName))
     }
 
     var isScalarLike: Bool {
@@ -149,15 +170,16 @@ public struct ConfigNode: Sendable, CustomStringConvertible {
         guard case .mapping(let entries) = value else { return }
         var seen: [String] = []
         for entry in entries {
+            let keyLocation = entry.value.keyLocation ?? entry.value.location
             if seen.contains(entry.key) {
-                throw ConfigError(location: entry.value.location, path: ConfigNode.join(path, entry.key), problem: "is given twice",
+                throw ConfigError(location: keyLocation, path: ConfigNode.join(path, entry.key), problem: "is given twice",
                                   allowed: "each key once", given: entry.key)
             }
             seen.append(entry.key)
             if !allowed.contains(entry.key) {
                 var problem = "is not a known key"
                 if let nearest = nearestMatch(entry.key, in: allowed) { problem += " (did you mean \"\(nearest)\"?)" }
-                throw ConfigError(location: entry.value.location, path: ConfigNode.join(path, entry.key), problem: problem,
+                throw ConfigError(location: keyLocation, path: ConfigNode.join(path, entry.key), problem: problem,
                                   allowed: allowed.joined(separator: ", "), given: entry.key)
             }
         }

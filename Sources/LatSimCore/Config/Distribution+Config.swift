@@ -94,8 +94,8 @@ extension ConfigNode {
                 let unitName = try string("unit", default: "ns", oneOf: SimDuration.parseableUnits.map(\.name))
                 let unit = SimDuration.parseableUnits.first { $0.name == unitName }!.nanoseconds
                 var path = try file.text()
-                if !path.hasPrefix("/"), let slash = location.file.lastIndex(of: "/") {
-                    path = String(location.file[...slash]) + path // relative to the config file
+                if !path.hasPrefix("/") {
+                    path = file.location.baseDirectory + path // relative to the config file (also from --set)
                 }
                 let column = try child("column")?.text()
                 base = try file.wrap { try Distribution.empirical(csvFile: path, column: column, unitNanoseconds: Double(unit)) }

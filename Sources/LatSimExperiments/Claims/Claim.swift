@@ -28,6 +28,20 @@ public struct Claim: Sendable {
         case maxAtMost(Double)
         /// Every replication's value is at least the bound.
         case minAtLeast(Double)
+        /// Every replication's value equals the value (a count that must balance: neither above nor below).
+        case equals(Double)
+    }
+
+    /// `audit:` a regime in which the opposite outcome is expected (`latsim check --audit`):
+    /// overrides applied over the claim's own `set:`, and optionally other replications.
+    public struct Audit: Sendable {
+        public var overrides: [(keyPath: String, value: ConfigNode)]
+        public var replications: Int?
+
+        public init(overrides: [(keyPath: String, value: ConfigNode)], replications: Int? = nil) {
+            self.overrides = overrides
+            self.replications = replications
+        }
     }
 
     /// The right-hand side of an inequality: `times` x (design's metric) + `plus`, or the
@@ -71,10 +85,13 @@ public struct Claim: Sendable {
     public var allowInconclusive: Bool
     /// Where the claim is written (for messages).
     public var location: SourceLocation
+    /// The regime where the opposite outcome occurs; nil: `--audit` looks for a sibling claim.
+    public var audit: Audit?
 
     public init(name: String, question: String, config: String, overrides: [(keyPath: String, value: ConfigNode)] = [], replications: Int? = nil,
                 seed: UInt64? = nil, metric: String, design: String? = nil, assertion: Assertion, confidence: Double = 0.95,
-                expectation: Expectation = .hold, allowInconclusive: Bool = false, location: SourceLocation = .unknown) {
+                expectation: Expectation = .hold, allowInconclusive: Bool = false, location: SourceLocation = .unknown,
+                audit: Audit? = nil) {
         self.name = name
         self.question = question
         self.config = config
@@ -88,6 +105,7 @@ public struct Claim: Sendable {
         self.expectation = expectation
         self.allowInconclusive = allowInconclusive
         self.location = location
+        self.audit = audit
     }
 
     /// The designs the claim reads, left-hand side first.
@@ -120,6 +138,7 @@ public struct Claim: Sendable {
             return "\(left) = \(MetricFormat.value(reference, unit: unit)) +/- \(MetricFormat.value(tolerance, unit: unit))"
         case .maxAtMost(let bound): return "max over replications of \(left) <= \(MetricFormat.value(bound, unit: unit))"
         case .minAtLeast(let bound): return "min over replications of \(left) >= \(MetricFormat.value(bound, unit: unit))"
+        case .equals(let value): return "every replication's \(left) = \(MetricFormat.value(value, unit: unit))"
         }
     }
 }

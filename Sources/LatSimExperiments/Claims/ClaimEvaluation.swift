@@ -15,6 +15,11 @@ import LatSimCore
 ///   t interval exact under the normal model. The CI is mean(x) -/+ t((1+level)/2, n-1) sd(x)/sqrt(n);
 /// - `within` asks the CI of mean(A) to lie inside [reference - tolerance, reference + tolerance];
 /// - `max_at_most` / `min_at_least` compare the max (min) over replications with the bound: no CI;
+///   `equals` asks every replication's value to equal the value (neither above nor below);
+/// - evidence must be complete: when fewer values are defined than replications were run
+///   (`replications`: a metric with no observations is NaN) or any run stopped at the event
+///   limit (`truncatedRuns`), a verdict that would have passed or been refuted as expected is
+///   INCONCLUSIVE instead, and not passed even with `allow_inconclusive` (it says why);
 /// - the asserted side holds when the CI lies wholly on it; the other side when the CI lies
 ///   wholly (strictly) beyond the bound; otherwise the CI straddles the bound: INCONCLUSIVE,
 ///   with the replications that would resolve it, n' = ceil(n (h/|m|)^2) = ceil((t sd/|m|)^2),
@@ -23,7 +28,8 @@ import LatSimCore
 /// Invariant: the verdict depends only on the values, in order; nothing random or timed.
 public enum ClaimEvaluation {
     public static func evaluate(_ assertion: Claim.Assertion, left: [Double], right: [Double]?, confidence: Double,
-                                expectation: Claim.Expectation, allowInconclusive: Bool) -> ClaimOutcome {
+                                expectation: Claim.Expectation, allowInconclusive: Bool,
+                                replications: Int? = nil, truncatedRuns: Int = 0) -> ClaimOutcome {
         var outcome = ClaimOutcome()
         switch assertion {
         case .atMost(let reference), .atLeast(let reference):
@@ -75,6 +81,15 @@ public enum ClaimEvaluation {
             }
             // The bound the CI straddles is the edge nearest the mean.
             outcome.margin = min(abs(summary.mean - lower), abs(summary.mean - upper))
+        case .equals(let value):
+            let finite = left.filter(\.isFinite)
+            outcome.n = finite.count
+            let farthest = finite.max { abs($0 - value) < abs($1 - value) }
+            outcome.mean = farthest ?? .nan
+            outcome.leftMean = SampleSummary(finite).mean
+            outcome.ciLow = finite.min() ?? .nan
+            outcome.ciHigh = finite.max() ?? .nan
+            outcome.side = finite.isEmpty ? .straddles : (farthest == value ? .asserted : .opposite)
         case .maxAtMost(let bound), .minAtLeast(let bound):
             let finite = left.filter(\.isFinite)
             outcome.n = finite.count
@@ -97,9 +112,17 @@ public enum ClaimEvaluation {
         case (.straddles, _): outcome.verdict = .inconclusive
         default: outcome.verdict = .fail
         }
-        outcome.passed = outcome.verdict == .pass || outcome.verdict == .refutedAsExpected
-            || (outcome.verdict == .inconclusive && allowInconclusive)
-        if outcome.verdict == .inconclusive {
+        if let replications, outcome.n < replications {
+            outcome.incomplete = "\(outcome.n) of \(replications) replications defined (a metric with no observations is NaN)"
+        } else if truncatedRuns > 0 {
+            outcome.incomplete = "\(truncatedRuns) run\(truncatedRuns == 1 ? "" : "s") stopped at the event limit"
+        }
+        if outcome.incomplete != nil && (outcome.verdict == .pass || outcome.verdict == .refutedAsExpected) {
+            outcome.verdict = .inconclusive
+        }
+        outcome.passed = outcome.incomplete == nil && (outcome.verdict == .pass || outcome.verdict == .refutedAsExpected
+            || (outcome.verdict == .inconclusive && allowInconclusive))
+        if outcome.verdict == .inconclusive && outcome.incomplete == nil {
             outcome.replicationsToResolve = replicationsToResolve(n: outcome.n, standardDeviation: outcome.standardDeviation,
                                                                   margin: outcome.margin, confidence: confidence)
         }
@@ -159,6 +182,9 @@ public struct ClaimOutcome: Sendable, Equatable {
     public var rightMean = Double.nan
     /// For an INCONCLUSIVE verdict: the replications that would resolve it, if estimable.
     public var replicationsToResolve: Int?
+    /// Why the evidence is incomplete (undefined values, runs cut short), if it is: such a
+    /// claim never passes.
+    public var incomplete: String?
 
     public init() {}
 }

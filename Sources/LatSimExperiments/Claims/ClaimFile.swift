@@ -19,9 +19,9 @@ import LatSimCore
 /// unique within the file, and each claim has exactly one assertion.
 public enum ClaimFile {
     public static let claimKeys = ["name", "question", "config", "set", "replications", "seed", "metric", "design",
-                                   "at_most", "at_least", "within", "max_at_most", "min_at_least", "confidence", "expect",
-                                   "allow_inconclusive"]
-    public static let assertionKeys = ["at_most", "at_least", "within", "max_at_most", "min_at_least"]
+                                   "at_most", "at_least", "within", "max_at_most", "min_at_least", "equals", "confidence", "expect",
+                                   "allow_inconclusive", "audit"]
+    public static let assertionKeys = ["at_most", "at_least", "within", "max_at_most", "min_at_least", "equals"]
 
     /// Loads and validates every claim of a file.
     public static func load(file: String) throws -> [Claim] {
@@ -96,6 +96,7 @@ public enum ClaimFile {
             assertion = .within(reference: try quantity(try assertionNode.required("reference", allowed: "a number or duration")),
                                 tolerance: tolerance)
         case "max_at_most": assertion = .maxAtMost(try quantity(assertionNode))
+        case "equals": assertion = .equals(try quantity(assertionNode))
         default: assertion = .minAtLeast(try quantity(assertionNode))
         }
         let confidence = try node.double("confidence", default: 0.95, range: 0.5...0.999999)
@@ -104,9 +105,24 @@ public enum ClaimFile {
         }
         let expectation = Claim.Expectation(rawValue: try node.string("expect", default: "hold", oneOf: ["hold", "refuted"]))!
         let allowInconclusive = try node.bool("allow_inconclusive", default: false)
+        let audit = try node.child("audit").map(auditRegime)
         return Claim(name: name, question: question, config: config, overrides: overrides, replications: replications, seed: seed,
                      metric: metric, design: design, assertion: assertion, confidence: confidence, expectation: expectation,
-                     allowInconclusive: allowInconclusive, location: node.location)
+                     allowInconclusive: allowInconclusive, location: node.location, audit: audit)
+    }
+
+    /// `audit: {set: {model.broker_capacity: 100}, replications: 4}`: where the opposite outcome occurs.
+    static func auditRegime(_ node: ConfigNode) throws -> Claim.Audit {
+        guard case .mapping = node.value else {
+            throw node.error("must be a mapping", allowed: "set (the overrides of the regime where the opposite outcome occurs), replications")
+        }
+        try node.checkKeys(["set", "replications"])
+        let set = try node.required("set", allowed: "a mapping of key paths to values, applied over the claim's set:")
+        guard case .mapping = set.value else { throw set.error("must be a mapping", allowed: "key paths and values") }
+        let overrides = try set.entries().map { (keyPath: $0.key, value: $0.value) }
+        guard !overrides.isEmpty else { throw set.error("must override at least one key", allowed: "a non-empty mapping") }
+        let replications = try node.child("replications").map { try $0.intValue(range: 2...1_000_000) }
+        return Claim.Audit(overrides: overrides, replications: replications)
     }
 
     /// `at_most: 2ms` (a constant) or `at_most: {design: sync, metric: ..., times: 0.7, plus: 1ms}`.

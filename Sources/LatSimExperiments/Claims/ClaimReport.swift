@@ -31,6 +31,8 @@ public enum ClaimReport {
             return "max \(MetricFormat.value(o.mean, unit: unit)), n=\(o.n)"
         case .minAtLeast:
             return "min \(MetricFormat.value(o.mean, unit: unit)), n=\(o.n)"
+        case .equals:
+            return "farthest \(MetricFormat.value(o.mean, unit: unit)) (range \(ci)), n=\(o.n)"
         }
     }
 
@@ -38,6 +40,7 @@ public enum ClaimReport {
     public static func verdict(_ result: ClaimResult) -> String {
         let o = result.outcome
         guard o.verdict == .inconclusive else { return o.verdict.rawValue }
+        if let incomplete = o.incomplete { return "INCONCLUSIVE (\(incomplete); never passes)" }
         let need = o.replicationsToResolve.map { "needs ~\($0) replications" } ?? "cannot estimate the replications needed"
         return "INCONCLUSIVE (\(need)\(result.claim.allowInconclusive ? "; allowed" : ""))"
     }

@@ -142,6 +142,7 @@ public enum ClaimRunner {
     /// Evaluates a claim on an experiment's results (one point).
     public static func evaluate(_ claimPlan: ClaimPlan, results: ExperimentResults) throws -> ClaimResult {
         let claim = claimPlan.claim
+        var truncated = 0   // runs of the claim's designs stopped at the event limit
         func values(design: String, metric: String) throws -> (values: [Double], unit: String) {
             let point = results.plan.points[0]
             guard let designIndex = point.designs.firstIndex(of: design) else {
@@ -150,6 +151,7 @@ public enum ClaimRunner {
             }
             var found: [Double] = [], unit: String?
             for (unit_, result) in zip(results.units, results.results) where unit_.design == designIndex {
+                if result.stopReason.hasPrefix("event limit") { truncated += 1 }
                 let metricValue = result.metrics.first { $0.name == metric }
                 if unit == nil { unit = metricValue?.unit }
                 found.append(metricValue?.value ?? .nan)
@@ -166,7 +168,8 @@ public enum ClaimRunner {
         let left = try values(design: claimPlan.leftDesign, metric: claim.metric)
         let right = try claimPlan.rightDesign.map { try values(design: $0, metric: claimPlan.referenceMetric ?? claim.metric).values }
         let outcome = ClaimEvaluation.evaluate(claim.assertion, left: left.values, right: right, confidence: claim.confidence,
-                                               expectation: claim.expectation, allowInconclusive: claim.allowInconclusive)
+                                               expectation: claim.expectation, allowInconclusive: claim.allowInconclusive,
+                                               replications: results.plan.points[0].settings.replications, truncatedRuns: truncated)
         return ClaimResult(plan: claimPlan, outcome: outcome, unit: left.unit)
     }
 

@@ -117,8 +117,8 @@ public enum GoldenFingerprint {
         let base = URL(fileURLWithPath: root)
         try FileManager.default.createDirectory(at: base.appendingPathComponent(directory), withIntermediateDirectories: true)
         for entry in entries where entry.status != .matches {
-            try OutputDirectory.write([(URL(fileURLWithPath: entry.goldenFile).lastPathComponent, entry.text)],
-                                      to: base.appendingPathComponent(directory).path)
+            try AtomicFiles.write([(URL(fileURLWithPath: entry.goldenFile).lastPathComponent, entry.text)],
+                                  into: base.appendingPathComponent(directory).path)
         }
         return entries
     }

@@ -7,7 +7,7 @@ import Foundation
 ///                                             file with its byte count and FNV-1a 64 hash
 ///
 /// Invariant: a shard is complete exactly when its manifest exists, parses, and its results
-/// file has the recorded size and hash. Both files go through `OutputDirectory.write` (a hidden
+/// file has the recorded size and hash. Both files go through `AtomicFiles.write` (a hidden
 /// temporary, then a rename), results first and manifest second, so an interrupted shard
 /// leaves at most a results file without a manifest (or hidden temporaries), which merge and
 /// `--shard` treat as not done.
@@ -117,7 +117,7 @@ public enum ShardFiles {
         // An old manifest must not vouch for new results while they are being replaced.
         try? FileManager.default.removeItem(atPath: directory + "/" + manifestName(shard))
         do {
-            try OutputDirectory.write([(resultsName(shard), resultsText), (manifestName(shard), manifestText)], to: directory)
+            try AtomicFiles.write([(resultsName(shard), resultsText), (manifestName(shard), manifestText)], into: directory)
         } catch {
             throw ShardError(runtime: "error: \(error)")
         }

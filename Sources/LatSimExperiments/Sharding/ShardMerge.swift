@@ -99,8 +99,15 @@ public enum ShardMerge {
         guard plan.configHash == reference.manifest.configHash, plan.unitCount == reference.manifest.unitTotal else {
             throw ShardError(badInput: "\(reference.path): its recorded plan gives config hash \(plan.configHash) and \(plan.unitCount) units; the manifest says \(reference.manifest.configHash) and \(reference.manifest.unitTotal) (corrupt manifest)")
         }
-        for shard in shards.dropFirst() where shard.manifest.plan != reference.manifest.plan {
-            throw ShardError(badInput: "\(shard.path): records a different plan than \(reference.path) under the same config hash (corrupt manifest)")
+        // The config path as spelled (`x.yaml`, `./x.yaml`, an absolute path, another machine's
+        // mount) is not part of the experiment: the hash of the resolved config is. The first
+        // shard's spelling goes into run.json.
+        for shard in shards.dropFirst() {
+            var recorded = shard.manifest.plan
+            recorded.file = reference.manifest.plan.file
+            guard recorded == reference.manifest.plan else {
+                throw ShardError(badInput: "\(shard.path): records a different plan than \(reference.path) under the same config hash (corrupt manifest)")
+            }
         }
         var results: [ReplicationResult] = []
         results.reserveCapacity(plan.unitCount)

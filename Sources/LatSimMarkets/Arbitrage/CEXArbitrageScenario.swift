@@ -126,10 +126,10 @@ public struct CEXArbitrageScenario: Scenario {
         let opportunities = tracker.count
         let available = tracker.totalProfitAvailable
         result.record("opportunities_count", unit: "count", value: Double(opportunities))
-        result.record("opportunities_per_second", unit: "1/s", value: measuredSeconds > 0 ? Double(opportunities) / measuredSeconds : 0)
-        result.record("opportunity_duration_mean", unit: "ns", value: opportunities > 0 ? tracker.totalDurationNanoseconds / Double(opportunities) : 0)
+        result.record("opportunities_per_second", unit: "1/s", value: measuredSeconds > 0 ? Double(opportunities) / measuredSeconds : .nan)
+        result.record("opportunity_duration_mean", unit: "ns", value: opportunities > 0 ? tracker.totalDurationNanoseconds / Double(opportunities) : .nan)
         result.record("profit_available_total", unit: "quote", value: available)
-        result.record("capture_rate_any_bot", unit: "ratio", value: opportunities > 0 ? Double(tracker.capturedCount) / Double(opportunities) : 0)
+        result.record("capture_rate_any_bot", unit: "ratio", value: opportunities > 0 ? Double(tracker.capturedCount) / Double(opportunities) : .nan)
         let focal = model.bots.firstIndex { $0.parameters.isFocal } ?? 0
         summarizeBot(model.bots[focal].statistics, prefix: "focal", opportunities: opportunities, available: available, into: &result, detailed: true)
         for bot in model.bots {
@@ -151,9 +151,9 @@ public struct CEXArbitrageScenario: Scenario {
                              into result: inout ReplicationResult, detailed: Bool) {
         let captured = s.capturedCount
         result.record(prefix + "_captured_count", unit: "count", value: Double(captured))
-        result.record(prefix + "_capture_rate", unit: "ratio", value: opportunities > 0 ? Double(captured) / Double(opportunities) : 0)
+        result.record(prefix + "_capture_rate", unit: "ratio", value: opportunities > 0 ? Double(captured) / Double(opportunities) : .nan)
         result.record(prefix + "_profit_captured_total", unit: "quote", value: s.profitCaptured)
-        result.record(prefix + "_profit_capture_ratio", unit: "ratio", value: available > 0 ? s.profitCaptured / available : 0)
+        result.record(prefix + "_profit_capture_ratio", unit: "ratio", value: available > 0 ? s.profitCaptured / available : .nan)
         result.record(prefix + "_legging_failures_count", unit: "count", value: Double(s.leggingFailures))
         result.record(prefix + "_legging_cost_total", unit: "quote", value: s.leggingCost)
         guard detailed else { return }
@@ -164,11 +164,7 @@ public struct CEXArbitrageScenario: Scenario {
         result.record(prefix + "_orders_count", unit: "count", value: Double(s.ordersSent))
         result.record(prefix + "_requests_count", unit: "count", value: Double(s.requestsSent))
         result.record(prefix + "_market_data_received_count", unit: "count", value: Double(s.marketDataReceived))
-        if s.orderLatency.count > 0 {
-            s.orderLatency.summarize(into: &result, name: prefix + "_order_latency")
-        } else {
-            for suffix in ["_mean", "_p50", "_p90", "_p99", "_p999", "_max"] { result.record(prefix + "_order_latency" + suffix, unit: "ns", value: 0) }
-            result.record(prefix + "_order_latency_count", unit: "count", value: 0)
-        }
+        // No order sent: every latency statistic is NaN (nothing measured), the count 0.
+        s.orderLatency.summarize(into: &result, name: prefix + "_order_latency")
     }
 }

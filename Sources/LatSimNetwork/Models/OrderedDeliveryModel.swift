@@ -99,8 +99,9 @@ public struct OrderedDeliveryModel: SimulationModel {
         m.latency.summarize(into: &r, name: "delivery_latency")
         let blocked = m.link.headOfLineBlockedCount - m.holCount0
         r.record("head_of_line_blocked", unit: "count", value: ordering == .fifo ? Double(blocked) : 0)
+        // Unordered: no message ever waits (0 by definition); no delivery: nothing measured (NaN).
         r.record("head_of_line_delay_mean", unit: "ns",
-                 value: ordering == .fifo && m.delivered > 0 ? (m.link.headOfLineDelayTotal - m.hol0) / Double(m.delivered) : 0)
+                 value: m.delivered == 0 ? .nan : ordering == .fifo ? (m.link.headOfLineDelayTotal - m.hol0) / Double(m.delivered) : 0)
         r.record("messages_lost", unit: "count", value: Double(m.link.ledger.dropped))
         r.record("ledger_balanced", unit: "bool", value: m.link.ledger.reconciles(holding: m.pending) ? 1 : 0)
         return r
