@@ -11,10 +11,12 @@ import Foundation
 /// Long form: each row carries its metric's unit in `unit`, and every number column is in that
 /// unit (ratio_of_means and n are unitless). `<axes>` are the sweep-axis columns: each key
 /// path's label as written and its typed column (`AxisColumns`).
-/// Numbers are Swift's shortest round-trip form of a Double ("0.1", "1234.5", "1e-05", "nan"):
+/// Numbers are Swift's shortest round-trip form of a Double ("0.1", "1234.5", "1e-05"; NaN as "NaN"):
 /// no locale, byte-identical on every run.
 public enum CSVTables {
-    public static func number(_ x: Double) -> String { "\(x)" }
+    /// NaN is written `NaN`, which pandas and polars both read as a float NaN with default
+    /// options (polars reads Swift's `nan` as text); infinities are `inf` and `-inf`.
+    public static func number(_ x: Double) -> String { x.isNaN ? "NaN" : "\(x)" }
 
     /// RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
     public static func field(_ text: String) -> String {

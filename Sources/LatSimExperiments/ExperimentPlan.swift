@@ -123,6 +123,14 @@ public struct ExperimentPlan: Sendable {
             // `name:key.path=...`: one key of the named axis `name` (options with one name zip).
             if let colon = key.firstIndex(of: ":") {
                 let name = String(key[..<colon]), keyPath = String(key[key.index(after: colon)...])
+                if keyPath == "labels" {
+                    guard let index = namedFromGrid[name], axes[index].count == values.count else {
+                        throw ConfigError(location: origin, path: key, problem: "must follow the keys of axis \(name) and give one label per step",
+                                          allowed: "--grid \(name):key.path=[...] first, then --grid \(name):labels=[one per value]", given: text)
+                    }
+                    axes[index].labels = values.map(\.description)
+                    continue
+                }
                 if let index = namedFromGrid[name] {
                     guard values.count == axes[index].count else {
                         throw ConfigError(location: origin, path: keyPath, problem: "has \(values.count) values but the other keys of axis \(name) have \(axes[index].count)",
