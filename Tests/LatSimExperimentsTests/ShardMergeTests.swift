@@ -100,7 +100,7 @@ import Testing
         #expect(rebuilt.configHash == valid.configHash)
         #expect(rebuilt.file == valid.file && rebuilt.kind.name == valid.kind.name)
         #expect(rebuilt.settings == valid.settings)
-        #expect(rebuilt.axes.map(\.keyPath) == valid.axes.map(\.keyPath))
+        #expect(rebuilt.axes.map(\.name) == valid.axes.map(\.name))
         #expect(rebuilt.points.count == valid.points.count)
         for (a, b) in zip(rebuilt.points, valid.points) {
             #expect(a.assignments.map(\.keyPath) == b.assignments.map(\.keyPath))

@@ -14,8 +14,8 @@
 #
 # Node requirements: every node runs the same latsim binary, found at the same path (LATSIM),
 # built by `make install PREFIX=/shared/latsim` (or scripts/build-release.sh): it links the
-# Swift runtime and GSL statically, so nodes need only x86-64 Linux with glibc 2.36+,
-# libstdc++ and libgcc_s, no Swift and no GSL. CONFIG (and any preset or empirical-latency
+# Swift runtime and GSL statically, so nodes need only x86-64 Linux with glibc 2.35+,
+# libstdc++ (GLIBCXX_3.4.30+) and libgcc_s, no Swift and no GSL. CONFIG (and any preset or empirical-latency
 # file it names) and OUT must be on a file system every node sees, at the same path; the jobs
 # run in the submitting directory (--chdir). Merge refuses shards of another version.
 # Prints the two job ids; the merged files appear in OUT when the merge job ends.
