@@ -69,9 +69,11 @@ def duration_ms(text):
 
 
 def axis(table):
-    """The sweep axis columns of a table (between `point` and `design`)."""
+    """The sweep axis label columns of a table (between `point` and `design`), without the typed
+    companion columns latsim writes beside them (`<axis>_ns` for durations, `<axis>_value` for numbers)."""
     columns = list(table.columns)
-    return columns[columns.index("point") + 1:columns.index("design")]
+    between = columns[columns.index("point") + 1:columns.index("design")]
+    return [c for i, c in enumerate(between) if not (i > 0 and c in (between[i - 1] + "_ns", between[i - 1] + "_value"))]
 
 
 def savefig(fig, name):

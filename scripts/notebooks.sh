@@ -28,8 +28,7 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$requirements" "$venv/.latsim-requir
 fi
 
 echo "notebooks: building latsim (release)" >&2
-swift build -c release --product latsim >&2
-latsim=.build/release/latsim
+latsim=$(bash scripts/build-release.sh)
 jobs=(${JOBS:+--jobs "$JOBS"})
 
 if $check; then

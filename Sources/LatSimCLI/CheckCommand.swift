@@ -22,14 +22,25 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Claims files (YAML); default: experiments/claims/*.yaml under --root.")
+    @Argument(help: "Claims files (YAML); default: experiments/claims/*.yaml under --root.",
+              completion: .file(extensions: ["yaml", "yml"]))
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("The report file: .csv or .json.", valueName: "file"))
+    @Option(help: ArgumentHelp("The report file: .csv or .json.", valueName: "file"), completion: .file())
     var report: String?
 
-    @Option(help: "The number of worker threads (default: the number of cores).")
+    @Option(help: ArgumentHelp("A JUnit XML report of the claims (one test case per claim).", valueName: "file"), completion: .file())
+    var junit: String?
+
+    @Option(name: .customLong("claim"), help: ArgumentHelp("Check only the claims with this name or glob pattern, e.g. 'async-*' (repeatable).",
+                                                           valueName: "name"))
+    var claimNames: [String] = []
+
+    @Option(name: [.short, .long], help: "The number of worker threads (default: the number of cores).")
     var jobs: Int?
+
+    @Flag(name: [.short, .long], help: "No table and no status lines; errors and the final failure line still go to stderr.")
+    var quiet = false
 
     @Option(help: ArgumentHelp("The directory holding experiments/ (default: the current directory).", valueName: "dir"))
     var root: String = "."
@@ -68,7 +79,7 @@ struct CheckCommand: ParsableCommand {
                 case .missing: what = "created"
                 case .differs(let lines): what = "updated (\(lines.count)\(lines.count == 8 ? "+" : "") lines differ)"
                 }
-                print("golden \(entry.goldenFile): \(what)")
+                status("golden \(entry.goldenFile): \(what)")
             }
             if files.isEmpty { return }
         }
@@ -87,7 +98,11 @@ struct CheckCommand: ParsableCommand {
                 guard FileManager.default.fileExists(atPath: file) else {
                     throw CLIFailure(code: CLIFailure.badInput, message: "error: \(file): no such claims file")
                 }
-                for claim in try ClaimFile.load(file: file) { plans.append(try ClaimPlan(claim)) }
+                for claim in try ClaimFile.load(file: file) where selected(claim.name) { plans.append(try ClaimPlan(claim)) }
+            }
+            if !claimNames.isEmpty && plans.isEmpty {
+                throw CLIFailure(code: CLIFailure.badInput,
+                                 message: "error: --claim \(claimNames.joined(separator: ", ")) matches no claim in \(claimFiles.joined(separator: ", "))")
             }
         } catch let error as ConfigError {
             throw CLIFailure(code: CLIFailure.badInput, message: "error: \(error)")
@@ -114,7 +129,7 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
         }
-        print(ClaimReport.table(results), terminator: "")
+        if !quiet { print(ClaimReport.table(results), terminator: "") }
         let notPassed = results.filter { !$0.outcome.passed }.count
         if notPassed > 0 { problems.append("\(notPassed) of \(results.count) claims did not pass") }
         if let report {
@@ -123,13 +138,18 @@ struct CheckCommand: ParsableCommand {
             try runtime {
                 try AtomicFiles.write([(url.lastPathComponent, text)], into: url.deletingLastPathComponent().path)
             }
-            print("wrote \(report)")
+            status("wrote \(report)")
+        }
+        if let junit {
+            let url = URL(fileURLWithPath: junit)
+            try runtime { try AtomicFiles.write([(url.lastPathComponent, JUnitReport.xml(results))], into: url.deletingLastPathComponent().path) }
+            status("wrote \(junit)")
         }
         if (golden || files.isEmpty) && !updateGolden {
             let entries = try runtime { try GoldenFingerprint.check(root: root, jobs: jobCount) }
             for entry in entries {
                 switch entry.status {
-                case .matches: print("golden \(entry.goldenFile): matches")
+                case .matches: status("golden \(entry.goldenFile): matches")
                 case .missing:
                     problems.append("golden \(entry.goldenFile) is missing")
                     print("golden \(entry.goldenFile): MISSING (run `latsim check --update-golden` and commit it)")
@@ -142,6 +162,14 @@ struct CheckCommand: ParsableCommand {
         }
         if !problems.isEmpty { throw CLIFailure(code: CLIFailure.runtime, message: "check failed: " + problems.joined(separator: "; ")) }
     }
+
+    /// Whether a claim is selected by --claim (all are when none is given).
+    func selected(_ name: String) -> Bool {
+        claimNames.isEmpty || claimNames.contains { fnmatch($0, name, 0) == 0 }
+    }
+
+    /// A status line on stderr, unless --quiet.
+    func status(_ line: String) { if !quiet { standardError(line) } }
 
     /// Runs `body`, turning config errors into exit code 2 and other errors into exit code 1.
     func runtime<T>(_ body: () throws -> T) throws -> T {

@@ -4,17 +4,18 @@ import LatSimExperiments
 
 /// Options shared by `run`, `sweep` and `validate`.
 struct ConfigOptions: ParsableArguments {
-    @Argument(help: "The experiment config (YAML).")
+    @Argument(help: "The experiment config (YAML, or JSON); - reads it from standard input.",
+              completion: .file(extensions: ["yaml", "yml", "json"]))
     var config: String
 
     @Option(name: .customLong("set"), help: ArgumentHelp("An override of one config value, as key.path=value (repeatable).",
                                                          valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "The root seed of every random stream (overrides `seed`).")
+    @Option(name: [.short, .long], help: "The root seed of every random stream (overrides `seed`).")
     var seed: UInt64?
 
-    @Option(help: "The number of replications per design and point (overrides `replications`).")
+    @Option(name: [.short, .long], help: "The number of replications per design and point (overrides `replications`).")
     var replications: Int?
 
     @OptionGroup var memory: MemoryOptions
@@ -50,25 +51,44 @@ struct MemoryOptions: ParsableArguments {
     }
 }
 
+/// What `run` and `sweep` print on stdout.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json, markdown
+}
+
 /// Options shared by `run` and `sweep`.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The directory for summary.csv, aggregate.csv, comparison.csv and run.json.", valueName: "dir"))
+    @Option(name: [.short, .long], help: ArgumentHelp("The directory for summary.csv, aggregate.csv, comparison.csv and run.json.", valueName: "dir"),
+            completion: .directory)
     var out: String?
 
-    @Option(help: "The number of worker threads (default: the number of cores).")
+    @Option(name: [.short, .long], help: "The number of worker threads (default: the number of cores).")
     var jobs: Int?
 
-    @Flag(help: "No progress bar on stderr.")
+    @Flag(name: [.short, .long], help: "No progress bar, no table and no status lines; errors and warnings still go to stderr.")
     var quiet = false
+
+    @Option(help: ArgumentHelp("The format of what is printed on stdout: table (aligned to the terminal), csv (aggregate.csv), json (aggregates and comparisons), markdown.",
+                               valueName: "format"))
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Print only these metrics, comma-separated; a name also selects the metrics it prefixes (request_latency: _mean, _p99, ...). The files keep all.",
+                               valueName: "names"))
+    var metrics: String?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1; given \(jobs)") }
     }
 
     var jobCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    var metricFilter: [String]? {
+        metrics.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
 }
 
-/// Runs a plan with a progress bar, prints the table, writes the outputs.
+/// Runs a plan with a progress bar, prints the results (unless --quiet), writes the outputs.
+/// Data goes to stdout; status lines ("wrote ...") and warnings to stderr.
 func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
     if let directory = output.out { try checkOutput(directory) }
     let bar = ProgressBar(enabled: !output.quiet && ProgressBar.standardErrorIsTerminal)
@@ -80,7 +100,23 @@ func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
         throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
     }
     bar.finish()
-    print(SummaryTable.render(results), terminator: "")
+    if let filter = output.metricFilter {
+        let known = Set(results.aggregates.map(\.metric))
+        for name in filter where !known.contains(where: { SummaryTable.matches($0, filter: [name]) }) {
+            throw CLIFailure(code: CLIFailure.badInput,
+                             message: "error: --metrics \(name) names no metric of this run; allowed: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+    if !output.quiet {
+        let text: String
+        switch output.format {
+        case .table: text = SummaryTable.render(results, metrics: output.metricFilter, width: TerminalWidth.standardOutput)
+        case .markdown: text = SummaryTable.render(results, metrics: output.metricFilter, markdown: true)
+        case .csv: text = SummaryTable.csv(results, metrics: output.metricFilter)
+        case .json: text = SummaryTable.json(results, metrics: output.metricFilter)
+        }
+        print(text, terminator: "")
+    }
     warnAboutEarlyStops(results)
     if let directory = output.out {
         do {
@@ -89,7 +125,9 @@ func execute(_ plan: ExperimentPlan, output: OutputOptions) throws {
         } catch {
             throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
         }
-        print("wrote \(directory)/summary.csv, aggregate.csv, comparison.csv\(results.results.contains { !$0.traceHeader.isEmpty } ? ", trace.csv" : ""), run.json")
+        if !output.quiet {
+            standardError("wrote \(directory)/summary.csv, aggregate.csv, comparison.csv\(results.results.contains { !$0.traceHeader.isEmpty } ? ", trace.csv" : ""), run.json")
+        }
     }
 }
 

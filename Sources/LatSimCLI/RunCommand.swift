@@ -16,8 +16,30 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
     @OptionGroup var output: OutputOptions
 
+    @Option(help: ArgumentHelp("Run only replication K (0-based) of every design and point: exactly that replication of the whole run.",
+                               valueName: "K"))
+    var replication: Int?
+
+    @Option(help: .hidden)
+    var grid: [String] = []
+
+    func validate() throws {
+        if !grid.isEmpty {
+            throw ValidationError("run takes no --grid; a grid is a sweep: latsim sweep \(options.config) --grid \(grid[0])")
+        }
+        if let replication, replication < 0 { throw ValidationError("--replication must be at least 0; given \(replication)") }
+    }
+
     func run() throws {
-        try execute(try options.plan(jobs: output.jobCount), output: output)
+        var plan = try options.plan(jobs: output.jobCount)
+        if let replication {
+            guard replication < plan.settings.replications else {
+                throw CLIFailure(code: CLIFailure.badInput,
+                                 message: "error: --replication \(replication) is not a replication of this run; allowed: 0 to \(plan.settings.replications - 1); given: \(replication)")
+            }
+            plan.onlyReplication = replication
+        }
+        try execute(plan, output: output)
     }
 }
 
@@ -35,7 +57,8 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: ArgumentHelp("A grid axis, as key.path=v1,v2,... (repeatable).", valueName: "key=values"))
+    @Option(help: ArgumentHelp("A grid axis, as key.path=v1,v2,... or key.path=[v1, v2, ...] (YAML); name:key.path=... makes a named axis whose keys vary together (repeatable).",
+                               valueName: "key=values"))
     var grid: [String] = []
 
     @OptionGroup var output: OutputOptions
@@ -64,6 +87,11 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print the graph the config expands to, as a config that runs (point 0 of a sweep).")
     var expand = false
 
+    @Option(help: ArgumentHelp("The format of what is printed: text, or json (what would run and the resolved config).", valueName: "format"))
+    var format: ValidateFormat = .text
+
+    enum ValidateFormat: String, ExpressibleByArgument { case text, json }
+
     func run() throws {
         let plan = try options.plan(grid: grid)
         if expand {
@@ -71,6 +99,15 @@ struct ValidateCommand: ParsableCommand {
             return
         }
         let designs = plan.points.first?.designs.joined(separator: ", ") ?? ""
+        if format == .json {
+            let string = RunManifest.string
+            print("{\"file\": \(string(plan.file)), \"kind\": \(string(plan.kind.name)), \"points\": \(plan.points.count), "
+                  + "\"axes\": [\(plan.axes.map { string($0.name) }.joined(separator: ", "))], "
+                  + "\"designs\": [\(plan.points.first?.designs.map(string).joined(separator: ", ") ?? "")], "
+                  + "\"replications\": \(plan.settings.replications), \"units\": \(plan.unitCount), \"config_fnv1a64\": \(string(plan.configHash)),\n"
+                  + "\"config\": \(RunManifest.json(plan.root))}")
+            return
+        }
         print("ok: \(plan.file): kind \(plan.kind.name); \(plan.points.count) point\(plan.points.count == 1 ? "" : "s"); designs \(designs); \(plan.settings.replications) replications; \(plan.unitCount) runs in all")
     }
 }

@@ -9,11 +9,14 @@ import Foundation
 ///     trace.csv       point,<axes>,design,replication,<the scenario's trace columns>
 ///
 /// Long form: each row carries its metric's unit in `unit`, and every number column is in that
-/// unit (ratio_of_means and n are unitless). `<axes>` is one column per sweep key path.
-/// Numbers are Swift's shortest round-trip form of a Double ("0.1", "1234.5", "1e-05", "nan"):
+/// unit (ratio_of_means and n are unitless). `<axes>` are the sweep-axis columns: each key
+/// path's label as written and its typed column (`AxisColumns`).
+/// Numbers are Swift's shortest round-trip form of a Double ("0.1", "1234.5", "1e-05"; NaN as "NaN"):
 /// no locale, byte-identical on every run.
 public enum CSVTables {
-    public static func number(_ x: Double) -> String { "\(x)" }
+    /// NaN is written `NaN`, which pandas and polars both read as a float NaN with default
+    /// options (polars reads Swift's `nan` as text); infinities are `inf` and `-inf`.
+    public static func number(_ x: Double) -> String { x.isNaN ? "NaN" : "\(x)" }
 
     /// RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
     public static func field(_ text: String) -> String {
@@ -24,20 +27,20 @@ public enum CSVTables {
     static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
 
     static func axisValues(_ results: ExperimentResults, _ point: Int) -> [String] {
-        results.plan.points[point].assignments.map(\.value)
+        AxisColumns.values(results.plan, point: point)
     }
 
     public static func summaryHeader(_ plan: ExperimentPlan) -> [String] {
-        ["point"] + plan.axes.map(\.keyPath) + ["design", "replication", "metric", "unit", "value"]
+        ["point"] + AxisColumns.header(plan) + ["design", "replication", "metric", "unit", "value"]
     }
 
     public static func aggregateHeader(_ plan: ExperimentPlan) -> [String] {
-        ["point"] + plan.axes.map(\.keyPath) + ["design", "metric", "unit", "n", "mean", "sd", "ci95_low", "ci95_high",
+        ["point"] + AxisColumns.header(plan) + ["design", "metric", "unit", "n", "mean", "sd", "ci95_low", "ci95_high",
                                                 "p50", "p90", "p99", "p999"]
     }
 
     public static func comparisonHeader(_ plan: ExperimentPlan) -> [String] {
-        ["point"] + plan.axes.map(\.keyPath) + ["metric", "unit", "baseline", "design", "n", "baseline_mean", "design_mean",
+        ["point"] + AxisColumns.header(plan) + ["metric", "unit", "baseline", "design", "n", "baseline_mean", "design_mean",
                                                 "difference_mean", "difference_sd", "difference_ci95_low", "difference_ci95_high",
                                                 "ratio_of_means"]
     }
@@ -79,7 +82,7 @@ public enum CSVTables {
     /// The per-message trace, or nil when no unit kept one.
     public static func trace(_ results: ExperimentResults) -> String? {
         guard let header = results.results.first(where: { !$0.traceHeader.isEmpty })?.traceHeader else { return nil }
-        var text = line(["point"] + results.plan.axes.map(\.keyPath) + ["design", "replication"] + header)
+        var text = line(["point"] + AxisColumns.header(results.plan) + ["design", "replication"] + header)
         for (unit, result) in zip(results.units, results.results) {
             let prefix = [String(unit.point)] + axisValues(results, unit.point)
                 + [results.plan.points[unit.point].designs[unit.design], String(unit.replication)]

@@ -8,8 +8,8 @@ import Foundation
 /// (a later preset's keys win over an earlier one's, the including file's keys win over all).
 /// A name with a "/" or ending in ".yaml"/".yml" is a path relative to the including file;
 /// any other name is `presets/<name>.yaml`, searched in the including file's directory and
-/// its ancestors (also `experiments/presets/` at each level). Presets may include presets;
-/// a cycle is an error.
+/// its ancestors (also `experiments/presets/` at each level), then in the presets installed
+/// beside the binary (`installedPresetDirectory`). Presets may include presets; a cycle is an error.
 public enum ConfigLoader {
     public static func load(file: String) throws -> ConfigNode {
         try load(file: file, from: nil, stack: [])
@@ -78,8 +78,25 @@ public enum ConfigLoader {
             if parent.path == current.path { break }
             current = parent
         }
+        if let installed = installedPresetDirectory, !found.contains(installed) { found.append(installed) }
         return found
     }
+
+    /// The presets installed beside the binary (`make install`, the Python package):
+    /// `<prefix>/bin/latsim` finds `<prefix>/share/latsim/experiments/presets/`, searched after
+    /// the config's own directories. Symlinks to the binary are resolved first.
+    public static let installedPresetDirectory: URL? = {
+        #if os(Linux)
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        #else
+        guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return nil }
+        #endif
+        let presets = executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/latsim/experiments/presets").standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: presets.path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+        return presets
+    }()
 
     /// The preset names (file names without ".yaml") in a directory, sorted.
     public static func presetNames(in directory: URL) -> [String] {

@@ -36,10 +36,8 @@ public enum Experiment {
     /// The config with its model replaced by the graph it expands to (point 0 of a sweep: a
     /// sweep's keys are the template's, so the expanded config drops the sweep).
     public static func expandedConfig(_ plan: ExperimentPlan) throws -> String {
-        var root = plan.root
-        for axis in plan.axes {
-            root = try root.setting(axis.keyPath, to: axis.values[0], origin: axis.values[0].location)
-        }
+        let total = plan.axes.reduce(1) { $0 * $1.count }
+        let root = try ExperimentPlan.assign(plan.axes, index: 0, total: total, to: plan.root).0
         let model = try root.required("model")
         guard let graph = try ScenarioRegistry.expandedModel(model) else {
             throw model.error("names a hand-written kind, not a graph template: there is nothing to expand",

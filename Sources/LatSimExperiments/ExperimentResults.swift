@@ -47,7 +47,7 @@ public struct ExperimentResults: Sendable {
         }
         var offset = 0
         for point in plan.points {
-            let replications = point.settings.replications
+            let replications = plan.replications(of: point).count
             var valuesByDesign: [[ReplicationResult.Metric]] = [] // metric layout of replication 0, per design
             var columns: [[[Double]]] = []                         // [design][metric][replication]
             for design in point.designs {

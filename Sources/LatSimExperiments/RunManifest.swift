@@ -8,6 +8,8 @@
 /// set either per point (`--grid seed=1,2,3`), so `point_settings` records what each point ran,
 /// run-length encoded over consecutive points: `[{"points": [0, 2], "seed": 1, "replications": 10}, ...]`.
 ///
+/// `config` is the resolved config as JSON (`json(_:)`), the same tree the hash is taken of.
+/// `only_replication` appears only for `run --replication K`.
 /// `config_fnv1a64` is the 64-bit FNV-1a hash of the resolved config's canonical text
 /// (includes merged, `--set`, `--seed`, `--replications` and the grid applied).
 public enum RunManifest {
@@ -23,7 +25,7 @@ public enum RunManifest {
             ("seed", String(plan.settings.seed)),
             ("replications", String(plan.settings.replications)),
             ("points", String(plan.points.count)),
-            ("axes", "[" + plan.axes.map { string($0.keyPath) }.joined(separator: ", ") + "]"),
+            ("axes", "[" + plan.axes.map { string($0.name) }.joined(separator: ", ") + "]"),
             ("designs", "[" + designs.map(string).joined(separator: ", ") + "]"),
             ("point_settings", pointSettings(plan)),
             ("units", String(results.units.count)),
@@ -31,7 +33,47 @@ public enum RunManifest {
             ("stop_reasons", "{" + results.stopReasons.map { string($0.reason) + ": " + String($0.count) }.joined(separator: ", ") + "}"),
             ("command_line", "[" + commandLine.map(string).joined(separator: ", ") + "]"),
         ]
-        return "{\n" + fields.map { "  " + string($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n}\n"
+        var all = fields
+        if let only = plan.onlyReplication { all.insert(("only_replication", String(only)), at: 6) }
+        all.append(("config", json(plan.root, indent: "  ")))
+        return "{\n" + all.map { "  " + string($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A config tree as JSON: mappings as objects (key order kept), lists as arrays, null as
+    /// null, a scalar as a JSON number when it is one ("42", "0.5", "1e-3"), true/false as
+    /// booleans, anything else ("2ms", "lognormal") as a string.
+    public static func json(_ node: ConfigNode, indent: String = "") -> String {
+        let inner = indent + "  "
+        switch node.value {
+        case .null: return "null"
+        case .scalar(let text):
+            if text == "true" || text == "false" { return text }
+            if isJSONNumber(text) { return text }
+            return string(text)
+        case .sequence(let items):
+            if items.isEmpty { return "[]" }
+            return "[\n" + items.map { inner + json($0, indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+        case .mapping(let entries):
+            if entries.isEmpty { return "{}" }
+            return "{\n" + entries.map { inner + string($0.key) + ": " + json($0.value, indent: inner) }.joined(separator: ",\n")
+                + "\n" + indent + "}"
+        }
+    }
+
+    /// Whether text is a number in JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    static func isJSONNumber(_ text: String) -> Bool {
+        var s = Substring(text)
+        if s.hasPrefix("-") { s = s.dropFirst() }
+        func digits() -> Int { let n = s.prefix(while: { $0.isASCII && $0.isNumber }).count; s = s.dropFirst(n); return n }
+        guard let first = s.first, first.isASCII, first.isNumber else { return false }
+        if first == "0" { s = s.dropFirst() } else { _ = digits() }
+        if s.hasPrefix(".") { s = s.dropFirst(); guard digits() > 0 else { return false } }
+        if s.hasPrefix("e") || s.hasPrefix("E") {
+            s = s.dropFirst()
+            if s.hasPrefix("+") || s.hasPrefix("-") { s = s.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return s.isEmpty
     }
 
     /// Each run of consecutive points with the same seed and replications.
@@ -50,7 +92,7 @@ public enum RunManifest {
     }
 
     /// A JSON string literal.
-    static func string(_ s: String) -> String {
+    public static func string(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

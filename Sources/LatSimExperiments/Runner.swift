@@ -41,7 +41,7 @@ public enum Runner {
         var units: [Unit] = []
         for point in plan.points {
             for design in point.designs.indices {
-                for replication in 0..<point.settings.replications {
+                for replication in plan.replications(of: point) {
                     units.append(Unit(point: point.index, design: design, replication: replication))
                 }
             }
@@ -53,7 +53,7 @@ public enum Runner {
                            progress: (@Sendable (Progress) -> Void)? = nil) -> [ReplicationResult] {
         precondition(jobs >= 1, "jobs must be positive")
         let units = Runner.units(of: plan)
-        let state = SharedState(count: units.count, points: plan.points.map { $0.designs.count * $0.settings.replications })
+        let state = SharedState(count: units.count, points: plan.points.map { $0.designs.count * plan.replications(of: $0).count })
         let start = DispatchTime.now().uptimeNanoseconds
         let workers = min(jobs, max(1, units.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in

@@ -37,8 +37,17 @@ public enum YAMLConfig {
         return try convert(composed, file: file, path: path, budget: &budget)
     }
 
-    /// Reads and parses a YAML file; an unreadable file is a `ConfigError` naming it.
+    /// Reads and parses a YAML file; an unreadable file is a `ConfigError` naming it. The file
+    /// `-` is standard input (read once; its locations name `<stdin>`).
     public static func load(file: String, from location: SourceLocation? = nil, path: String = "") throws -> ConfigNode {
+        if file == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ConfigError(location: location ?? SourceLocation(file: "<stdin>", line: 0, column: 0), path: path,
+                                  problem: "is not UTF-8 text", allowed: "a UTF-8 YAML (or JSON) config on standard input", given: "\(data.count) bytes")
+            }
+            return try parse(text, file: "<stdin>", path: path)
+        }
         let text: String
         do {
             text = try readTextFile(file, limitBytes: fileSizeLimitBytes)

@@ -33,7 +33,9 @@ def run_shard(latsim, config, sweep_args, index, count, jobs, cwd):
         command = [latsim, "sweep", config, *sweep_args, "--shard", f"{index}/{count}", "--out", out,
                    "--quiet", "--jobs", str(jobs)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        done = subprocess.run(command, cwd=cwd if os.path.isdir(cwd) else None, capture_output=True, text=True)
+        if not os.path.isdir(cwd):
+            raise RuntimeError(f"shard {index}/{count}: working directory {cwd} does not exist on this worker")
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
             raise RuntimeError(f"shard {index}/{count} failed (exit {done.returncode}): {' '.join(command)}\n{done.stderr}")
@@ -45,6 +47,29 @@ def run_shard(latsim, config, sweep_args, index, count, jobs, cwd):
         # Children of this worker process: with one thread per worker, only this shard's latsim.
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         return {"files": files, "cpu_seconds": cpu}
+
+
+def check_worker(latsim, cwd, config):
+    """What a worker sees: its latsim version, and whether the submitting directory and config exist."""
+    try:
+        version = subprocess.run([latsim, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    except OSError as error:
+        version = f"(cannot run {latsim}: {error.strerror})"
+    config_path = config if os.path.isabs(config) else os.path.join(cwd, config)
+    return {"version": version, "cwd": os.path.isdir(cwd), "config": os.path.isfile(config_path)}
+
+
+def worker_problems(reports, version, cwd, config):
+    """The problems of each worker's check_worker report, as lines (empty when all are fit)."""
+    problems = []
+    for worker, report in sorted(reports.items()):
+        if report["version"] != version:
+            problems.append(f"{worker}: latsim version {report['version']!r}, not {version!r} (install the same binary on every node)")
+        if not report["cwd"]:
+            problems.append(f"{worker}: working directory {cwd} does not exist (use a file system every node mounts at the same path)")
+        elif not report["config"]:
+            problems.append(f"{worker}: config {config} not found under {cwd}")
+    return problems
 
 
 def shard_stem(index, count):
@@ -130,6 +155,13 @@ def main(argv=None):
         ready = time.monotonic()
         print(f"latsim-dask: {units} units in {count} shards ({count - len(pending)} already done) on {workers} workers",
               flush=True)
+        # Every worker must run the same latsim version in the same directory, or shards would
+        # fail one by one (or, worse, a merge would refuse mixed versions only at the end).
+        problems = worker_problems(client.run(check_worker, latsim, os.getcwd(), args.config),
+                                   identity.get("version"), os.getcwd(), args.config)
+        if problems:
+            sys.stderr.write("latsim-dask: workers not fit to run this sweep:\n  " + "\n  ".join(problems) + "\n")
+            return 2
         futures = [client.submit(run_shard, latsim, args.config, sweep_args, i, count, args.jobs, os.getcwd(),
                                  key=f"latsim-{shard_stem(i, count)}", pure=False) for i in pending]
         cpu_seconds = 0.0

@@ -61,7 +61,7 @@ public struct ClaimPlan: Sendable {
             throw fail("\(error)")
         }
         guard plan.points.count == 1 else {
-            let unpinned = plan.axes.filter { $0.values.count > 1 }.map(\.keyPath)
+            let unpinned = plan.axes.filter { $0.count > 1 }.map(\.name)
             throw fail("runs \(plan.points.count) sweep points; allowed: one point (pin each axis in set:, e.g. set: {\(unpinned.first ?? "axis"): value}); unpinned axes: \(unpinned.joined(separator: ", "))")
         }
         leftDesign = claim.design ?? plan.points[0].designs[0]

@@ -73,7 +73,7 @@ public enum GoldenFingerprint {
             text += "\(name): fnv1a64 \(StreamKey(value: StreamKey.fnv1a64(csv)).description), \(rows) rows\n"
         }
         // One line per (point, design, metric): the values of each replication, in order.
-        text += "values (point, " + plan.axes.map { $0.keyPath + ", " }.joined() + "design, metric, unit, replication 0, 1, ...):\n"
+        text += "values (point, " + plan.axes.flatMap(\.keyPaths).map { $0 + ", " }.joined() + "design, metric, unit, replication 0, 1, ...):\n"
         var lines: [String] = [], lineOfKey: [String: Int] = [:]   // lookup only: order is the results' order
         for (unit, result) in zip(results.units, results.results) {
             let point = plan.points[unit.point]

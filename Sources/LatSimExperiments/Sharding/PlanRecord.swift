@@ -12,9 +12,19 @@
 /// Merge needs no config file, preset or empirical-latency file, so shards can come from any
 /// machine.
 public struct PlanRecord: Codable, Sendable, Equatable {
+    /// A plain axis: `keyPath` and `values`. A named axis also records its name, every key
+    /// path with its values and its labels (`named`); `keyPath` and `values` are its first key's.
     public struct AxisRecord: Codable, Sendable, Equatable {
         public var keyPath: String
         public var values: [ConfigTree]
+        public var named: NamedAxisRecord?
+    }
+
+    public struct NamedAxisRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var keyPaths: [String]
+        public var values: [[ConfigTree]]
+        public var labels: [String]?
     }
 
     /// `points` consecutive points with the same designs (run-length, so a manifest stays small
@@ -35,7 +45,11 @@ public struct PlanRecord: Codable, Sendable, Equatable {
         file = plan.file
         kind = plan.kind.name
         root = ConfigTree(plan.root)
-        axes = plan.axes.map { AxisRecord(keyPath: $0.keyPath, values: $0.values.map(ConfigTree.init)) }
+        axes = plan.axes.map { axis in
+            AxisRecord(keyPath: axis.keyPaths[0], values: axis.values[0].map(ConfigTree.init),
+                       named: axis.isNamed ? NamedAxisRecord(name: axis.name, keyPaths: axis.keyPaths,
+                                                             values: axis.values.map { $0.map(ConfigTree.init) }, labels: axis.labels) : nil)
+        }
         designRuns = []
         for point in plan.points {
             if let last = designRuns.last, last.designs == point.designs {
@@ -170,10 +184,18 @@ extension ExperimentPlan {
         let location = SourceLocation(file: origin, line: 0, column: 0)
         func corrupt(_ problem: String) -> ShardError { ShardError(badInput: "\(origin): \(problem); the shard manifest is corrupt or of another version") }
         let root = record.root.node(at: location)
-        let axes = record.axes.map { Axis(keyPath: $0.keyPath, values: $0.values.map { $0.node(at: location) }) }
-        let total = axes.reduce(1) { $0 * $1.values.count }
+        let axes = record.axes.map { axis in
+            guard let named = axis.named else { return Axis(keyPath: axis.keyPath, values: axis.values.map { $0.node(at: location) }) }
+            return Axis(name: named.name, keyPaths: named.keyPaths, values: named.values.map { $0.map { $0.node(at: location) } },
+                        labels: named.labels)
+        }
+        let consistent = axes.allSatisfy { axis in
+            axis.count > 0 && axis.keyPaths.count == axis.values.count && axis.values.allSatisfy { $0.count == axis.count }
+                && (axis.labels?.count ?? axis.count) == axis.count
+        }
+        let total = consistent ? axes.reduce(1) { $0 * $1.count } : 0
         let recordedPoints = record.designRuns.reduce(0) { $0 + $1.points }
-        guard total == recordedPoints, record.designRuns.allSatisfy({ $0.points > 0 }), axes.allSatisfy({ !$0.values.isEmpty }) else {
+        guard consistent, total == recordedPoints, record.designRuns.allSatisfy({ $0.points > 0 }) else {
             throw corrupt("records \(recordedPoints) points but its axes make \(total)")
         }
         let designs = record.designs
@@ -181,16 +203,8 @@ extension ExperimentPlan {
             settings = try ExperimentSettings(root: root)
             var points: [Point] = []
             for index in 0..<total {
-                var pointRoot = root
-                var assignments: [(keyPath: String, value: String)] = []
-                var stride = total
-                for axis in axes {
-                    stride /= axis.values.count
-                    let value = axis.values[(index / stride) % axis.values.count]
-                    pointRoot = try pointRoot.setting(axis.keyPath, to: value, origin: location)
-                    assignments.append((axis.keyPath, value.description))
-                }
-                points.append(Point(index: index, assignments: assignments, settings: try ExperimentSettings(root: pointRoot),
+                let (pointRoot, assignments, labels) = try ExperimentPlan.assign(axes, index: index, total: total, to: root, origin: location)
+                points.append(Point(index: index, assignments: assignments, labels: labels, settings: try ExperimentSettings(root: pointRoot),
                                     scenario: RecordedScenario(designs: designs[index]), designs: designs[index]))
             }
             self.points = points

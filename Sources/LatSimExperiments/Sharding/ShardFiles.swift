@@ -56,7 +56,7 @@ public enum ShardFiles {
 
     /// One replication's result as stored: metric values in Swift's shortest round-trip form
     /// ("0.1", "nan", "-inf"), which parses back to the same Double (NaN payloads aside: every
-    /// NaN prints "nan" in CSV and is left out of statistics).
+    /// NaN prints "NaN" in CSV and is left out of statistics).
     struct StoredResult: Codable, Equatable {
         var metrics: [[String]]          // [name, unit, value]
         var events: Int64

@@ -149,6 +149,6 @@ import Testing
             #expect(row.summary.n == 0 && row.summary.mean.isNaN, "\(metric): n \(row.summary.n), mean \(row.summary.mean)")
         }
         let summary = CSVTables.summary(results)
-        #expect(summary.contains(",async,0,drop_rate,ratio,nan\n"))
+        #expect(summary.contains(",async,0,drop_rate,ratio,NaN\n"))
     }
 }

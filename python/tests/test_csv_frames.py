@@ -1,0 +1,70 @@
+"""Every CSV latsim writes reads with pandas' and polars' default options into typed columns."""
+import pandas as pd
+import polars as pl
+import pytest
+
+import latsim
+from conftest import EXPERIMENTS, SHORT
+
+FLOAT = {"value", "mean", "sd", "ci95_low", "ci95_high", "p50", "p90", "p99", "p999", "baseline_mean", "design_mean",
+         "difference_mean", "difference_sd", "difference_ci95_low", "difference_ci95_high", "ratio_of_means"}
+INTEGER = {"point", "replication", "n"}
+TEXT = {"design", "metric", "unit", "baseline"}
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, quickstart, latency_sweep):
+    """Output directories covering: a plain run, a sweep with duration and named axes, NaN
+    statistics (one replication, and a metric without observations), and a trace."""
+    nan = latsim.run(EXPERIMENTS / "quickstart.yaml", replications=1,
+                     set={"horizon": "700ms", "warm_up": "500ms", "model.rate_per_client_per_s": 0.5})
+    trace = latsim.run(EXPERIMENTS / "broker-outage.yaml", replications=1, set={"trace": True})
+    return {"quickstart": quickstart, "sweep": latency_sweep, "nan": nan, "trace": trace}
+
+
+def csv_files(outputs):
+    for name, results in outputs.items():
+        for path in sorted(results.directory.glob("*.csv")):
+            yield f"{name}/{path.name}", path
+
+
+def test_every_csv_reads_with_default_options_into_typed_columns(outputs):
+    seen = 0
+    for label, path in csv_files(outputs):
+        frame, polars = pd.read_csv(path), pl.read_csv(path)
+        assert list(frame.columns) == polars.columns, label
+        for column in frame.columns:
+            if column in FLOAT:
+                assert frame[column].dtype == "float64", (label, column, frame[column].dtype)
+                assert polars.schema[column] == pl.Float64, (label, column, polars.schema[column])
+            elif column in INTEGER or column.endswith("_ns"):
+                assert frame[column].dtype == "int64", (label, column, frame[column].dtype)
+                assert polars.schema[column] == pl.Int64, (label, column, polars.schema[column])
+            elif column.endswith("_value"):
+                assert frame[column].dtype.kind in "if", (label, column)
+                assert polars.schema[column] in (pl.Int64, pl.Float64), (label, column)
+            elif column in TEXT:
+                assert pd.api.types.is_string_dtype(frame[column]) and polars.schema[column] == pl.Utf8, (label, column)
+        if path.name == "trace.csv":
+            # Every trace column is a number (time series / per-message values), none is text.
+            numeric = [c for c in frame.columns if c not in TEXT]
+            assert all(frame[c].dtype.kind in "if" for c in numeric), frame.dtypes
+            assert all(polars.schema[c].is_numeric() for c in numeric), polars.schema
+        seen += 1
+    assert seen == 3 + 3 + 3 + 4
+
+
+def test_nan_statistics_read_as_float_nan_in_both(outputs):
+    path = outputs["nan"].directory / "aggregate.csv"
+    frame, polars = pd.read_csv(path), pl.read_csv(path)
+    assert frame["sd"].isna().all()                      # one replication: no standard deviation
+    assert polars["sd"].is_nan().all()
+
+
+def test_package_frames_match_the_default_reads(outputs):
+    results = outputs["sweep"]
+    plain = pd.read_csv(results.directory / "aggregate.csv")
+    assert results.aggregate["mean"].equals(plain["mean"])
+    # The package reads axis labels as text even when they look like numbers.
+    assert pd.api.types.is_string_dtype(results.aggregate["model.window"])
+    assert plain["model.window"].dtype == "int64"
