@@ -12,7 +12,11 @@ import CGSL
 /// variances, CDFs and quantiles come from closed forms and GSL's `gsl_cdf_*` where they exist.
 public struct Distribution: Sendable, Equatable, CustomStringConvertible {
     /// The family and its parameters. Build values through the throwing factories.
-    public indirect enum Kind: Sendable, Equatable {
+    ///
+    /// Only the cases that wrap another distribution are `indirect`: a leaf (constant,
+    /// exponential, lognormal, ...) is stored inline, so sampling it touches no box and no
+    /// reference count (benchmarks/README.md has the measurement).
+    public enum Kind: Sendable, Equatable {
         case constant(value: Double)
         case uniform(lower: Double, upper: Double)
         case exponential(mean: Double)
@@ -28,11 +32,11 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
         case empirical(sortedSamples: [Double])
         case mixture(components: [Component])
         /// minimum + X.
-        case shifted(minimum: Double, base: Distribution)
+        indirect case shifted(minimum: Double, base: Distribution)
         /// min(X, cap).
-        case capped(cap: Double, base: Distribution)
+        indirect case capped(cap: Double, base: Distribution)
         /// factor * X.
-        case scaled(factor: Double, base: Distribution)
+        indirect case scaled(factor: Double, base: Distribution)
     }
 
     /// One weighted component of a mixture.

@@ -11,16 +11,11 @@ import LatSimSettlement
 /// Invariant: names are unique (checked by a test).
 public enum ScenarioRegistry {
     public static let kinds: [ScenarioKind] = builtinKinds + templates.map(\.kind)
-        + NetworkScenarios.kinds.map { ["call-pattern", "ordered-delivery"].contains($0.name) ? legacy($0) : $0 } + MarketsScenarios.kinds + SettlementScenarios.kinds
+        + NetworkScenarios.kinds + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
     public static let templates: [Template] = [CallPatternTemplate.template, OrderedDeliveryTemplate.template]
 
-    static func legacy(_ kind: ScenarioKind) -> ScenarioKind {
-        var renamed = kind
-        renamed.name += "-legacy"
-        return renamed
-    }
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.
     public static let builtinKinds: [ScenarioKind] = [QueueScenario.kind, GraphScenario.kind]

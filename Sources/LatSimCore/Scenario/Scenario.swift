@@ -99,7 +99,7 @@ extension Scenario {
 /// A kind of scenario a config can name in `model.kind`, with its decoder.
 ///
 ///     ScenarioKind(name: "call-pattern", summary: "Clients calling a service: blocking vs non-blocking.",
-///                  make: { node in try CallPatternScenario(config: node) })
+///                  make: { node in try MyScenario(config: node) })
 public struct ScenarioKind: Sendable {
     public var name: String
     public var summary: String

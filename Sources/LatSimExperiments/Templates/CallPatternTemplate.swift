@@ -11,8 +11,9 @@ import LatSimGraph
 ///             station: {workers: 16, service_time: {type: exponential, mean: 1ms}}}
 ///
 /// It is also what the former `queue` kind's request/response runs become: one template
-/// for clients calling a server (docs/graph.md). Outage targets: `server`, and `client-links`
-/// (every client's connection cut together: a partition of the clients from the server).
+/// for clients calling a server (docs/graph.md). Outage targets: `server`, `client-links`
+/// (every client's connection cut together: a partition of the clients from the server) and
+/// `link-client-<k>` (client k's connection alone).
 public enum CallPatternTemplate {
     public static let configKeys = ["kind", "clients", "window", "arrival", "think_time", "rate_per_client_per_s",
                                     "client_queue_capacity", "request_bytes", "response_bytes", "link", "station",
@@ -23,31 +24,10 @@ public enum CallPatternTemplate {
         summary: "N clients calling a service over links: blocking request/response versus non-blocking with a window (a graph template).",
         designs: [("sync", "blocking: one request in flight per client; the client waits for the response"),
                   ("async", "non-blocking: up to `window` requests in flight per client")],
-        metrics: [("request_latency", "creation at the client to response received (ns): _mean, _p50, _p90, _p99, _p999, _max, _count"),
-                  ("throughput_per_s", "responses received per second of measurement"),
-                  ("timeouts", "attempts whose timeout expired"), ("retries", "attempts resent after a timeout"),
-                  ("requests_failed", "requests abandoned after the last retry"),
-                  ("late_responses", "responses to an attempt already answered or abandoned"),
-                  ("client_dropped", "open arrivals refused by a full client queue"),
-                  ("client_queue_length_mean", "time-weighted requests waiting at clients for a free slot"),
-                  ("station_utilisation", "time-weighted busy workers / workers"),
-                  ("station_queue_length_mean", "time-weighted jobs waiting at the service"),
-                  ("station_queue_length_max", "largest number of jobs waiting at the service"),
-                  ("station_wait_mean", "mean time from arrival at the service to start of service (ns)"),
-                  ("station_sojourn_mean", "mean time from arrival at the service to end of service (ns)"),
-                  ("station_in_system_mean", "time-weighted jobs waiting or in service"),
-                  ("station_started", "jobs whose service started"),
-                  ("station_dropped", "requests dropped by the service's overflow policy"),
-                  ("station_blocked", "requests held at their senders by backpressure"),
-                  ("station_lost_crash", "requests lost inside the server by a crash"),
-                  ("station_lost_down", "requests that reached the server while it was down"),
-                  ("messages_sent", "messages put on links (requests, retries, responses)"),
-                  ("link_lost_outage", "messages dropped by a cut client link"),
-                  ("messages_lost", "messages dropped by random link loss"),
-                  ("request_wire_mean", "mean time of a request and its response on links (ns)"),
-                  ("request_wait_mean", "mean time a request waited: client queue, backpressure, server queue (ns)"),
-                  ("request_service_mean", "mean service time per answered request (ns)"),
-                  ("ledger_balanced", "1 when sent = delivered + dropped + in flight on every link")],
+        example: """
+            {kind: call-pattern, clients: 2, window: 2, arrival: open, rate_per_client_per_s: 100,
+             link: {latency: 200us}, station: {workers: 1, service_time: 100us}}
+            """,
         expand: expand)
 
     static let aliases: [(String, String)] = [
@@ -55,8 +35,8 @@ public enum CallPatternTemplate {
         ("client.retries", "retries"), ("client.failed", "requests_failed"), ("client.late_replies", "late_responses"),
         ("client.dropped", "client_dropped"), ("client.queue_length_mean", "client_queue_length_mean"),
         ("client.", "client_"), ("server.", "station_"),
-        ("link.client-server.sent", "messages_sent"), ("link.client-server.lost_outage", "link_lost_outage"),
-        ("link.client-server.lost", "messages_lost"), ("link.client-server.", "link_"),
+        ("link.client-server.sent", "messages_sent"), ("link.client-server.lost_outage", "lost_outage"),
+        ("link.client-server.dropped", "messages_lost"), ("link.client-server.", "link_"),
         ("request.latency", "request_path_latency"), ("request.", "request_"), ("graph.", ""),
     ]
 
@@ -68,6 +48,12 @@ public enum CallPatternTemplate {
         _ = try node.int("request_bytes", default: 256, range: 0...(1 << 30))
         _ = try node.int("response_bytes", default: 1_024, range: 0...(1 << 30))
         if node.has("rate_per_client_per_s") { _ = try node.ratePerSecond("rate_per_client_per_s") }
+        let retries = try node.int("retries", default: 0, range: 0...30)
+        let timeout = try node.duration("timeout", default: .zero)
+        if retries > 0 && timeout == .zero {
+            throw (node.child("retries") ?? node).error("needs a timeout: a retry is sent when a timeout expires", allowed: "timeout > 0 with retries > 0",
+                                                         given: "retries: \(retries), timeout: 0")
+        }
         let at = node.location
         func s(_ text: String) -> ConfigNode { GraphConfig.scalar(text, at: at) }
         func copy(_ key: String, as name: String? = nil) -> [(String, ConfigNode)] {
@@ -95,8 +81,17 @@ public enum CallPatternTemplate {
         var faults: [ConfigNode] = []
         for outage in try (node.child("outages")?.items() ?? []) {
             guard case .mapping(let entries) = outage.value else { throw outage.error("must be a mapping", allowed: "{target, at, duration} or {target, mtbf, mttr}") }
-            let target = try outage.string("target", oneOf: ["server", "client-links"])
-            faults.append(GraphConfig.mapping(entries.map { $0.key == "target" ? ("target", s(target == "server" ? "server" : "client-server")) : ($0.key, $0.value) }, at: outage.location))
+            let clients = try node.int("clients", default: 10, range: 1...100_000)
+            let target = try outage.string("target")
+            let k = target.hasPrefix("link-client-") ? Int(target.dropFirst("link-client-".count)) : nil
+            guard target == "server" || target == "client-links" || (k.map { $0 >= 0 && $0 < clients } ?? false) else {
+                throw (outage.child("target") ?? outage).error("is not an outage target of call-pattern",
+                                                              allowed: "server, client-links, link-client-0 ... link-client-\(clients - 1)", given: target)
+            }
+            let graphTarget = target == "server" ? "server"
+                : target == "client-links" ? "client-server"
+                : "client-server[\(target.dropFirst("link-client-".count))]"
+            faults.append(GraphConfig.mapping(entries.map { $0.key == "target" ? ("target", s(graphTarget)) : ($0.key, $0.value) }, at: outage.location))
         }
         var entries: [(String, ConfigNode)] = [
             ("components", GraphConfig.list([GraphConfig.mapping(client, at: at), GraphConfig.mapping(server, at: station.location)], at: at)),

@@ -17,15 +17,7 @@ public enum OrderedDeliveryTemplate {
         name: "ordered-delivery",
         summary: "An update stream over a jittery link: FIFO (head-of-line delay) versus unordered (reordering) (a graph template).",
         designs: [("fifo", "TCP-like: never reorders"), ("unordered", "UDP-like: each message its own latency")],
-        metrics: [("messages_delivered", "messages delivered after the warm-up"),
-                  ("reorder_count", "updates that arrived after a higher-numbered one"),
-                  ("reorder_rate", "reorder_count / messages_delivered"),
-                  ("delivery_latency", "send to delivery (ns): _mean, _p50, _p90, _p99, _p999, _max, _count"),
-                  ("reorder_distance_max", "largest (highest delivered - sequence) of a reordered update"),
-                  ("head_of_line_delay_mean", "mean extra delay FIFO adds per message (ns, whole run)"),
-                  ("head_of_line_blocked", "messages that waited behind an earlier one (fifo) or overtook one (unordered), whole run"),
-                  ("messages_lost", "link drops (random loss)"),
-                  ("ledger_balanced", "1 when the link reconciles")],
+        example: "{kind: ordered-delivery, send_interval: 1ms, link: {latency: 1ms}}",
         expand: expand)
 
     static let aliases: [(String, String)] = [
@@ -33,7 +25,8 @@ public enum OrderedDeliveryTemplate {
         ("receiver.age", "delivery_latency"), ("receiver.reorder_distance_max", "reorder_distance_max"), ("receiver.", "receiver_"),
         ("link.sender-receiver.head_of_line_delay_mean", "head_of_line_delay_mean"),
         ("link.sender-receiver.head_of_line_blocked", "head_of_line_blocked"),
-        ("link.sender-receiver.lost_outage", "link_lost_outage"), ("link.sender-receiver.lost", "messages_lost"),
+        ("link.sender-receiver.lost_outage", "link_lost_outage"), ("link.sender-receiver.dropped", "link_dropped"),
+        ("link.sender-receiver.lost", "messages_lost"),
         ("link.sender-receiver.", "link_"), ("sender.", "sender_"), ("graph.", ""),
     ]
 

@@ -7,14 +7,25 @@ import LatSimGraph
 ///
 ///     let graph = try CallPatternTemplate.expand(modelNode)    // model.kind: graph, components, ...
 ///
-/// Templates keep the metric names their kinds always had through `metric_aliases`.
+/// Templates keep the metric names their kinds always had through `metric_aliases`. Their
+/// metric list is not written by hand: it is the metric schema of the graph that `example`
+/// expands to (every listed metric is recorded, every recorded one listed; a test checks it).
 public struct Template: Sendable {
     public var kind: ScenarioKind
     public var expand: @Sendable (ConfigNode) throws -> ConfigNode
 
     public init(name: String, summary: String, designs: [(name: String, summary: String)],
-                metrics: [(name: String, summary: String)], expand: @escaping @Sendable (ConfigNode) throws -> ConfigNode) {
+                example: String, expand: @escaping @Sendable (ConfigNode) throws -> ConfigNode) {
         self.expand = expand
+        let metrics: [(name: String, summary: String)]
+        do {
+            let model = try YAMLConfig.parse(example, file: "<\(name) template example>", path: "model")
+            metrics = (try GraphScenario(config: try expand(model)).metricSchema ?? []).map {
+                ($0.name, $0.summary + ($0.unit.isEmpty ? "" : " (\($0.unit))"))
+            }
+        } catch {
+            preconditionFailure("the \(name) template's example does not expand: \(error)")
+        }
         kind = ScenarioKind(name: name, summary: summary, designs: designs, metrics: metrics,
                             make: { try GraphScenario(config: try expand($0)) })
     }

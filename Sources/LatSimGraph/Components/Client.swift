@@ -65,17 +65,11 @@ struct ClientState {
     let thinkTime: Distribution
     let timeout: SimDuration
     let isClosed: Bool
-    /// Per slot: whether it holds a request, and that request's id.
-    var slotBusy: [Bool]
-    var slotID: [UInt32]
-    /// Per slot: the request kept as the template of each attempt when a timeout may resend it,
-    /// or -1. A message once sent belongs to the graph (a broker may store it), never to the client.
-    var slotMessage: [Int32]
-    var slotAttempt: [UInt16]
-    /// Per slot: bumped at each new request, so a timer of an earlier request is recognised.
-    var slotGeneration: [UInt16]
-    /// Closed slots to restart when the client is back from an outage.
-    var crashed = false
+    /// This client's slots in the model's slot arrays: slotBase ..< slotBase + window.
+    var slotBase = 0
+    let window: Int
+    let sizeBytes: UInt32
+    let priority: UInt8
     /// Requests waiting for a free slot (pool messages).
     var queue = RingBuffer<Int32>()
     var nextRequest: UInt32 = 0
@@ -86,11 +80,9 @@ struct ClientState {
         thinkTime = parameters.thinkTime
         timeout = parameters.timeout
         isClosed = parameters.arrival == .closed
-        slotMessage = Array(repeating: -1, count: parameters.window)
-        slotBusy = Array(repeating: false, count: parameters.window)
-        slotID = Array(repeating: 0, count: parameters.window)
-        slotAttempt = Array(repeating: 0, count: parameters.window)
-        slotGeneration = Array(repeating: 0, count: parameters.window)
+        window = parameters.window
+        sizeBytes = UInt32(parameters.sizeBytes)
+        priority = UInt8(parameters.priority)
     }
 
     mutating func resetStatistics(at now: SimInstant) {}
@@ -143,18 +135,18 @@ extension GraphModel {
             admit(local, instance: instance, m, context: &context)
         case GraphModel.clientSlotReadyTimer:
             let slot = Int(payload & 0xFFFF)
-            guard !instanceDown[Int(instance)], clients[local].slotGeneration[slot] == UInt16(truncatingIfNeeded: payload >> 16) else { return }
+            guard !instanceDown[Int(instance)], slotGeneration[clients[local].slotBase &+ slot] == UInt16(truncatingIfNeeded: payload >> 16) else { return }
             let m = newRequest(local, instance: instance, now: now)
             start(local, instance: instance, slot: slot, m, context: &context)
         case GraphModel.clientTimeoutTimer, GraphModel.clientRetryTimer:
             let slot = Int(payload & 0xFFFF), generation = UInt16(truncatingIfNeeded: payload >> 16)
             // The request was answered, abandoned or replaced since this timer was set.
-            guard clients[local].slotBusy[slot], clients[local].slotGeneration[slot] == generation else { return }
-            let attempt = clients[local].slotAttempt[slot]
+            guard slotBusy[clients[local].slotBase &+ slot], slotGeneration[clients[local].slotBase &+ slot] == generation else { return }
+            let attempt = slotAttempt[clients[local].slotBase &+ slot]
             let p = clients[local].parameters
             let g = Int(instanceGroup[Int(instance)])
             if code == GraphModel.clientRetryTimer {
-                clients[local].slotAttempt[slot] = attempt &+ 1
+                slotAttempt[clients[local].slotBase &+ slot] = attempt &+ 1
                 if measuring { groupStats[g].counters[GraphModel.clientRetries] &+= 1 }
                 sendAttempt(local, instance: instance, slot: slot, context: &context)
                 return
@@ -174,14 +166,13 @@ extension GraphModel {
     }
 
     mutating func newRequest(_ local: Int, instance: Int32, now: SimInstant) -> Int32 {
-        let p = clients[local].parameters
         let m = create(by: instance, now: now)
         clients[local].nextRequest &+= 1
         pool[m].id = clients[local].nextRequest
         pool[m].sequence = clients[local].nextRequest
         pool[m].key = UInt32(bitPattern: instanceOrdinal[Int(instance)])
-        pool[m].sizeBytes = UInt32(p.sizeBytes)
-        pool[m].priority = UInt8(p.priority)
+        pool[m].sizeBytes = clients[local].sizeBytes
+        pool[m].priority = clients[local].priority
         pool[m].wantsReply = true
         return m
     }
@@ -191,7 +182,7 @@ extension GraphModel {
         if instanceDown[Int(instance)] {
             if measuring { groupStats[Int(instanceGroup[Int(instance)])].lostDown &+= 1 }
             discard(m)
-        } else if let slot = clients[local].slotBusy.firstIndex(of: false) {
+        } else if let slot = freeSlot(local) {
             start(local, instance: instance, slot: slot, m, context: &context)
         } else if clients[local].queue.count < clients[local].parameters.queueCapacity {
             clients[local].queue.append(m)
@@ -213,32 +204,40 @@ extension GraphModel {
     }
 
     mutating func start(_ local: Int, instance: Int32, slot: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        clients[local].slotBusy[slot] = true
-        clients[local].slotID[slot] = pool[m].id
-        clients[local].slotAttempt[slot] = 0
-        clients[local].slotGeneration[slot] &+= 1
+        slotBusy[clients[local].slotBase &+ slot] = true
+        slotID[clients[local].slotBase &+ slot] = pool[m].id
+        slotAttempt[clients[local].slotBase &+ slot] = 0
+        slotGeneration[clients[local].slotBase &+ slot] &+= 1
         pool[m].slot = Int32(slot)
         guard clients[local].timeout > .zero else {
             pool.account(m, .wait, at: context.now)
             forward(m, from: instance, context: &context)
             return
         }
-        clients[local].slotMessage[slot] = m
+        slotMessage[clients[local].slotBase &+ slot] = m
         sendAttempt(local, instance: instance, slot: slot, context: &context)
+    }
+
+    /// The first free slot of a client, if any.
+    @inline(__always)
+    func freeSlot(_ local: Int) -> Int? {
+        let base = clients[local].slotBase
+        for slot in 0..<clients[local].window where !slotBusy[base &+ slot] { return slot }
+        return nil
     }
 
     /// The timer payload of a slot's current request: slot and generation.
     func slotPayload(_ local: Int, slot: Int) -> Int32 {
-        Int32(slot) | Int32(bitPattern: UInt32(clients[local].slotGeneration[slot]) << 16)
+        Int32(slot) | Int32(bitPattern: UInt32(slotGeneration[clients[local].slotBase &+ slot]) << 16)
     }
 
     /// Sends a copy of the slot's request (attempt `slotAttempt`) and arms its timeout.
     mutating func sendAttempt(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
-        let template = clients[local].slotMessage[slot]
+        let template = slotMessage[clients[local].slotBase &+ slot]
         let timeout = clients[local].timeout
         pool.account(template, .wait, at: context.now)
         let copy = pool.copy(template)
-        pool[copy].attempt = clients[local].slotAttempt[slot]
+        pool[copy].attempt = slotAttempt[clients[local].slotBase &+ slot]
         forward(copy, from: instance, context: &context)
         context.schedule(.timer(component: instance, code: GraphModel.clientTimeoutTimer, payload: slotPayload(local, slot: slot)),
                          after: timeout)
@@ -248,7 +247,7 @@ extension GraphModel {
         let instance = pool[m].origin
         let slot = Int(pool[m].slot)
         let g = Int(instanceGroup[Int(instance)])
-        guard clients[local].slotBusy[slot], clients[local].slotID[slot] == pool[m].id else {
+        guard slotBusy[clients[local].slotBase &+ slot], slotID[clients[local].slotBase &+ slot] == pool[m].id else {
             if measuring { groupStats[g].counters[GraphModel.clientLate] &+= 1 }
             discard(m)
             return
@@ -270,11 +269,11 @@ extension GraphModel {
 
     /// Frees a slot: the next queued request takes it (open, input), or it thinks (closed).
     mutating func release(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
-        if clients[local].slotMessage[slot] >= 0 { discard(clients[local].slotMessage[slot]) }
-        clients[local].slotMessage[slot] = -1
-        clients[local].slotBusy[slot] = false
-        clients[local].slotAttempt[slot] = 0
-        clients[local].slotGeneration[slot] &+= 1
+        if slotMessage[clients[local].slotBase &+ slot] >= 0 { discard(slotMessage[clients[local].slotBase &+ slot]) }
+        slotMessage[clients[local].slotBase &+ slot] = -1
+        slotBusy[clients[local].slotBase &+ slot] = false
+        slotAttempt[clients[local].slotBase &+ slot] = 0
+        slotGeneration[clients[local].slotBase &+ slot] &+= 1
         if clients[local].isClosed {
             context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
                              after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
@@ -287,11 +286,11 @@ extension GraphModel {
     /// A crash: the requests held in slots and queued are lost (their replies, if any, come late).
     mutating func clientCrash(_ local: Int, instance: Int32, now: SimInstant) {
         let g = Int(instanceGroup[Int(instance)])
-        for slot in clients[local].slotBusy.indices where clients[local].slotBusy[slot] {
-            if clients[local].slotMessage[slot] >= 0 { discard(clients[local].slotMessage[slot]) }
-            clients[local].slotMessage[slot] = -1
-            clients[local].slotBusy[slot] = false
-            clients[local].slotGeneration[slot] &+= 1
+        for slot in 0..<clients[local].window where slotBusy[clients[local].slotBase &+ slot] {
+            if slotMessage[clients[local].slotBase &+ slot] >= 0 { discard(slotMessage[clients[local].slotBase &+ slot]) }
+            slotMessage[clients[local].slotBase &+ slot] = -1
+            slotBusy[clients[local].slotBase &+ slot] = false
+            slotGeneration[clients[local].slotBase &+ slot] &+= 1
             if measuring { groupStats[g].lostCrash &+= 1 }
         }
         while let m = clients[local].queue.popFirst() {
@@ -304,8 +303,8 @@ extension GraphModel {
     /// Back from an outage: every slot of a closed client starts thinking again.
     mutating func clientResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
         guard clients[local].isClosed else { return }
-        for slot in clients[local].slotBusy.indices where !clients[local].slotBusy[slot] {
-            clients[local].slotGeneration[slot] &+= 1
+        for slot in 0..<clients[local].window where !slotBusy[clients[local].slotBase &+ slot] {
+            slotGeneration[clients[local].slotBase &+ slot] &+= 1
             context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
                              after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
         }

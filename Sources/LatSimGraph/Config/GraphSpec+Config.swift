@@ -63,20 +63,22 @@ extension GraphSpec {
             throw node.error("lists \(paths.count) paths", allowed: "at most 8 measured paths", given: "\(paths.count)", key: "paths")
         }
         faults = []
-        let targetNames = components.map(\.name) + connections.map(\.name)
         for item in try (node.child("faults")?.items() ?? []) {
-            var targets: [String]
+            let targetNodes: [ConfigNode]
             if let target = item.child("target"), case .sequence = target.value {
-                targets = try target.items().map { try $0.stringValue(oneOf: targetNames) }
+                targetNodes = try target.items()
             } else {
-                targets = [try item.string("target", oneOf: targetNames)]
+                targetNodes = [try item.required("target", allowed: "a component or connection name (or name[k] for one instance), or a list of them")]
             }
-            let outage = try OutageSpecification(config: item.without("target").adding("target", "\(targets[0])"), targets: targetNames)
-            targets = Array(Set(targets)).sorted { targetNames.firstIndex(of: $0)! < targetNames.firstIndex(of: $1)! }
-            let componentNames = components.map(\.name), connectionNames = connections.map(\.name)
-            faults.append(Fault(components: targets.compactMap { componentNames.firstIndex(of: $0) },
-                                connections: targets.compactMap { connectionNames.firstIndex(of: $0) },
-                                outage: outage))
+            var fault = Fault(components: [], connections: [], outage: try OutageSpecification(
+                config: item.without("target").adding("target", "t"), targets: ["t"]))
+            for targetNode in targetNodes {
+                let text = try targetNode.text()
+                try GraphSpec.resolveFaultTarget(text, at: targetNode, into: &fault, components: components, connections: connections)
+                if !fault.targetNames.contains(text) { fault.targetNames.append(text) }
+            }
+            fault.targetNames.sort()
+            faults.append(fault)
         }
         metricAliases = try (node.child("metric_aliases")?.entries() ?? []).map { ($0.key, try $0.value.text()) }
         try checkPorts(node)
@@ -177,6 +179,40 @@ extension GraphSpec {
             return (try LinkParameters(config: node), try node.child("regime").map { try LatencyRegime(config: $0) })
         }
         return (try LinkParameters(latency: try node.distributionValue()), nil)
+    }
+
+    /// A fault target: a component or connection name, or `name[k]` for its instance k.
+    static func resolveFaultTarget(_ text: String, at node: ConfigNode, into fault: inout Fault,
+                                   components: [Component], connections: [Connection]) throws {
+        let names = components.map(\.name) + connections.map(\.name)
+        var name = text, ordinal: Int? = nil
+        if text.hasSuffix("]"), let open = text.lastIndex(of: "[") {
+            name = String(text[..<open])
+            ordinal = Int(text[text.index(after: open)..<text.index(before: text.endIndex)])
+            guard ordinal != nil else {
+                throw node.error("is not a valid instance index", allowed: "name[k] with k an integer", given: text)
+            }
+        }
+        if let index = components.firstIndex(where: { $0.name == name }) {
+            guard let k = ordinal else { fault.components.append(index); return }
+            guard k >= 0 && k < components[index].count else {
+                throw node.error("names instance \(k) of \(name), which has \(components[index].count)",
+                                 allowed: "\(name)[0] to \(name)[\(components[index].count - 1)]", given: text)
+            }
+            fault.componentInstances.append((index, k))
+        } else if let index = connections.firstIndex(where: { $0.name == name }) {
+            let count = Swift.max(components[connections[index].from].count, components[connections[index].to].count)
+            guard let k = ordinal else { fault.connections.append(index); return }
+            guard k >= 0 && k < count else {
+                throw node.error("names instance \(k) of connection \(name), which has \(count)",
+                                 allowed: "\(name)[0] to \(name)[\(count - 1)]", given: text)
+            }
+            fault.connectionInstances.append((index, k))
+        } else {
+            var problem = "names no component or connection \"\(name)\""
+            if let nearest = nearestMatch(name, in: names) { problem += " (did you mean \"\(nearest)\"?)" }
+            throw node.error(problem, allowed: names.joined(separator: ", "), given: text)
+        }
     }
 
     /// Every required port connected; a single-connection output port connected once.

@@ -50,9 +50,15 @@ public struct GraphSpec: Sendable {
 
     /// An outage of components or a cut of connections (several targets: a partition).
     public struct Fault: Sendable {
+        /// Whole components and connections (every instance), by spec index.
         public var components: [Int]
         public var connections: [Int]
+        /// Single instances (`bot[3]`, `bot-gateway[3]`): spec index and instance ordinal.
+        public var componentInstances: [(index: Int, ordinal: Int)] = []
+        public var connectionInstances: [(index: Int, ordinal: Int)] = []
         public var outage: OutageSpecification
+        /// The targets as written, sorted (they key the fault's random stream).
+        public var targetNames: [String] = []
     }
 
     public var components: [Component]

@@ -60,93 +60,154 @@ public enum TimeBucket: Sendable {
 /// The messages in flight, in slots reused through a free list: memory grows with the
 /// number of messages pending, never with the number processed.
 ///
-/// Invariant: a slot is either free (on the free list) or live; `live == count - free`.
-public struct MessagePool {
-    var storage: ContiguousArray<GraphMessage> = []
-    var free: ContiguousArray<Int32> = []
-    /// Per message and measured path: the path's stamp (-1: not on the path).
-    var stamps: ContiguousArray<PathStamp> = []
+/// A reference type over raw, manually grown buffers of trivial values: a message is read and
+/// written in place (`pool[m].wire += ...`) with no copy-on-write uniqueness check, bounds
+/// check or reference count per access (the engine touches the pool several times per event;
+/// benchmarks/README.md has the measurement). One pool belongs to one `GraphModel` run and is
+/// never shared between threads; copying the model shares it, so a model is not copied during
+/// a run (`GraphRun` builds it once).
+///
+/// Invariant: a slot is either free (on the free list) or live; `live == used - freeCount`.
+/// Debug builds trap a slot released twice or handed out while live.
+public final class MessagePool {
+    @exclusivity(unchecked) var messages: UnsafeMutablePointer<GraphMessage>
+    @exclusivity(unchecked) var stamps: UnsafeMutablePointer<PathStamp>
+    @exclusivity(unchecked) var free: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) var capacity: Int
+    /// Slots ever handed out (the high-water mark of the buffers).
+    @exclusivity(unchecked) var used = 0
+    @exclusivity(unchecked) var freeCount = 0
+    @exclusivity(unchecked) public private(set) var live = 0
+    @exclusivity(unchecked) public private(set) var peakLive = 0
     public let pathCount: Int
     #if LATSIM_INVARIANTS
-    /// Debug builds: which slots are live, to trap a message released twice or used after release.
-    var isLive: [Bool] = []
+    @exclusivity(unchecked) var isLive: [Bool] = []
     #endif
-    public private(set) var live = 0
-    public private(set) var peakLive = 0
 
-    public init(pathCount: Int) { self.pathCount = pathCount }
+    public init(pathCount: Int) {
+        precondition(_isPOD(GraphMessage.self) && _isPOD(PathStamp.self), "pool buffers hold trivial values only")
+        self.pathCount = pathCount
+        capacity = 64
+        messages = .allocate(capacity: capacity)
+        stamps = .allocate(capacity: capacity * Swift.max(pathCount, 1))
+        free = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        messages.deallocate()
+        stamps.deallocate()
+        free.deallocate()
+    }
 
     /// A new message created at `now`, its mark at `now`.
     /// - Complexity: amortised O(1)
-    public mutating func allocate(created now: SimInstant) -> Int32 {
+    @inline(__always)
+    public func allocate(created now: SimInstant) -> Int32 {
         var message = GraphMessage()
         message.created = now
         message.mark = now
-        return insert(message)
+        let slot = take()
+        (messages + Int(slot)).initialize(to: message)
+        clearStamps(slot)
+        return slot
     }
 
     /// A copy of message `index` (fan-out, retries): the same id, accounting and path stamps.
-    public mutating func copy(_ index: Int32) -> Int32 {
-        let copy = insert(storage[Int(index)])
-        for p in 0..<pathCount { stamps[Int(copy) * pathCount + p] = stamps[Int(index) * pathCount + p] }
-        return copy
+    @inline(__always)
+    public func copy(_ index: Int32) -> Int32 {
+        let slot = take()
+        (messages + Int(slot)).initialize(to: messages[Int(index)])
+        if pathCount > 0 {
+            (stamps + Int(slot) * pathCount).update(from: stamps + Int(index) * pathCount, count: pathCount)
+        }
+        return slot
     }
 
-    mutating func insert(_ message: GraphMessage) -> Int32 {
-        live += 1
+    @inline(__always)
+    func clearStamps(_ slot: Int32) {
+        for p in 0..<pathCount { stamps[Int(slot) * pathCount + p] = PathStamp() }
+    }
+
+    /// A free slot (reused first), growing the buffers when none is left.
+    @inline(__always)
+    func take() -> Int32 {
+        live &+= 1
         if live > peakLive { peakLive = live }
-        if let slot = free.popLast() {
+        let slot: Int32
+        if freeCount > 0 {
+            freeCount &-= 1
+            slot = free[freeCount]
+        } else {
+            if used == capacity { grow() }
+            slot = Int32(used)
+            used &+= 1
             #if LATSIM_INVARIANTS
-            precondition(!isLive[Int(slot)], "message slot \(slot) on the free list is live")
-            isLive[Int(slot)] = true
+            isLive.append(false)
             #endif
-            storage[Int(slot)] = message
-            for p in 0..<pathCount { stamps[Int(slot) * pathCount + p] = PathStamp() }
-            return slot
         }
-        storage.append(message)
         #if LATSIM_INVARIANTS
-        isLive.append(true)
+        precondition(!isLive[Int(slot)], "message slot \(slot) on the free list is live")
+        isLive[Int(slot)] = true
         #endif
-        for _ in 0..<pathCount { stamps.append(PathStamp()) }
-        return Int32(storage.count - 1)
+        return slot
+    }
+
+    func grow() {
+        precondition(capacity < Int(Int32.max) / 2, "more than 2^30 messages pending")
+        let newCapacity = capacity * 2
+        let newMessages = UnsafeMutablePointer<GraphMessage>.allocate(capacity: newCapacity)
+        newMessages.moveInitialize(from: messages, count: used)
+        messages.deallocate()
+        messages = newMessages
+        let width = Swift.max(pathCount, 1)
+        let newStamps = UnsafeMutablePointer<PathStamp>.allocate(capacity: newCapacity * width)
+        newStamps.moveInitialize(from: stamps, count: used * width)
+        stamps.deallocate()
+        stamps = newStamps
+        let newFree = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        newFree.moveInitialize(from: free, count: freeCount)
+        free.deallocate()
+        free = newFree
+        capacity = newCapacity
     }
 
     /// Returns a slot to the free list.
-    public mutating func release(_ index: Int32) {
+    @inline(__always)
+    public func release(_ index: Int32) {
         #if LATSIM_INVARIANTS
         precondition(isLive[Int(index)], "message \(index) released twice")
         isLive[Int(index)] = false
         #endif
-        live -= 1
-        free.append(index)
+        live &-= 1
+        free[freeCount] = index
+        freeCount &+= 1
     }
 
+    @inline(__always)
     public subscript(index: Int32) -> GraphMessage {
-        get { storage[Int(index)] }
-        _modify { yield &storage[Int(index)] }
+        unsafeAddress { UnsafePointer(messages + Int(index)) }
+        unsafeMutableAddress { messages + Int(index) }
     }
 
     /// Attributes the time since the message's mark to `bucket` and moves the mark to `now`.
-    public mutating func account(_ index: Int32, _ bucket: TimeBucket, at now: SimInstant) {
-        storage.withUnsafeMutableBufferPointer { messages in
-            let elapsed = (now - messages[Int(index)].mark).nanoseconds
-            switch bucket {
-            case .wire: messages[Int(index)].wire &+= elapsed
-            case .wait: messages[Int(index)].wait &+= elapsed
-            case .service: messages[Int(index)].service &+= elapsed
-            }
-            messages[Int(index)].mark = now
+    @inline(__always)
+    public func account(_ index: Int32, _ bucket: TimeBucket, at now: SimInstant) {
+        let message = messages + Int(index)
+        let elapsed = (now - message.pointee.mark).nanoseconds
+        switch bucket {
+        case .wire: message.pointee.wire &+= elapsed
+        case .wait: message.pointee.wait &+= elapsed
+        case .service: message.pointee.service &+= elapsed
         }
+        message.pointee.mark = now
     }
 
-    public func stamp(_ index: Int32, path: Int) -> PathStamp { stamps[Int(index) * pathCount + path] }
-    public mutating func setStamp(_ index: Int32, path: Int, _ stamp: PathStamp) { stamps[Int(index) * pathCount + path] = stamp }
+    @inline(__always) public func stamp(_ index: Int32, path: Int) -> PathStamp { stamps[Int(index) * pathCount + path] }
+    @inline(__always) public func setStamp(_ index: Int32, path: Int, _ stamp: PathStamp) { stamps[Int(index) * pathCount + path] = stamp }
 
-    /// Bytes held by the pool's storage.
+    /// Bytes held by the pool's buffers.
     public var memoryBytes: Int {
-        storage.capacity * MemoryLayout<GraphMessage>.stride + stamps.capacity * MemoryLayout<PathStamp>.stride
-            + free.capacity * 4
+        capacity * (MemoryLayout<GraphMessage>.stride + Swift.max(pathCount, 1) * MemoryLayout<PathStamp>.stride + 4)
     }
 }
 

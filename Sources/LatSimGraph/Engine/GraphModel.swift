@@ -21,7 +21,7 @@ public struct GraphModel: SimulationModel {
     public typealias Event = GraphEvent
 
     public let spec: GraphSpec
-    var pool: MessagePool
+    let pool: MessagePool
 
     // Instances.
     let instanceGroup: ContiguousArray<Int32>
@@ -44,8 +44,9 @@ public struct GraphModel: SimulationModel {
     let outStart: ContiguousArray<Int32>
     let outConnections: ContiguousArray<Int32>
     var linkArrivalsPending: Int64 = 0
-    /// Connections cut by a fault, per spec connection.
+    /// Connections cut by a fault, per spec connection and per instance connection.
     var connectionCut: [Bool]
+    var instanceCut: [Bool]
 
     // Components by type.
     var sources: [SourceState] = []
@@ -56,6 +57,13 @@ public struct GraphModel: SimulationModel {
     var brokers: [BrokerState] = []
     /// Per sink instance: the highest sequence received by (producer, key).
     var sinkHighest: [[UInt64: UInt32]] = []
+    /// Every client's window slots, flat (client `local` owns slotBase ..< slotBase + window):
+    /// whether busy, the request's id, its template (or -1), attempt and generation.
+    var slotBusy: ContiguousArray<Bool> = []
+    var slotID: ContiguousArray<UInt32> = []
+    var slotMessage: ContiguousArray<Int32> = []
+    var slotAttempt: ContiguousArray<UInt16> = []
+    var slotGeneration: ContiguousArray<UInt16> = []
     /// Per group: type-specific statistics (reset at the warm-up's end).
     var groupStats: [GroupStatistics]
 
@@ -137,6 +145,7 @@ public struct GraphModel: SimulationModel {
         outStart = ContiguousArray(start)
         outConnections = ContiguousArray(outs)
         connectionCut = Array(repeating: false, count: spec.connections.count)
+        instanceCut = Array(repeating: false, count: source.count)
 
         pool = MessagePool(pathCount: spec.paths.count)
         pathStatistics = spec.paths.map { _ in PathStatistics() }
@@ -150,7 +159,15 @@ public struct GraphModel: SimulationModel {
             let component = spec.components[Int(group[instance])]
             switch component.parameters {
             case .source(let p): sources.append(SourceState(parameters: p))
-            case .client(let p): clients.append(ClientState(parameters: p))
+            case .client(let p):
+                var client = ClientState(parameters: p)
+                client.slotBase = slotBusy.count
+                clients.append(client)
+                slotBusy.append(contentsOf: repeatElement(false, count: p.window))
+                slotID.append(contentsOf: repeatElement(0, count: p.window))
+                slotMessage.append(contentsOf: repeatElement(-1, count: p.window))
+                slotAttempt.append(contentsOf: repeatElement(0, count: p.window))
+                slotGeneration.append(contentsOf: repeatElement(0, count: p.window))
             case .station(let p): stations.append(StationState(parameters: p))
             case .delay(let p): delays.append(DelayState(parameters: p))
             case .router(let p): routers.append(RouterState(parameters: p))

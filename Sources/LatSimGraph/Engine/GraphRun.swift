@@ -88,6 +88,7 @@ extension GraphModel {
         ComponentMetric("delivered", "count", "messages that arrived") { m, j, _ in Double(m.ledger(j).delivered) },
         ComponentMetric("lost", "count", "messages dropped by random loss") { m, j, _ in Double(m.ledger(j).dropped(.loss)) },
         ComponentMetric("lost_outage", "count", "messages dropped by a cut or a down target") { m, j, _ in Double(m.ledger(j).dropped(.outage)) },
+        ComponentMetric("dropped", "count", "messages dropped for any reason (loss + lost_outage)") { m, j, _ in Double(m.ledger(j).dropped) },
         ComponentMetric("head_of_line_blocked", "count", "messages that waited behind an earlier one (fifo) or overtook one (unordered)") { m, j, _ in
             Double(m.linkTotals(j).blocked) },
         ComponentMetric("head_of_line_delay_mean", "ns", "mean extra delay FIFO order added per delivered message") { m, j, _ in

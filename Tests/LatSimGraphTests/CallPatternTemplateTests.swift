@@ -1,14 +1,15 @@
 import Testing
-@testable import LatSimNetwork
+import LatSimCore
+import LatSimExperiments
 
-/// The call-pattern scenario: the claim "non-blocking lowers latency and raises throughput
+/// The call-pattern template (a graph): the claim "non-blocking lowers latency and raises throughput
 /// versus blocking" where it holds (many concurrent requests, a service with spare capacity),
 /// where it fails (past the service's saturation), and its bookkeeping.
 struct CallPatternTests {
     static let seed: UInt64 = 42
 
     static func scenario(_ extra: KeyValuePairs<String, Any> = [:], rate: Double = 800, workers: Int = 16,
-                         stationExtra: [(String, Any)] = []) throws -> CallPatternScenario {
+                         stationExtra: [(String, Any)] = []) throws -> any Scenario {
         var station: [(String, Any)] = [("workers", workers), ("service_time", ["type": "exponential", "mean": "1ms"] as KeyValuePairs<String, Any>)]
         station += stationExtra
         var entries: [(String, ConfigNode)] = [
@@ -20,7 +21,7 @@ struct CallPatternTests {
         for (k, v) in extra {
             if let i = entries.firstIndex(where: { $0.0 == k }) { entries[i] = (k, config(v)) } else { entries.append((k, config(v))) }
         }
-        return try CallPatternScenario(config: ConfigNode.mapping(entries, path: "model"))
+        return try CallPatternTemplate.template.kind.make(ConfigNode.mapping(entries, path: "model"))
     }
 
     static func spec(replication: Int = 0, seconds: Int64 = 2) -> ReplicationSpec {
@@ -70,7 +71,7 @@ struct CallPatternTests {
         // Loss p on each link: an attempt fails with q = 1 - (1 - p)^2; with 2 retries a
         // request fails with q^3. Timeout 50 ms >> latency, so no spurious timeouts.
         let p = 0.05
-        let s = try CallPatternScenario(config: ConfigNode.mapping([
+        let s = try CallPatternTemplate.template.kind.make( ConfigNode.mapping([
             ("clients", config(20)), ("arrival", config("closed")), ("think_time", config("1ms")),
             ("link", config(["latency": "200us", "loss": p] as KeyValuePairs<String, Any>)),
             ("station", config(["workers": 32, "service_time": "100us"] as KeyValuePairs<String, Any>)),
@@ -123,7 +124,7 @@ struct CallPatternTests {
 
 struct CallPatternOutageTests {
     @Test func serverOutageLosesQueuedWorkAndRetriesRecoverIt() throws {
-        let s = try CallPatternScenario(config: ConfigNode.mapping([
+        let s = try CallPatternTemplate.template.kind.make( ConfigNode.mapping([
             ("clients", config(10)), ("window", config(4)), ("arrival", config("closed")), ("think_time", config("1ms")),
             ("link", config(["latency": "200us"] as KeyValuePairs<String, Any>)),
             ("station", config(["workers": 4, "service_time": ["type": "exponential", "mean": "500us"] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>)),
@@ -148,7 +149,7 @@ struct CallPatternSaturationTests {
         // blocking. Throughput is the service's 4000/s either way; by Little's law on the loop,
         // response time R = (clients x window) / X - think, so async with window 8 multiplies
         // the response time by about 8 and gains nothing.
-        let s = try CallPatternScenario(config: ConfigNode.mapping([
+        let s = try CallPatternTemplate.template.kind.make( ConfigNode.mapping([
             ("clients", config(50)), ("window", config(8)), ("arrival", config("closed")),
             ("think_time", config(["type": "exponential", "mean": "1ms"] as KeyValuePairs<String, Any>)),
             ("link", config(["latency": ["type": "lognormal", "median": "100us", "sigma": 0.3] as KeyValuePairs<String, Any>] as KeyValuePairs<String, Any>)),
@@ -168,30 +169,9 @@ struct CallPatternSaturationTests {
     }
 }
 
-struct PushPullTests {
-    @Test func pullAddsHalfAPollIntervalAtLightLoad() throws {
-        // Poisson arrivals meet deterministic polls: the wait for the next poll is uniform on
-        // [0, interval), mean interval / 2 = 5 ms; everything else is the same path.
-        let base: [(String, ConfigNode)] = [
-            ("producers", config(2)), ("consumers", config(2)),
-            ("publish_interval", config(["type": "exponential", "mean": "5ms"] as KeyValuePairs<String, Any>)),
-            ("link", config(["latency": "100us"] as KeyValuePairs<String, Any>)),
-            ("processing_time", config("50us")), ("drain", config("1s")),
-        ]
-        let push = try BrokerOutageScenario(config: ConfigNode.mapping(base, path: "model"))
-        let pull = try BrokerOutageScenario(config: ConfigNode.mapping(base + [("consumer_mode", config("pull")), ("poll_interval", config("10ms"))], path: "model"))
-        let spec = ReplicationSpec(replication: 0, rootSeed: 21, horizon: .seconds(Int64(20)), warmUp: .milliseconds(100))
-        let a = push.run(design: "queued", spec: spec), b = pull.run(design: "queued", spec: spec)
-        let difference = b.value("end_to_end_latency_mean")! - a.value("end_to_end_latency_mean")!
-        // 8,000 messages; the uniform residual has sd 2.9 ms, so the mean's sd is 0.03 ms: 0.3 ms is ample.
-        #expect(abs(difference - 5e6) <= 0.3e6, "pull - push = \(difference) ns, expected 5e6 (seed 21)")
-        #expect(a.value("messages_lost") == 0 && b.value("messages_lost") == 0)
-    }
-}
-
 struct CallPatternPartitionTests {
-    static func scenario(policy: String) throws -> CallPatternScenario {
-        try CallPatternScenario(config: ConfigNode.mapping([
+    static func scenario(policy: String) throws -> any Scenario {
+        try CallPatternTemplate.template.kind.make(ConfigNode.mapping([
             ("clients", config(4)), ("window", config(2)), ("arrival", config("closed")), ("think_time", config("2ms")),
             ("link", config(["latency": "300us", "fault_policy": policy] as KeyValuePairs<String, Any>)),
             ("station", config(["workers": 8, "service_time": "200us"] as KeyValuePairs<String, Any>)),
@@ -224,9 +204,12 @@ struct CallPatternTraceTests {
         var spec = ReplicationSpec(replication: 0, rootSeed: 1, horizon: .milliseconds(300), warmUp: .milliseconds(50))
         spec.keepTrace = true
         let r = s.run(design: "sync", spec: spec)
-        #expect(r.traceHeader == ["request", "client", "created_ns", "completed_ns", "latency_ns", "attempts"])
+        #expect(r.traceHeader == ["component", "instance", "request", "created_ns", "completed_ns", "latency_ns", "attempts",
+                                  "wire_ns", "wait_ns", "service_ns"])
         #expect(Double(r.traceRows.count) == r.value("request_latency_count")!)
-        let mean = r.traceRows.map { Double($0[4])! }.reduce(0, +) / Double(r.traceRows.count)
+        let mean = r.traceRows.map { Double($0[5])! }.reduce(0, +) / Double(r.traceRows.count)
+        // Each row's breakdown sums to its latency.
+        for row in r.traceRows { #expect(Int64(row[7])! + Int64(row[8])! + Int64(row[9])! == Int64(row[5])!, "\(row)") }
         #expect(abs(mean - r.value("request_latency_mean")!) <= 1e-6 * mean)
         spec.keepTrace = false
         #expect(s.run(design: "sync", spec: spec).traceRows.isEmpty)
