@@ -7,9 +7,15 @@ import LatSimNetwork
 ///     - {name: bot, type: client, count: 50, window: 8, arrival: open, rate_per_s: 200,
 ///        queue_capacity: 100000, size_bytes: 256, timeout: 50ms, retries: 2, backoff: 10ms}
 ///
-/// Arrivals: `open` (Poisson requests that wait in the client's queue for a free slot),
-/// `closed` (every slot thinks, sends, waits, thinks again) or `input` (messages arriving at
-/// `in` are the requests). A request's latency runs from its creation (its arrival at the
+///     - {name: bot, type: client, window: unlimited, arrival: open,
+///        interarrival: {type: lognormal, median: 2ms, sigma: 0.5}}   # sends whatever the replies
+///
+/// Arrivals: `open` (requests at a Poisson `rate_per_s`, or a renewal process of `interarrival`
+/// times, that wait in the client's queue for a free slot), `closed` (every slot thinks, sends,
+/// waits, thinks again) or `input` (messages arriving at `in` are the requests). An `unlimited`
+/// window (open or input only) never queues: its slots grow with the requests in flight. A
+/// reply that is a rejection (a station's `overflow: reject` or `reject_probability`) frees
+/// its slot and counts `rejected`, never `completed`. A request's latency runs from its creation (its arrival at the
 /// client) to its reply, so time in the client's own queue counts. With a timeout, an attempt
 /// whose reply is late is retried after an exponential backoff (backoff * 2^attempt, at most
 /// backoff_max) up to `retries` times, then the request fails; a reply to an abandoned or
@@ -17,6 +23,7 @@ import LatSimNetwork
 /// a retry counts as waiting in its latency breakdown.
 public struct ClientParameters: Sendable {
     public enum Arrival: String, Sendable, CaseIterable { case open, closed, input }
+    /// Requests in flight per instance; `Int.max` for `window: unlimited`.
     public var window: Int
     public var arrival: Arrival
     public var interarrival: Distribution
@@ -30,16 +37,32 @@ public struct ClientParameters: Sendable {
     public var backoffMax: SimDuration
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["window", "arrival", "rate_per_s", "think_time", "queue_capacity", "size_bytes", "priority",
+        try node.checkKeys(["window", "arrival", "rate_per_s", "interarrival", "think_time", "queue_capacity", "size_bytes", "priority",
                             "timeout", "retries", "backoff", "backoff_max"])
-        window = try node.int("window", default: 1, range: 1...65_535)
         arrival = Arrival(rawValue: try node.string("arrival", default: "closed", oneOf: Arrival.allCases.map(\.rawValue)))!
-        if arrival == .open {
-            let rate = try node.ratePerSecond("rate_per_s")
-            interarrival = try node.wrap { try Distribution.exponential(mean: 1e9 / rate) }
+        if let w = node.child("window"), (try? w.text()) == "unlimited" {
+            guard arrival != .closed else {
+                throw node.error("cannot be unlimited with arrival: closed (every slot is a request in circulation)",
+                                 allowed: "1 to 65535 with arrival: closed; unlimited with open or input", given: "unlimited", key: "window")
+            }
+            window = .max
         } else {
-            if node.has("rate_per_s") {
-                throw node.error("applies to arrival: open only", allowed: "arrival: open with rate_per_s", given: "rate_per_s", key: "rate_per_s")
+            window = try node.int("window", default: 1, range: 1...65_535)
+        }
+        if arrival == .open {
+            switch (node.has("rate_per_s"), node.has("interarrival")) {
+            case (true, true):
+                throw node.error("gives both rate_per_s and interarrival", allowed: "one of them: a Poisson rate, or a renewal interarrival distribution",
+                                 given: "both", key: "interarrival")
+            case (false, true):
+                interarrival = try node.intervalDistribution("interarrival")
+            default:
+                let rate = try node.ratePerSecond("rate_per_s")
+                interarrival = try node.wrap { try Distribution.exponential(mean: 1e9 / rate) }
+            }
+        } else {
+            for key in ["rate_per_s", "interarrival"] where node.has(key) {
+                throw node.error("applies to arrival: open only", allowed: "arrival: open with rate_per_s or interarrival", given: key, key: key)
             }
             interarrival = try .constant(0)
         }
@@ -56,6 +79,9 @@ public struct ClientParameters: Sendable {
         backoff = try node.duration("backoff", default: .milliseconds(10))
         backoffMax = try node.duration("backoff_max", default: .seconds(Int64(1)))
     }
+
+    /// `window: unlimited`: the slots grow with the requests in flight.
+    public var isWindowUnlimited: Bool { window == .max }
 }
 
 struct ClientState {
@@ -74,6 +100,8 @@ struct ClientState {
     var slotAttempt: [UInt16]
     /// Per slot: bumped at each new request, so a timer of an earlier request is recognised.
     var slotGeneration: [UInt16]
+    /// Free slots of an open or input client (a stack: O(1) admission at any window).
+    var freeSlots: [Int32]
     /// Closed slots to restart when the client is back from an outage.
     var crashed = false
     /// Requests waiting for a free slot (pool messages).
@@ -86,21 +114,37 @@ struct ClientState {
         thinkTime = parameters.thinkTime
         timeout = parameters.timeout
         isClosed = parameters.arrival == .closed
-        slotMessage = Array(repeating: -1, count: parameters.window)
-        slotBusy = Array(repeating: false, count: parameters.window)
-        slotID = Array(repeating: 0, count: parameters.window)
-        slotAttempt = Array(repeating: 0, count: parameters.window)
-        slotGeneration = Array(repeating: 0, count: parameters.window)
+        let slots = parameters.isWindowUnlimited ? 0 : parameters.window
+        slotMessage = Array(repeating: -1, count: slots)
+        slotBusy = Array(repeating: false, count: slots)
+        slotID = Array(repeating: 0, count: slots)
+        slotAttempt = Array(repeating: 0, count: slots)
+        slotGeneration = Array(repeating: 0, count: slots)
+        freeSlots = isClosed ? [] : (0..<Int32(slots)).reversed()
+    }
+
+    /// A free slot of an open or input client: the most recently freed, or a new one when the
+    /// window is unlimited; nil when every slot is busy.
+    mutating func takeFreeSlot() -> Int? {
+        if let slot = freeSlots.popLast() { return Int(slot) }
+        guard parameters.isWindowUnlimited else { return nil }
+        slotMessage.append(-1)
+        slotBusy.append(false)
+        slotID.append(0)
+        slotAttempt.append(0)
+        slotGeneration.append(0)
+        return slotBusy.count - 1
     }
 
     mutating func resetStatistics(at now: SimInstant) {}
 }
 
 extension GraphModel {
-    // Timer codes of a client.
+    // Timer kinds of a client: the low 16 bits of a timer's code; a slot timer carries the
+    // slot's generation in the high 16 bits and the slot in its payload.
     static let clientArrivalTimer: Int32 = 0, clientSlotReadyTimer: Int32 = 1, clientTimeoutTimer: Int32 = 2, clientRetryTimer: Int32 = 3
     // Counters of a client group.
-    static let clientTimeouts = 0, clientRetries = 1, clientFailed = 2, clientLate = 3, clientDropped = 4
+    static let clientTimeouts = 0, clientRetries = 1, clientFailed = 2, clientLate = 3, clientDropped = 4, clientRejected = 5
 
     static let clientMetrics: [ComponentMetric] =
         ComponentMetric.histogram("latency", "time from a request's creation to its reply (ns)") { m, g in m.groupStats[g].latency }
@@ -113,6 +157,11 @@ extension GraphModel {
            ComponentMetric("late_replies", "count", "replies to an attempt already answered or abandoned") { m, g, _ in
                Double(m.groupStats[g].counters[clientLate]) },
            ComponentMetric("dropped", "count", "requests refused by a full client queue") { m, g, _ in Double(m.groupStats[g].counters[clientDropped]) },
+           ComponentMetric("rejected", "count", "requests answered with a rejection (a station's overflow: reject or reject_probability)") { m, g, _ in
+               Double(m.groupStats[g].counters[clientRejected]) },
+           ComponentMetric("drop_rate", "ratio", "rejected / (completed + rejected): the share of answers that were rejections") { m, g, _ in
+               let rejected = m.groupStats[g].counters[clientRejected], answered = m.groupStats[g].completed + rejected
+               return answered > 0 ? Double(rejected) / Double(answered) : .nan },
            ComponentMetric("lost_crash", "count", "requests held or queued at a client when it went down") { m, g, _ in
                Double(m.groupStats[g].lostCrash) },
            ComponentMetric("queue_length_mean", "requests", "time-weighted requests waiting at the clients for a free slot") { m, g, end in
@@ -135,25 +184,24 @@ extension GraphModel {
 
     mutating func clientTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
         let now = context.now
-        switch code {
+        let slot = Int(payload), generation = UInt16(truncatingIfNeeded: UInt32(bitPattern: code) >> 16)
+        switch code & 0xFFFF {
         case GraphModel.clientArrivalTimer:
             context.schedule(.timer(component: instance, code: GraphModel.clientArrivalTimer, payload: 0),
                              after: clients[local].interarrival.sampleDuration(streams[Int(instance)]))
             let m = newRequest(local, instance: instance, now: now)
             admit(local, instance: instance, m, context: &context)
         case GraphModel.clientSlotReadyTimer:
-            let slot = Int(payload & 0xFFFF)
-            guard !instanceDown[Int(instance)], clients[local].slotGeneration[slot] == UInt16(truncatingIfNeeded: payload >> 16) else { return }
+            guard !instanceDown[Int(instance)], clients[local].slotGeneration[slot] == generation else { return }
             let m = newRequest(local, instance: instance, now: now)
             start(local, instance: instance, slot: slot, m, context: &context)
         case GraphModel.clientTimeoutTimer, GraphModel.clientRetryTimer:
-            let slot = Int(payload & 0xFFFF), generation = UInt16(truncatingIfNeeded: payload >> 16)
             // The request was answered, abandoned or replaced since this timer was set.
             guard clients[local].slotBusy[slot], clients[local].slotGeneration[slot] == generation else { return }
             let attempt = clients[local].slotAttempt[slot]
             let p = clients[local].parameters
             let g = Int(instanceGroup[Int(instance)])
-            if code == GraphModel.clientRetryTimer {
+            if code & 0xFFFF == GraphModel.clientRetryTimer {
                 clients[local].slotAttempt[slot] = attempt &+ 1
                 if measuring { groupStats[g].counters[GraphModel.clientRetries] &+= 1 }
                 sendAttempt(local, instance: instance, slot: slot, context: &context)
@@ -162,7 +210,7 @@ extension GraphModel {
             if measuring { groupStats[g].counters[GraphModel.clientTimeouts] &+= 1 }
             if Int(attempt) < p.retries {
                 let factor = Int64(1) << Int64(min(Int(attempt), 40))
-                context.schedule(.timer(component: instance, code: GraphModel.clientRetryTimer, payload: payload),
+                context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientRetryTimer, slot: slot), payload: payload),
                                  after: min(p.backoff * factor, p.backoffMax))
             } else {
                 if measuring { groupStats[g].counters[GraphModel.clientFailed] &+= 1 }
@@ -191,7 +239,7 @@ extension GraphModel {
         if instanceDown[Int(instance)] {
             if measuring { groupStats[Int(instanceGroup[Int(instance)])].lostDown &+= 1 }
             discard(m)
-        } else if let slot = clients[local].slotBusy.firstIndex(of: false) {
+        } else if let slot = clients[local].takeFreeSlot() {
             start(local, instance: instance, slot: slot, m, context: &context)
         } else if clients[local].queue.count < clients[local].parameters.queueCapacity {
             clients[local].queue.append(m)
@@ -227,9 +275,9 @@ extension GraphModel {
         sendAttempt(local, instance: instance, slot: slot, context: &context)
     }
 
-    /// The timer payload of a slot's current request: slot and generation.
-    func slotPayload(_ local: Int, slot: Int) -> Int32 {
-        Int32(slot) | Int32(bitPattern: UInt32(clients[local].slotGeneration[slot]) << 16)
+    /// The code of a timer of a slot's current request: the timer's kind and the slot's generation.
+    func slotTimerCode(_ local: Int, _ kind: Int32, slot: Int) -> Int32 {
+        kind | Int32(bitPattern: UInt32(clients[local].slotGeneration[slot]) << 16)
     }
 
     /// Sends a copy of the slot's request (attempt `slotAttempt`) and arms its timeout.
@@ -240,7 +288,7 @@ extension GraphModel {
         let copy = pool.copy(template)
         pool[copy].attempt = clients[local].slotAttempt[slot]
         forward(copy, from: instance, context: &context)
-        context.schedule(.timer(component: instance, code: GraphModel.clientTimeoutTimer, payload: slotPayload(local, slot: slot)),
+        context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientTimeoutTimer, slot: slot), payload: Int32(slot)),
                          after: timeout)
     }
 
@@ -253,7 +301,9 @@ extension GraphModel {
             discard(m)
             return
         }
-        if measuring {
+        if pool[m].isRejected {
+            if measuring { groupStats[g].counters[GraphModel.clientRejected] &+= 1 }
+        } else if measuring {
             groupStats[g].completed &+= 1
             groupStats[g].latency.record(context.now - pool[m].created)
             if keepTrace && trace.count < GraphModel.traceLimit {
@@ -276,11 +326,13 @@ extension GraphModel {
         clients[local].slotAttempt[slot] = 0
         clients[local].slotGeneration[slot] &+= 1
         if clients[local].isClosed {
-            context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
+            context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientSlotReadyTimer, slot: slot), payload: Int32(slot)),
                              after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
         } else if let next = clients[local].queue.popFirst() {
             groupStats[Int(instanceGroup[Int(instance)])].level.add(-1, at: context.now)
             start(local, instance: instance, slot: slot, next, context: &context)
+        } else {
+            clients[local].freeSlots.append(Int32(slot))
         }
     }
 
@@ -292,6 +344,7 @@ extension GraphModel {
             clients[local].slotMessage[slot] = -1
             clients[local].slotBusy[slot] = false
             clients[local].slotGeneration[slot] &+= 1
+            if !clients[local].isClosed { clients[local].freeSlots.append(Int32(slot)) }
             if measuring { groupStats[g].lostCrash &+= 1 }
         }
         while let m = clients[local].queue.popFirst() {
@@ -306,7 +359,7 @@ extension GraphModel {
         guard clients[local].isClosed else { return }
         for slot in clients[local].slotBusy.indices where !clients[local].slotBusy[slot] {
             clients[local].slotGeneration[slot] &+= 1
-            context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
+            context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientSlotReadyTimer, slot: slot), payload: Int32(slot)),
                              after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
         }
     }
