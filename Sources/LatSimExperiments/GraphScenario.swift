@@ -92,7 +92,7 @@ extension GraphScenario {
             for component in graph.components {
                 var each = 256.0   // stream, ids, group statistics share
                 switch component.parameters {
-                case .client(let p): each += Double(p.window) * 32
+                case .client(let p): each += Double(p.isWindowUnlimited ? 16 : p.window) * 32   // unlimited: grows with pending work
                 case .source(let p): each += Double(p.population) * 48
                 case .broker(let p): each += Double(p.partitions) * 96 * Double(max(1, graph.connections.filter { $0.from == graph.componentIndex(component.name)! }.count))
                 default: break

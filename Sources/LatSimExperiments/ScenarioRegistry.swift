@@ -14,11 +14,11 @@ public enum ScenarioRegistry {
         + NetworkScenarios.kinds + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
-    public static let templates: [Template] = [CallPatternTemplate.template, OrderedDeliveryTemplate.template]
+    public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template]
 
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.
-    public static let builtinKinds: [ScenarioKind] = [QueueScenario.kind, GraphScenario.kind]
+    public static let builtinKinds: [ScenarioKind] = [GraphScenario.kind]
 
     public static func kind(named name: String) -> ScenarioKind? { kinds.first { $0.name == name } }
 

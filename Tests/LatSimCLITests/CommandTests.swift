@@ -18,7 +18,7 @@ import LatSimExperiments
         #expect(manifest.contains("\"command_line\": [\"latsim\", \"run\", \"\(config)\", \"--out\", \"\(out)\", \"--quiet\"]"))
         #expect(manifest.contains("\"seed\": 3"))
         let summaryLines = directory.read("out/summary.csv")!.split(separator: "\n").count
-        #expect(summaryLines == 1 + 2 * 3 * 11)   // header + designs x replications x metrics
+        #expect(summaryLines == 1 + 2 * 3 * 53)   // header + designs x replications x metrics (the queue template: 53)
     }
 
     @Test func sweepHeadersNameTheAxes() throws {

@@ -12,13 +12,13 @@ import LatSimExperiments
     }
 
     @Test func commonRandomNumbersNarrowThePairedInterval() throws {
-        // Both designs draw service times from the stream "server:exchange:service" and send on
-        // "client:bot-0:arrival", so their per-replication utilizations are positively correlated
+        // Both designs draw service times from the stream "exchange" (the server's station) and send
+        // on "clients" (the one client instance), so their per-replication utilizations are positively correlated
         // and the paired difference has a smaller standard deviation than an unpaired one,
         // sqrt(sd_a^2 + sd_b^2). Fixed seed 11, 10 replications.
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let config = QueueScenarioTests.config(clients: 1, workers: 1).replacingOccurrences(of: "horizon: 20s", with: "horizon: 5s")
+        let config = QueueTemplateTests.config(clients: 1, workers: 1).replacingOccurrences(of: "horizon: 20s", with: "horizon: 5s")
         let results = try Experiment.run(try ExperimentPlan(file: directory.write("c.yaml", config)), jobs: 2)
         let row = try #require(results.comparisons.first { $0.metric == "request_latency_count" })
         let a = try #require(results.aggregates.first { $0.design == "sync" && $0.metric == "request_latency_count" }).summary

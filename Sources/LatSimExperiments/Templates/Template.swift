@@ -13,10 +13,14 @@ import LatSimGraph
 public struct Template: Sendable {
     public var kind: ScenarioKind
     public var expand: @Sendable (ConfigNode) throws -> ConfigNode
+    /// A small model of this kind (YAML): its graph's metrics are the kind's metric list. Names
+    /// that a config chooses (an actor's connection) appear as the example names them.
+    public var example: String
 
     public init(name: String, summary: String, designs: [(name: String, summary: String)],
                 example: String, expand: @escaping @Sendable (ConfigNode) throws -> ConfigNode) {
         self.expand = expand
+        self.example = example
         let metrics: [(name: String, summary: String)]
         do {
             let model = try YAMLConfig.parse(example, file: "<\(name) template example>", path: "model")

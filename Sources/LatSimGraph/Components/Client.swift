@@ -7,9 +7,15 @@ import LatSimNetwork
 ///     - {name: bot, type: client, count: 50, window: 8, arrival: open, rate_per_s: 200,
 ///        queue_capacity: 100000, size_bytes: 256, timeout: 50ms, retries: 2, backoff: 10ms}
 ///
-/// Arrivals: `open` (Poisson requests that wait in the client's queue for a free slot),
-/// `closed` (every slot thinks, sends, waits, thinks again) or `input` (messages arriving at
-/// `in` are the requests). A request's latency runs from its creation (its arrival at the
+///     - {name: bot, type: client, window: unlimited, arrival: open,
+///        interarrival: {type: lognormal, median: 2ms, sigma: 0.5}}   # sends whatever the replies
+///
+/// Arrivals: `open` (requests at a Poisson `rate_per_s`, or a renewal process of `interarrival`
+/// times, that wait in the client's queue for a free slot), `closed` (every slot thinks, sends,
+/// waits, thinks again) or `input` (messages arriving at `in` are the requests). An `unlimited`
+/// window (open or input only) never queues: its slots grow with the requests in flight. A
+/// reply that is a rejection (a station's `overflow: reject` or `reject_probability`) frees
+/// its slot and counts `rejected`, never `completed`. A request's latency runs from its creation (its arrival at the
 /// client) to its reply, so time in the client's own queue counts. With a timeout, an attempt
 /// whose reply is late is retried after an exponential backoff (backoff * 2^attempt, at most
 /// backoff_max) up to `retries` times, then the request fails; a reply to an abandoned or
@@ -17,6 +23,7 @@ import LatSimNetwork
 /// a retry counts as waiting in its latency breakdown.
 public struct ClientParameters: Sendable {
     public enum Arrival: String, Sendable, CaseIterable { case open, closed, input }
+    /// Requests in flight per instance; `Int.max` for `window: unlimited`.
     public var window: Int
     public var arrival: Arrival
     public var interarrival: Distribution
@@ -30,16 +37,32 @@ public struct ClientParameters: Sendable {
     public var backoffMax: SimDuration
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["window", "arrival", "rate_per_s", "think_time", "queue_capacity", "size_bytes", "priority",
+        try node.checkKeys(["window", "arrival", "rate_per_s", "interarrival", "think_time", "queue_capacity", "size_bytes", "priority",
                             "timeout", "retries", "backoff", "backoff_max"])
-        window = try node.int("window", default: 1, range: 1...65_535)
         arrival = Arrival(rawValue: try node.string("arrival", default: "closed", oneOf: Arrival.allCases.map(\.rawValue)))!
-        if arrival == .open {
-            let rate = try node.ratePerSecond("rate_per_s")
-            interarrival = try node.wrap { try Distribution.exponential(mean: 1e9 / rate) }
+        if let w = node.child("window"), (try? w.text()) == "unlimited" {
+            guard arrival != .closed else {
+                throw node.error("cannot be unlimited with arrival: closed (every slot is a request in circulation)",
+                                 allowed: "1 to 65535 with arrival: closed; unlimited with open or input", given: "unlimited", key: "window")
+            }
+            window = .max
         } else {
-            if node.has("rate_per_s") {
-                throw node.error("applies to arrival: open only", allowed: "arrival: open with rate_per_s", given: "rate_per_s", key: "rate_per_s")
+            window = try node.int("window", default: 1, range: 1...65_535)
+        }
+        if arrival == .open {
+            switch (node.has("rate_per_s"), node.has("interarrival")) {
+            case (true, true):
+                throw node.error("gives both rate_per_s and interarrival", allowed: "one of them: a Poisson rate, or a renewal interarrival distribution",
+                                 given: "both", key: "interarrival")
+            case (false, true):
+                interarrival = try node.intervalDistribution("interarrival")
+            default:
+                let rate = try node.ratePerSecond("rate_per_s")
+                interarrival = try node.wrap { try Distribution.exponential(mean: 1e9 / rate) }
+            }
+        } else {
+            for key in ["rate_per_s", "interarrival"] where node.has(key) {
+                throw node.error("applies to arrival: open only", allowed: "arrival: open with rate_per_s or interarrival", given: key, key: key)
             }
             interarrival = try .constant(0)
         }
@@ -56,6 +79,9 @@ public struct ClientParameters: Sendable {
         backoff = try node.duration("backoff", default: .milliseconds(10))
         backoffMax = try node.duration("backoff_max", default: .seconds(Int64(1)))
     }
+
+    /// `window: unlimited`: the slots grow with the requests in flight.
+    public var isWindowUnlimited: Bool { window == .max }
 }
 
 struct ClientState {
@@ -65,11 +91,19 @@ struct ClientState {
     let thinkTime: Distribution
     let timeout: SimDuration
     let isClosed: Bool
-    /// This client's slots in the model's slot arrays: slotBase ..< slotBase + window.
-    var slotBase = 0
-    let window: Int
-    let sizeBytes: UInt32
-    let priority: UInt8
+    /// Per slot: whether it holds a request, and that request's id.
+    var slotBusy: [Bool]
+    var slotID: [UInt32]
+    /// Per slot: the request kept as the template of each attempt when a timeout may resend it,
+    /// or -1. A message once sent belongs to the graph (a broker may store it), never to the client.
+    var slotMessage: [Int32]
+    var slotAttempt: [UInt16]
+    /// Per slot: bumped at each new request, so a timer of an earlier request is recognised.
+    var slotGeneration: [UInt16]
+    /// Free slots of an open or input client (a stack: O(1) admission at any window).
+    var freeSlots: [Int32]
+    /// Closed slots to restart when the client is back from an outage.
+    var crashed = false
     /// Requests waiting for a free slot (pool messages).
     var queue = RingBuffer<Int32>()
     var nextRequest: UInt32 = 0
@@ -80,19 +114,37 @@ struct ClientState {
         thinkTime = parameters.thinkTime
         timeout = parameters.timeout
         isClosed = parameters.arrival == .closed
-        window = parameters.window
-        sizeBytes = UInt32(parameters.sizeBytes)
-        priority = UInt8(parameters.priority)
+        let slots = parameters.isWindowUnlimited ? 0 : parameters.window
+        slotMessage = Array(repeating: -1, count: slots)
+        slotBusy = Array(repeating: false, count: slots)
+        slotID = Array(repeating: 0, count: slots)
+        slotAttempt = Array(repeating: 0, count: slots)
+        slotGeneration = Array(repeating: 0, count: slots)
+        freeSlots = isClosed ? [] : (0..<Int32(slots)).reversed()
+    }
+
+    /// A free slot of an open or input client: the most recently freed, or a new one when the
+    /// window is unlimited; nil when every slot is busy.
+    mutating func takeFreeSlot() -> Int? {
+        if let slot = freeSlots.popLast() { return Int(slot) }
+        guard parameters.isWindowUnlimited else { return nil }
+        slotMessage.append(-1)
+        slotBusy.append(false)
+        slotID.append(0)
+        slotAttempt.append(0)
+        slotGeneration.append(0)
+        return slotBusy.count - 1
     }
 
     mutating func resetStatistics(at now: SimInstant) {}
 }
 
 extension GraphModel {
-    // Timer codes of a client.
+    // Timer kinds of a client: the low 16 bits of a timer's code; a slot timer carries the
+    // slot's generation in the high 16 bits and the slot in its payload.
     static let clientArrivalTimer: Int32 = 0, clientSlotReadyTimer: Int32 = 1, clientTimeoutTimer: Int32 = 2, clientRetryTimer: Int32 = 3
     // Counters of a client group.
-    static let clientTimeouts = 0, clientRetries = 1, clientFailed = 2, clientLate = 3, clientDropped = 4
+    static let clientTimeouts = 0, clientRetries = 1, clientFailed = 2, clientLate = 3, clientDropped = 4, clientRejected = 5
 
     static let clientMetrics: [ComponentMetric] =
         ComponentMetric.histogram("latency", "time from a request's creation to its reply (ns)") { m, g in m.groupStats[g].latency }
@@ -105,6 +157,11 @@ extension GraphModel {
            ComponentMetric("late_replies", "count", "replies to an attempt already answered or abandoned") { m, g, _ in
                Double(m.groupStats[g].counters[clientLate]) },
            ComponentMetric("dropped", "count", "requests refused by a full client queue") { m, g, _ in Double(m.groupStats[g].counters[clientDropped]) },
+           ComponentMetric("rejected", "count", "requests answered with a rejection (a station's overflow: reject or reject_probability)") { m, g, _ in
+               Double(m.groupStats[g].counters[clientRejected]) },
+           ComponentMetric("drop_rate", "ratio", "rejected / (completed + rejected): the share of answers that were rejections") { m, g, _ in
+               let rejected = m.groupStats[g].counters[clientRejected], answered = m.groupStats[g].completed + rejected
+               return answered > 0 ? Double(rejected) / Double(answered) : .nan },
            ComponentMetric("lost_crash", "count", "requests held or queued at a client when it went down") { m, g, _ in
                Double(m.groupStats[g].lostCrash) },
            ComponentMetric("queue_length_mean", "requests", "time-weighted requests waiting at the clients for a free slot") { m, g, end in
@@ -127,26 +184,25 @@ extension GraphModel {
 
     mutating func clientTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
         let now = context.now
-        switch code {
+        let slot = Int(payload), generation = UInt16(truncatingIfNeeded: UInt32(bitPattern: code) >> 16)
+        switch code & 0xFFFF {
         case GraphModel.clientArrivalTimer:
             context.schedule(.timer(component: instance, code: GraphModel.clientArrivalTimer, payload: 0),
                              after: clients[local].interarrival.sampleDuration(streams[Int(instance)]))
             let m = newRequest(local, instance: instance, now: now)
             admit(local, instance: instance, m, context: &context)
         case GraphModel.clientSlotReadyTimer:
-            let slot = Int(payload & 0xFFFF)
-            guard !instanceDown[Int(instance)], slotGeneration[clients[local].slotBase &+ slot] == UInt16(truncatingIfNeeded: payload >> 16) else { return }
+            guard !instanceDown[Int(instance)], clients[local].slotGeneration[slot] == generation else { return }
             let m = newRequest(local, instance: instance, now: now)
             start(local, instance: instance, slot: slot, m, context: &context)
         case GraphModel.clientTimeoutTimer, GraphModel.clientRetryTimer:
-            let slot = Int(payload & 0xFFFF), generation = UInt16(truncatingIfNeeded: payload >> 16)
             // The request was answered, abandoned or replaced since this timer was set.
-            guard slotBusy[clients[local].slotBase &+ slot], slotGeneration[clients[local].slotBase &+ slot] == generation else { return }
-            let attempt = slotAttempt[clients[local].slotBase &+ slot]
+            guard clients[local].slotBusy[slot], clients[local].slotGeneration[slot] == generation else { return }
+            let attempt = clients[local].slotAttempt[slot]
             let p = clients[local].parameters
             let g = Int(instanceGroup[Int(instance)])
-            if code == GraphModel.clientRetryTimer {
-                slotAttempt[clients[local].slotBase &+ slot] = attempt &+ 1
+            if code & 0xFFFF == GraphModel.clientRetryTimer {
+                clients[local].slotAttempt[slot] = attempt &+ 1
                 if measuring { groupStats[g].counters[GraphModel.clientRetries] &+= 1 }
                 sendAttempt(local, instance: instance, slot: slot, context: &context)
                 return
@@ -154,7 +210,7 @@ extension GraphModel {
             if measuring { groupStats[g].counters[GraphModel.clientTimeouts] &+= 1 }
             if Int(attempt) < p.retries {
                 let factor = Int64(1) << Int64(min(Int(attempt), 40))
-                context.schedule(.timer(component: instance, code: GraphModel.clientRetryTimer, payload: payload),
+                context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientRetryTimer, slot: slot), payload: payload),
                                  after: min(p.backoff * factor, p.backoffMax))
             } else {
                 if measuring { groupStats[g].counters[GraphModel.clientFailed] &+= 1 }
@@ -166,13 +222,14 @@ extension GraphModel {
     }
 
     mutating func newRequest(_ local: Int, instance: Int32, now: SimInstant) -> Int32 {
+        let p = clients[local].parameters
         let m = create(by: instance, now: now)
         clients[local].nextRequest &+= 1
         pool[m].id = clients[local].nextRequest
         pool[m].sequence = clients[local].nextRequest
         pool[m].key = UInt32(bitPattern: instanceOrdinal[Int(instance)])
-        pool[m].sizeBytes = clients[local].sizeBytes
-        pool[m].priority = clients[local].priority
+        pool[m].sizeBytes = UInt32(p.sizeBytes)
+        pool[m].priority = UInt8(p.priority)
         pool[m].wantsReply = true
         return m
     }
@@ -182,7 +239,7 @@ extension GraphModel {
         if instanceDown[Int(instance)] {
             if measuring { groupStats[Int(instanceGroup[Int(instance)])].lostDown &+= 1 }
             discard(m)
-        } else if let slot = freeSlot(local) {
+        } else if let slot = clients[local].takeFreeSlot() {
             start(local, instance: instance, slot: slot, m, context: &context)
         } else if clients[local].queue.count < clients[local].parameters.queueCapacity {
             clients[local].queue.append(m)
@@ -204,42 +261,34 @@ extension GraphModel {
     }
 
     mutating func start(_ local: Int, instance: Int32, slot: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        slotBusy[clients[local].slotBase &+ slot] = true
-        slotID[clients[local].slotBase &+ slot] = pool[m].id
-        slotAttempt[clients[local].slotBase &+ slot] = 0
-        slotGeneration[clients[local].slotBase &+ slot] &+= 1
+        clients[local].slotBusy[slot] = true
+        clients[local].slotID[slot] = pool[m].id
+        clients[local].slotAttempt[slot] = 0
+        clients[local].slotGeneration[slot] &+= 1
         pool[m].slot = Int32(slot)
         guard clients[local].timeout > .zero else {
             pool.account(m, .wait, at: context.now)
             forward(m, from: instance, context: &context)
             return
         }
-        slotMessage[clients[local].slotBase &+ slot] = m
+        clients[local].slotMessage[slot] = m
         sendAttempt(local, instance: instance, slot: slot, context: &context)
     }
 
-    /// The first free slot of a client, if any.
-    @inline(__always)
-    func freeSlot(_ local: Int) -> Int? {
-        let base = clients[local].slotBase
-        for slot in 0..<clients[local].window where !slotBusy[base &+ slot] { return slot }
-        return nil
-    }
-
-    /// The timer payload of a slot's current request: slot and generation.
-    func slotPayload(_ local: Int, slot: Int) -> Int32 {
-        Int32(slot) | Int32(bitPattern: UInt32(slotGeneration[clients[local].slotBase &+ slot]) << 16)
+    /// The code of a timer of a slot's current request: the timer's kind and the slot's generation.
+    func slotTimerCode(_ local: Int, _ kind: Int32, slot: Int) -> Int32 {
+        kind | Int32(bitPattern: UInt32(clients[local].slotGeneration[slot]) << 16)
     }
 
     /// Sends a copy of the slot's request (attempt `slotAttempt`) and arms its timeout.
     mutating func sendAttempt(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
-        let template = slotMessage[clients[local].slotBase &+ slot]
+        let template = clients[local].slotMessage[slot]
         let timeout = clients[local].timeout
         pool.account(template, .wait, at: context.now)
         let copy = pool.copy(template)
-        pool[copy].attempt = slotAttempt[clients[local].slotBase &+ slot]
+        pool[copy].attempt = clients[local].slotAttempt[slot]
         forward(copy, from: instance, context: &context)
-        context.schedule(.timer(component: instance, code: GraphModel.clientTimeoutTimer, payload: slotPayload(local, slot: slot)),
+        context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientTimeoutTimer, slot: slot), payload: Int32(slot)),
                          after: timeout)
     }
 
@@ -247,12 +296,14 @@ extension GraphModel {
         let instance = pool[m].origin
         let slot = Int(pool[m].slot)
         let g = Int(instanceGroup[Int(instance)])
-        guard slotBusy[clients[local].slotBase &+ slot], slotID[clients[local].slotBase &+ slot] == pool[m].id else {
+        guard clients[local].slotBusy[slot], clients[local].slotID[slot] == pool[m].id else {
             if measuring { groupStats[g].counters[GraphModel.clientLate] &+= 1 }
             discard(m)
             return
         }
-        if measuring {
+        if pool[m].isRejected {
+            if measuring { groupStats[g].counters[GraphModel.clientRejected] &+= 1 }
+        } else if measuring {
             groupStats[g].completed &+= 1
             groupStats[g].latency.record(context.now - pool[m].created)
             if keepTrace && trace.count < GraphModel.traceLimit {
@@ -269,28 +320,31 @@ extension GraphModel {
 
     /// Frees a slot: the next queued request takes it (open, input), or it thinks (closed).
     mutating func release(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
-        if slotMessage[clients[local].slotBase &+ slot] >= 0 { discard(slotMessage[clients[local].slotBase &+ slot]) }
-        slotMessage[clients[local].slotBase &+ slot] = -1
-        slotBusy[clients[local].slotBase &+ slot] = false
-        slotAttempt[clients[local].slotBase &+ slot] = 0
-        slotGeneration[clients[local].slotBase &+ slot] &+= 1
+        if clients[local].slotMessage[slot] >= 0 { discard(clients[local].slotMessage[slot]) }
+        clients[local].slotMessage[slot] = -1
+        clients[local].slotBusy[slot] = false
+        clients[local].slotAttempt[slot] = 0
+        clients[local].slotGeneration[slot] &+= 1
         if clients[local].isClosed {
-            context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
+            context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientSlotReadyTimer, slot: slot), payload: Int32(slot)),
                              after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
         } else if let next = clients[local].queue.popFirst() {
             groupStats[Int(instanceGroup[Int(instance)])].level.add(-1, at: context.now)
             start(local, instance: instance, slot: slot, next, context: &context)
+        } else {
+            clients[local].freeSlots.append(Int32(slot))
         }
     }
 
     /// A crash: the requests held in slots and queued are lost (their replies, if any, come late).
     mutating func clientCrash(_ local: Int, instance: Int32, now: SimInstant) {
         let g = Int(instanceGroup[Int(instance)])
-        for slot in 0..<clients[local].window where slotBusy[clients[local].slotBase &+ slot] {
-            if slotMessage[clients[local].slotBase &+ slot] >= 0 { discard(slotMessage[clients[local].slotBase &+ slot]) }
-            slotMessage[clients[local].slotBase &+ slot] = -1
-            slotBusy[clients[local].slotBase &+ slot] = false
-            slotGeneration[clients[local].slotBase &+ slot] &+= 1
+        for slot in clients[local].slotBusy.indices where clients[local].slotBusy[slot] {
+            if clients[local].slotMessage[slot] >= 0 { discard(clients[local].slotMessage[slot]) }
+            clients[local].slotMessage[slot] = -1
+            clients[local].slotBusy[slot] = false
+            clients[local].slotGeneration[slot] &+= 1
+            if !clients[local].isClosed { clients[local].freeSlots.append(Int32(slot)) }
             if measuring { groupStats[g].lostCrash &+= 1 }
         }
         while let m = clients[local].queue.popFirst() {
@@ -303,9 +357,9 @@ extension GraphModel {
     /// Back from an outage: every slot of a closed client starts thinking again.
     mutating func clientResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
         guard clients[local].isClosed else { return }
-        for slot in 0..<clients[local].window where !slotBusy[clients[local].slotBase &+ slot] {
-            slotGeneration[clients[local].slotBase &+ slot] &+= 1
-            context.schedule(.timer(component: instance, code: GraphModel.clientSlotReadyTimer, payload: slotPayload(local, slot: slot)),
+        for slot in clients[local].slotBusy.indices where !clients[local].slotBusy[slot] {
+            clients[local].slotGeneration[slot] &+= 1
+            context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientSlotReadyTimer, slot: slot), payload: Int32(slot)),
                              after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
         }
     }

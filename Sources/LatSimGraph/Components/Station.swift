@@ -9,16 +9,39 @@ import LatSimNetwork
 ///
 /// A served message leaves by `out` when it is connected; otherwise the station replies to
 /// the sender (a request/response service) when the message wants a reply, and consumes it
-/// when not. Overflow: drop-newest, drop-oldest, or block (held at the sender, admitted in
-/// order as room frees; the held time counts as waiting). An outage is a crash: the queue and
-/// the jobs in service are lost, and arrivals while down are lost.
+/// when not. Overflow: drop-newest, drop-oldest, block (held at the sender, admitted in
+/// order as room frees; the held time counts as waiting), or reject (the arriving message is
+/// answered at once with a rejection, as a risk check or rate limit answers):
+///
+///     - {name: exchange, type: station, workers: 2, service_time: 600us, capacity: 2000,
+///        overflow: reject, reject_probability: 0.01}
+///
+/// `reject_probability` rejects each arriving message with that probability before it is
+/// admitted (drawn from the instance's stream, only when it is above 0). A rejection goes back
+/// like a reply, with `reply_bytes`, to a sender that wants one; a message that wants none, or
+/// a broker's delivery (the broker redelivers it after its `ack_timeout`), is dropped.
+/// Both count `dropped`. An outage is a crash: the queue and the jobs in service are lost,
+/// and arrivals while down are lost.
 public struct StationComponentParameters: Sendable {
     public var station: StationParameters
     public var replyBytes: Int
+    /// `overflow: reject`: a full waiting room answers the arriving message with a rejection.
+    public var rejectsOnOverflow: Bool
+    public var rejectProbability: Double
 
     public init(config node: ConfigNode) throws {
-        station = try StationParameters(config: node.without("reply_bytes"))
+        rejectsOnOverflow = node.child("overflow").flatMap { try? $0.text() } == "reject"
+        var own = node.without("reply_bytes").without("reject_probability")
+        // `reject` is `drop-newest` to the waiting room; the station turns the drop into an answer.
+        if rejectsOnOverflow { own = own.without("overflow") }
+        do {
+            station = try StationParameters(config: own)
+        } catch var error as ConfigError where error.path.hasSuffix("overflow") {
+            error.allowed = (error.allowed ?? "drop-newest, drop-oldest, block") + ", reject"
+            throw error
+        }
         replyBytes = try node.int("reply_bytes", default: 0, range: 0...(1 << 30))
+        rejectProbability = try node.probability("reject_probability", default: 0)
     }
 }
 
@@ -86,15 +109,36 @@ extension GraphModel {
     mutating func stationReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         pool[m].epoch = stations[local].epoch
         let now = context.now
+        let rejectProbability = stations[local].parameters.rejectProbability
+        if rejectProbability > 0 && streams[Int(instance)].bernoulli(rejectProbability) {
+            reject(local, instance: instance, m, context: &context)
+            return
+        }
         switch stations[local].station.arrive(m, level: Int(pool[m].priority), at: now, stream: streams[Int(instance)]) {
         case .started(let done):
             context.schedule(.timer(component: instance, code: 0, payload: m), at: done)
         case .queued, .blocked:
             break
         case .dropped(let victim, _):
-            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.stationDropped] &+= 1 }
-            discard(victim)
+            if stations[local].parameters.rejectsOnOverflow {
+                reject(local, instance: instance, victim, context: &context)
+            } else {
+                if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.stationDropped] &+= 1 }
+                discard(victim)
+            }
         }
+    }
+
+    /// Answers `m` at once with a rejection (or drops it when no answer is wanted).
+    mutating func reject(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.stationDropped] &+= 1 }
+        let origin = pool[m].origin
+        guard pool[m].wantsReply, origin >= 0, instanceType[Int(origin)] != .broker else {
+            discard(m)
+            return
+        }
+        pool[m].isRejected = true
+        reply(m, sizeBytes: stations[local].parameters.replyBytes, context: &context)
     }
 
     /// Service of message `payload` ends.

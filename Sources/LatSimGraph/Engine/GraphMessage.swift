@@ -30,6 +30,8 @@ public struct GraphMessage {
     public var priority: UInt8 = 0
     /// True once it travels back towards its origin.
     public var isReply: Bool = false
+    /// A reply that refuses the request (a station's `overflow: reject` or `reject_probability`).
+    public var isRejected: Bool = false
     /// The origin waits for a reply (a client's request, a closed source's message, a broker's delivery).
     public var wantsReply: Bool = false
     /// The session of the station serving it (a crash starts a new one and voids older jobs).

@@ -57,13 +57,6 @@ public struct GraphModel: SimulationModel {
     var brokers: [BrokerState] = []
     /// Per sink instance: the highest sequence received by (producer, key).
     var sinkHighest: [[UInt64: UInt32]] = []
-    /// Every client's window slots, flat (client `local` owns slotBase ..< slotBase + window):
-    /// whether busy, the request's id, its template (or -1), attempt and generation.
-    var slotBusy: ContiguousArray<Bool> = []
-    var slotID: ContiguousArray<UInt32> = []
-    var slotMessage: ContiguousArray<Int32> = []
-    var slotAttempt: ContiguousArray<UInt16> = []
-    var slotGeneration: ContiguousArray<UInt16> = []
     /// Per group: type-specific statistics (reset at the warm-up's end).
     var groupStats: [GroupStatistics]
 
@@ -159,15 +152,7 @@ public struct GraphModel: SimulationModel {
             let component = spec.components[Int(group[instance])]
             switch component.parameters {
             case .source(let p): sources.append(SourceState(parameters: p))
-            case .client(let p):
-                var client = ClientState(parameters: p)
-                client.slotBase = slotBusy.count
-                clients.append(client)
-                slotBusy.append(contentsOf: repeatElement(false, count: p.window))
-                slotID.append(contentsOf: repeatElement(0, count: p.window))
-                slotMessage.append(contentsOf: repeatElement(-1, count: p.window))
-                slotAttempt.append(contentsOf: repeatElement(0, count: p.window))
-                slotGeneration.append(contentsOf: repeatElement(0, count: p.window))
+            case .client(let p): clients.append(ClientState(parameters: p))
             case .station(let p): stations.append(StationState(parameters: p))
             case .delay(let p): delays.append(DelayState(parameters: p))
             case .router(let p): routers.append(RouterState(parameters: p))

@@ -1,4 +1,9 @@
-/// Actors and the links between them, decoded from a model's `actors:` and `links:` sections.
+import LatSimCore
+
+/// Actors and the latencies between them, decoded from a model's `actors:` and `links:`
+/// sections (the `queue` template's topology): per ordered pair, the config node of its
+/// latency, which the template copies into that pair's connection (so an error in it names
+/// the key the user wrote).
 ///
 ///     actors:
 ///       - {name: bot-eu, region: eu, role: client}
@@ -10,32 +15,34 @@
 ///         - {source: bot-eu, target: exchange, latency: {type: lognormal, median: 300us, sigma: 0.3}}
 ///
 /// Invariant: names are unique; every link names known actors and regions; the latency of
-/// (source, target) is the pair override if any, else the region-matrix entry, else the default.
-public struct Topology: Sendable {
+/// (source, target) is the pair override if any, else the region-matrix entry, else the default
+/// (none: 0). Every latency given is checked to be a distribution.
+struct ActorLinks {
     /// The most actors a topology may have (4 million latency cells).
-    public static let actorLimit = 2_000
+    static let actorLimit = 2_000
 
-    public struct Actor: Sendable, Equatable {
-        public var name: String
-        public var region: String
-        public var role: String
+    struct Actor {
+        var name: String
+        var nameNode: ConfigNode
+        var region: String
+        var role: String
     }
 
-    public private(set) var actors: [Actor]
-    /// latencies[source * actors.count + target]
-    private var latencies: [Distribution]
+    private(set) var actors: [Actor]
+    /// latencies[source * actors.count + target]: the latency's config node, nil for 0.
+    private var latencies: [ConfigNode?]
 
     /// Decodes `actors` (a required list) and `links` (optional) of `model`.
     /// `roles` are the allowed actor roles; the first is the default.
-    public init(model: ConfigNode, roles: [String]) throws {
+    init(model: ConfigNode, roles: [String]) throws {
         let actorNodes = try model.required("actors", allowed: "a list of {name, region, role}").items()
         guard !actorNodes.isEmpty else {
             throw model.error("must list at least one actor", allowed: "a non-empty list of {name, region, role}", key: "actors")
         }
         // The latency table has actors squared cells, built right here: bound it before it is allocated.
-        guard actorNodes.count <= Topology.actorLimit else {
+        guard actorNodes.count <= ActorLinks.actorLimit else {
             throw model.error("lists \(actorNodes.count) actors: the latency table has actors squared cells",
-                              allowed: "at most \(Topology.actorLimit) actors", given: "\(actorNodes.count)", key: "actors")
+                              allowed: "at most \(ActorLinks.actorLimit) actors", given: "\(actorNodes.count)", key: "actors")
         }
         var actors: [Actor] = []
         for node in actorNodes {
@@ -44,27 +51,27 @@ public struct Topology: Sendable {
             if actors.contains(where: { $0.name == name }) {
                 throw (node.child("name") ?? node).error("repeats the actor name \"\(name)\"", allowed: "unique actor names", given: name)
             }
-            actors.append(Actor(name: name, region: try node.string("region", default: "default"),
+            actors.append(Actor(name: name, nameNode: node.child("name")!, region: try node.string("region", default: "default"),
                                 role: try node.string("role", default: roles[0], oneOf: roles)))
         }
         self.actors = actors
-        let zero = try Distribution.constant(0)
         guard let links = model.child("links") else {
-            latencies = Array(repeating: zero, count: actors.count * actors.count)
+            latencies = Array(repeating: nil, count: actors.count * actors.count)
             return
         }
         try links.checkKeys(["default", "regions", "pairs"])
-        let fallback = try links.distribution("default", default: zero)
-        var table = Array(repeating: fallback, count: actors.count * actors.count)
+        _ = try links.distribution("default", default: try .constant(0))
+        var table = Array(repeating: links.child("default"), count: actors.count * actors.count)
         let n = actors.count
         let regionNames = actors.map(\.region)
         if let regions = links.child("regions") {
-            var given: [(String, String, Distribution)] = []
+            var given: [(String, String, ConfigNode)] = []
             for (source, row) in try regions.entries() {
-                guard regionNames.contains(source) else { throw Topology.unknown("region", source, row, regionNames) }
+                guard regionNames.contains(source) else { throw ActorLinks.unknown("region", source, row, regionNames) }
                 for (target, cell) in try row.entries() {
-                    guard regionNames.contains(target) else { throw Topology.unknown("region", target, cell, regionNames) }
-                    given.append((source, target, try cell.distributionValue()))
+                    guard regionNames.contains(target) else { throw ActorLinks.unknown("region", target, cell, regionNames) }
+                    _ = try cell.distributionValue()
+                    given.append((source, target, cell))
                 }
             }
             // Symmetric fill first, explicit directions after, so a given reverse entry wins.
@@ -84,9 +91,10 @@ public struct Topology: Sendable {
             for pair in try pairs.items() {
                 try pair.checkKeys(["source", "target", "latency", "symmetric"])
                 let source = try pair.string("source"), target = try pair.string("target")
-                guard let i = names.firstIndex(of: source) else { throw Topology.unknown("actor", source, pair.child("source")!, names) }
-                guard let j = names.firstIndex(of: target) else { throw Topology.unknown("actor", target, pair.child("target")!, names) }
-                let d = try pair.distribution("latency")
+                guard let i = names.firstIndex(of: source) else { throw ActorLinks.unknown("actor", source, pair.child("source")!, names) }
+                guard let j = names.firstIndex(of: target) else { throw ActorLinks.unknown("actor", target, pair.child("target")!, names) }
+                _ = try pair.distribution("latency")
+                let d = pair.child("latency")!
                 table[i * n + j] = d
                 if try pair.bool("symmetric", default: true) { table[j * n + i] = d }
             }
@@ -102,11 +110,11 @@ public struct Topology: Sendable {
         return node.error(problem, allowed: "one of the declared \(what)s: " + unique.joined(separator: ", "), given: name)
     }
 
-    /// The latency distribution of messages from actor `source` to actor `target` (indices).
-    public func latency(from source: Int, to target: Int) -> Distribution {
+    /// The latency of messages from actor `source` to actor `target` (indices): its node, nil for 0.
+    func latency(from source: Int, to target: Int) -> ConfigNode? {
         latencies[source * actors.count + target]
     }
 
     /// Indices of the actors with `role`, in declaration order.
-    public func indices(role: String) -> [Int] { actors.indices.filter { actors[$0].role == role } }
+    func indices(role: String) -> [Int] { actors.indices.filter { actors[$0].role == role } }
 }
