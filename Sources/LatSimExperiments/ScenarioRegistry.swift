@@ -14,7 +14,8 @@ public enum ScenarioRegistry {
         + NetworkScenarios.kinds.map { ["call-pattern", "ordered-delivery"].contains($0.name) ? legacy($0) : $0 } + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
-    public static let templates: [Template] = [CallPatternTemplate.template, OrderedDeliveryTemplate.template]
+    public static let templates: [Template] = [CallPatternTemplate.template, OrderedDeliveryTemplate.template,
+                                                 BrokerOutageTemplate.template]
 
     static func legacy(_ kind: ScenarioKind) -> ScenarioKind {
         var renamed = kind

@@ -54,7 +54,6 @@ struct ScenarioKindMetricTests {
         let spec = ReplicationSpec(replication: 0, rootSeed: 1, horizon: .milliseconds(200), warmUp: .milliseconds(20))
         let runs: [(String, any Scenario)] = [
             ("call-pattern", try CallPatternTests.scenario(rate: 100)),
-            ("broker-outage", try BrokerOutageTests.scenario([("drain", "100ms")], outages: [])),
             ("ordered-delivery", try OrderedDeliveryScenario(config: ConfigNode.mapping([
                 ("send_interval", config("1ms")), ("link", config(["latency": "1ms"] as KeyValuePairs<String, Any>))], path: "model"))),
         ]
