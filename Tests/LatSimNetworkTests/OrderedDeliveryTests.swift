@@ -26,7 +26,7 @@ struct OrderedDeliveryTests {
 
     @Test func kindsAreRegisteredWithDistinctKebabCaseNames() {
         let names = NetworkScenarios.kinds.map(\.name)
-        #expect(names == ["call-pattern", "broker-outage", "ordered-delivery"])
+        #expect(names == ["call-pattern", "ordered-delivery"])
         for kind in NetworkScenarios.kinds {
             #expect(!kind.designs.isEmpty && !kind.metrics.isEmpty)
         }

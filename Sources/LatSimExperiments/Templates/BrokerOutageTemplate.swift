@@ -63,6 +63,10 @@ public enum BrokerOutageTemplate {
     ]
 
     public static func expand(_ node: ConfigNode) throws -> ConfigNode {
+        if let trace = node.child("trace_interval") {
+            throw trace.error("is not available: the graph has no sampled time-series trace yet (trace: true gives its per-request trace)",
+                              allowed: "no trace_interval", given: (try? trace.text()) ?? "trace_interval")
+        }
         try node.checkKeys(configKeys)
         let at = node.location
         func s(_ text: String) -> ConfigNode { GraphConfig.scalar(text, at: at) }
