@@ -11,10 +11,11 @@ import LatSimSettlement
 /// Invariant: names are unique (checked by a test).
 public enum ScenarioRegistry {
     public static let kinds: [ScenarioKind] = builtinKinds + templates.map(\.kind)
-        + NetworkScenarios.kinds + MarketsScenarios.kinds + SettlementScenarios.kinds
+        + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
-    public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template]
+    public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template,
+                                                 BrokerOutageTemplate.template]
 
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.

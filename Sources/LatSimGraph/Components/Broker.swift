@@ -6,19 +6,20 @@ import LatSimNetwork
 /// capacity. Several topics are several broker components.
 ///
 ///     - {name: orders-topic, type: broker, partitions: 4, capacity_per_partition: 10000,
-///        overflow: drop-newest, prefetch: 8, acknowledge: true, ack_timeout: 200ms}
+///        overflow: drop-newest, prefetch: 8, acknowledge: true, ack_timeout: 200ms, persist_time: 100us}
 ///     connections:
 ///       - {from: orders-topic.out, to: engine.in, group: 0, link: 200us}   # one consumer of group 0
 ///
-/// A published message goes to partition `key mod partitions` and is stored (persisted) until
-/// every group has committed it; with `acknowledge`, the producer gets a reply once it is
-/// stored. Each outgoing connection is one consumer of the group its `group` names; a group's
+/// A published message goes to partition `key mod partitions`, is persisted (`persist_time`,
+/// in order per partition: a message is stored no earlier than the one published before it)
+/// and then stored until every group has committed it; with `acknowledge`, the producer gets
+/// a reply once it is stored. Each outgoing connection is one consumer of the group its `group` names; a group's
 /// partitions are shared among its consumers round-robin (partition p to consumer p mod n).
 /// A consumer acknowledges by replying (a station without `out` does); acknowledgements are
 /// cumulative. When a consumer has held unacknowledged messages for `ack_timeout` without
 /// progress, its partitions are rewound and redelivered (at least once: duplicates possible).
-/// While the broker is down, published messages and acknowledgements are lost; its log is
-/// kept and delivery resumes when it is back.
+/// While the broker is down, published messages and acknowledgements are lost; its log (and
+/// what it was persisting) is kept and delivery resumes when it is back.
 public struct BrokerParameters: Sendable {
     public var partitions: Int
     public var capacityPerPartition: Int
@@ -27,9 +28,12 @@ public struct BrokerParameters: Sendable {
     public var acknowledge: Bool
     public var ackTimeout: SimDuration
     public var replyBytes: Int
+    /// Time to persist a message before it is stored and acknowledged; nil: none (no draw).
+    public var persistTime: Distribution?
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["partitions", "capacity_per_partition", "overflow", "prefetch", "acknowledge", "ack_timeout", "reply_bytes"])
+        try node.checkKeys(["partitions", "capacity_per_partition", "overflow", "prefetch", "acknowledge", "ack_timeout", "reply_bytes",
+                            "persist_time"])
         partitions = try node.int("partitions", default: 1, range: 1...4_096)
         if let c = node.child("capacity_per_partition"), (try? c.text()) == "unlimited" {
             capacityPerPartition = .max
@@ -41,6 +45,7 @@ public struct BrokerParameters: Sendable {
         acknowledge = try node.bool("acknowledge", default: true)
         ackTimeout = try node.duration("ack_timeout", default: .seconds(Int64(1)), allowZero: false)
         replyBytes = try node.int("reply_bytes", default: 0, range: 0...(1 << 30))
+        persistTime = node.has("persist_time") ? try node.distribution("persist_time") : nil
     }
 }
 
@@ -54,15 +59,18 @@ struct BrokerState {
     var lastProgress: [SimInstant] = []
     var timerArmed: [Bool] = []
     var groups = 1
+    /// Per partition: when the last message published to it is persisted (persistence is FIFO).
+    var persistedUntil: [SimInstant]
 
     init(parameters: BrokerParameters, consumers: Int) {
         self.parameters = parameters
         broker = Broker(partitions: parameters.partitions, groups: 1)
+        persistedUntil = Array(repeating: .zero, count: parameters.partitions)
     }
 }
 
 extension GraphModel {
-    static let brokerAckTimer: Int32 = 1
+    static let brokerAckTimer: Int32 = 1, brokerPersistTimer: Int32 = 2
     static let brokerDropped = 0, brokerRewinds = 1
 
     static let brokerMetrics: [ComponentMetric] = [
@@ -116,7 +124,22 @@ extension GraphModel {
         brokers[local] = state
     }
 
+    /// A published message arrived: persisted first (in order per partition) when `persist_time` is set.
     mutating func brokerPublish(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        guard let persist = brokers[local].parameters.persistTime else {
+            brokerStore(local, instance: instance, m, context: &context)
+            return
+        }
+        let now = context.now
+        let partition = Int(pool[m].key % UInt32(brokers[local].parameters.partitions))
+        pool.account(m, .wait, at: now)
+        let done = Swift.max(now + persist.sampleDuration(streams[Int(instance)]), brokers[local].persistedUntil[partition])
+        brokers[local].persistedUntil[partition] = done
+        context.schedule(.timer(component: instance, code: GraphModel.brokerPersistTimer, payload: m), at: done)
+    }
+
+    /// Stores a (persisted) message in its partition, acknowledges it and delivers what it can.
+    mutating func brokerStore(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         let now = context.now
         let partition = Int(pool[m].key % UInt32(brokers[local].parameters.partitions))
         switch brokers[local].broker.publish(m, partition: partition, at: now) {
@@ -181,6 +204,11 @@ extension GraphModel {
     }
 
     mutating func brokerTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code == GraphModel.brokerPersistTimer {
+            pool.account(payload, .service, at: context.now)
+            brokerStore(local, instance: instance, payload, context: &context)
+            return
+        }
         let consumer = Int(payload)
         let now = context.now
         let p = brokers[local].parameters

@@ -12,10 +12,18 @@ import LatSimNetwork
 /// acknowledgement), thinks, and is sent again (a message lost on the way takes its place in
 /// the population with it: give the path a timeout-free, loss-free route, or use a client with
 /// a timeout). Keys run round-robin over `keys`; each message carries its sequence number
-/// (1, 2, ...) for ordering checks. While the source is down it creates nothing; a closed
-/// population starts afresh when it is back (replies to messages sent before are ignored).
+/// (1, 2, ...) for ordering checks; with `keying: instance`, instance k sends every message
+/// with key k mod `keys` instead (a producer per partition). While the source is down it
+/// creates nothing; a closed population starts afresh when it is back (replies to messages
+/// sent before are ignored). When the graph has a `drain`, sources stop creating at the end
+/// of the horizon and the run goes on for the drain.
 public struct SourceParameters: Sendable {
     public enum Arrival: String, Sendable, CaseIterable { case poisson, renewal, closed }
+    /// How a message's key is chosen: round-robin over the keys, or the instance's ordinal mod keys.
+    public enum Keying: String, Sendable, CaseIterable {
+        case roundRobin = "round-robin"
+        case instance
+    }
     public var arrival: Arrival
     public var interarrival: Distribution
     public var population: Int
@@ -23,9 +31,10 @@ public struct SourceParameters: Sendable {
     public var sizeBytes: Int
     public var priority: Int
     public var keys: Int
+    public var keying: Keying
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["arrival", "rate_per_s", "interarrival", "population", "think_time", "size_bytes", "priority", "keys"])
+        try node.checkKeys(["arrival", "rate_per_s", "interarrival", "population", "think_time", "size_bytes", "priority", "keys", "keying"])
         arrival = Arrival(rawValue: try node.string("arrival", default: "poisson", oneOf: Arrival.allCases.map(\.rawValue)))!
         switch arrival {
         case .poisson:
@@ -49,6 +58,7 @@ public struct SourceParameters: Sendable {
         sizeBytes = try node.int("size_bytes", default: 0, range: 0...(1 << 30))
         priority = try node.int("priority", default: 0, range: 0...63)
         keys = try node.int("keys", default: 1, range: 1...(1 << 30))
+        keying = Keying(rawValue: try node.string("keying", default: "round-robin", oneOf: Keying.allCases.map(\.rawValue)))!
     }
 }
 
@@ -57,6 +67,8 @@ struct SourceState {
     var sequence: UInt32 = 0
     /// A closed population's generation: bumped when it restarts after an outage.
     var generation: Int32 = 0
+    /// Set at the end of the horizon when the graph drains: no more messages.
+    var stopped = false
     init(parameters: SourceParameters) { self.parameters = parameters }
 }
 
@@ -79,7 +91,12 @@ extension GraphModel {
         }
     }
 
+    /// The timer code that stops a source at the end of the horizon (`drain`).
+    static let sourceStopTimer: Int32 = 1
+
     mutating func sourceTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code == GraphModel.sourceStopTimer { sources[local].stopped = true }
+        guard !sources[local].stopped else { return }   // drained: no next message either
         let p = sources[local].parameters
         if p.arrival != .closed {
             context.schedule(.timer(component: instance, code: 0, payload: 0), after: p.interarrival.sampleDuration(streams[Int(instance)]))
@@ -97,7 +114,10 @@ extension GraphModel {
         let sequence = sources[local].sequence
         pool[m].id = sequence
         pool[m].sequence = sequence
-        pool[m].key = (sequence &- 1) % UInt32(p.keys)
+        switch p.keying {
+        case .roundRobin: pool[m].key = (sequence &- 1) % UInt32(p.keys)
+        case .instance: pool[m].key = UInt32(instanceOrdinal[Int(instance)]) % UInt32(p.keys)
+        }
         pool[m].sizeBytes = UInt32(p.sizeBytes)
         pool[m].priority = UInt8(p.priority)
         pool[m].wantsReply = p.arrival == .closed
@@ -112,14 +132,14 @@ extension GraphModel {
         let generation = pool[m].slot
         discard(m)
         let p = sources[local].parameters
-        guard p.arrival == .closed, generation == sources[local].generation else { return }
+        guard p.arrival == .closed, generation == sources[local].generation, !sources[local].stopped else { return }
         context.schedule(.timer(component: instance, code: 0, payload: generation), after: p.thinkTime.sampleDuration(streams[Int(instance)]))
     }
 
     /// Back from an outage: a closed population starts afresh.
     mutating func sourceResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
         let p = sources[local].parameters
-        guard p.arrival == .closed else { return }
+        guard p.arrival == .closed, !sources[local].stopped else { return }
         sources[local].generation &+= 1
         for _ in 0..<p.population {
             context.schedule(.timer(component: instance, code: 0, payload: sources[local].generation),

@@ -17,7 +17,8 @@ import LatSimNetwork
 /// Errors name the file, line and key, what is allowed (the nearest valid name for a typo)
 /// and what was given.
 extension GraphSpec {
-    public static let modelKeys = ["kind", "components", "connections", "paths", "faults", "regions", "designs", "metric_aliases"]
+    public static let modelKeys = ["kind", "components", "connections", "paths", "faults", "regions", "designs", "metric_aliases", "drain",
+                                     "derived_metrics"]
     static let componentKeys = ["name", "type", "count", "region"]
     static let connectionKeys = ["name", "from", "to", "link", "reply_link", "weight", "group"]
 
@@ -81,7 +82,37 @@ extension GraphSpec {
             faults.append(fault)
         }
         metricAliases = try (node.child("metric_aliases")?.entries() ?? []).map { ($0.key, try $0.value.text()) }
+        drain = try node.duration("drain", default: .zero)
         try checkPorts(node)
+        let schema = GraphRun.baseSchema(self)
+        for item in try (node.child("derived_metrics")?.items() ?? []) {
+            try item.checkKeys(["name", "sum", "max"])
+            let name = try item.string("name")
+            let given = DerivedMetric.Operation.allCases.filter { item.has($0.rawValue) }
+            guard given.count == 1, let operation = given.first else {
+                throw item.error("needs exactly one of sum or max", allowed: "{name, sum: [metrics]} or {name, max: [metrics]}",
+                                 given: given.isEmpty ? "neither" : "both")
+            }
+            let list = try item.required(operation.rawValue, allowed: "a list of metric names")
+            var operands: [Int] = [], names: [String] = []
+            for entry in try list.items() {
+                let metric = try entry.stringValue(oneOf: schema.map(\.name))
+                operands.append(schema.firstIndex { $0.name == metric }!)
+                names.append(metric)
+            }
+            guard let first = operands.first else {
+                throw list.error("lists no metric", allowed: "at least one metric name", key: nil)
+            }
+            if let other = operands.first(where: { schema[$0].unit != schema[first].unit }) {
+                throw list.error("mixes units: \(schema[first].name) is \(schema[first].unit), \(schema[other].name) is \(schema[other].unit)",
+                                 allowed: "metrics of one unit", given: schema[other].name, key: nil)
+            }
+            if derivedMetrics.contains(where: { $0.name == name }) || schema.contains(where: { alias($0.name) == name }) {
+                throw (item.child("name") ?? item).error("repeats the metric name \"\(name)\"", allowed: "a name no other metric has", given: name)
+            }
+            derivedMetrics.append(DerivedMetric(name: name, operation: operation, operands: operands, operandNames: names,
+                                                unit: schema[first].unit))
+        }
     }
 
     static func component(_ item: ConfigNode) throws -> Component {
@@ -106,9 +137,7 @@ extension GraphSpec {
             try own.checkKeys([])
             parameters = .fanOut
         case .broker: parameters = .broker(try BrokerParameters(config: own))
-        case .sink:
-            try own.checkKeys([])
-            parameters = .sink
+        case .sink: parameters = .sink(try SinkParameters(config: own))
         }
         return Component(name: name, type: type, count: count, region: region, parameters: parameters, location: item.location)
     }

@@ -67,6 +67,23 @@ public struct GraphSpec: Sendable {
     public var faults: [Fault]
     /// Metric-name prefixes rewritten when recording (templates keep their historical names).
     public var metricAliases: [(prefix: String, replacement: String)]
+    /// After the horizon, sources stop creating and the run goes on this long (zero: no drain).
+    public var drain: SimDuration = .zero
+    /// Metrics computed from recorded ones (`derived_metrics`), recorded after the graph's own.
+    public var derivedMetrics: [DerivedMetric] = []
+
+    /// `{name: messages_lost, sum: [consumer.lost_down, broker.dropped]}`: the sum (or with
+    /// `max:` the largest) of metrics named as the schema names them before aliasing. All
+    /// operands share one unit; a NaN operand makes the result NaN (nothing is hidden).
+    public struct DerivedMetric: Sendable {
+        public enum Operation: String, Sendable, CaseIterable { case sum, max }
+        public var name: String
+        public var operation: Operation
+        /// Indices into the schema of the other metrics (components, links, paths, graph).
+        public var operands: [Int]
+        public var operandNames: [String]
+        public var unit: String
+    }
 
     public func componentIndex(_ name: String) -> Int? { components.firstIndex { $0.name == name } }
 
@@ -82,5 +99,5 @@ public enum ComponentParameters: Sendable {
     case router(RouterParameters)
     case fanOut
     case broker(BrokerParameters)
-    case sink
+    case sink(SinkParameters)
 }

@@ -55,8 +55,7 @@ public struct GraphModel: SimulationModel {
     var delays: [DelayState] = []
     var routers: [RouterState] = []
     var brokers: [BrokerState] = []
-    /// Per sink instance: the highest sequence received by (producer, key).
-    var sinkHighest: [[UInt64: UInt32]] = []
+    var sinks: [SinkState] = []
     /// Per group: type-specific statistics (reset at the warm-up's end).
     var groupStats: [GroupStatistics]
 
@@ -157,7 +156,7 @@ public struct GraphModel: SimulationModel {
             case .delay(let p): delays.append(DelayState(parameters: p))
             case .router(let p): routers.append(RouterState(parameters: p))
             case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(start[instance + 1] - start[instance])))
-            case .sink: sinkHighest.append([:])
+            case .sink(let p): sinks.append(SinkState(parameters: p))
             case .fanOut: break
             }
         }
@@ -229,7 +228,7 @@ public struct GraphModel: SimulationModel {
         let local = Int(instanceLocal[Int(instance)])
         switch instanceType[Int(instance)] {
         case .station: stationReceive(local, instance: instance, m, context: &context)
-        case .sink: sinkReceive(local, instance: instance, m)
+        case .sink: sinkReceive(local, instance: instance, m, context: &context)
         case .delay: delayReceive(local, instance: instance, m, context: &context)
         case .router: routerReceive(local, instance: instance, m, context: &context)
         case .fanOut: fanOutReceive(instance, m, context: &context)

@@ -8,13 +8,16 @@ import LatSimNetwork
 ///     let result = GraphRun.run(spec, replication: ReplicationSpec(replication: 0, rootSeed: 42, horizon: .seconds(Int64(5))))
 public enum GraphRun {
     public static func run(_ spec: GraphSpec, replication: ReplicationSpec) -> ReplicationResult {
-        let end = SimInstant.zero + replication.warmUp + replication.horizon
+        let horizonEnd = SimInstant.zero + replication.warmUp + replication.horizon
+        let end = horizonEnd + spec.drain
         var model = GraphModel(spec: spec, replication: replication)
         var initial = model.planFaults(until: end, replication: replication)
         for instance in 0..<Int32(model.instanceType.count) {
             let local = Int(model.instanceLocal[Int(instance)])
             switch model.instanceType[Int(instance)] {
-            case .source: initial += model.startSource(local, instance: instance)
+            case .source:
+                initial += model.startSource(local, instance: instance)
+                if spec.drain > .zero { initial.append((.timer(component: instance, code: GraphModel.sourceStopTimer, payload: 0), horizonEnd)) }
             case .client: initial += model.startClient(local, instance: instance)
             default: break
             }
@@ -32,6 +35,12 @@ public enum GraphRun {
     /// Every metric a graph records, in recording order, with unit and meaning: what
     /// `latsim list` shows and the `metrics:` filter accepts.
     public static func metricSchema(_ spec: GraphSpec) -> [(name: String, unit: String, summary: String)] {
+        baseSchema(spec).map { (spec.alias($0.name), $0.unit, $0.summary) }
+            + spec.derivedMetrics.map { ($0.name, $0.unit, "\($0.operation.rawValue) of \($0.operandNames.joined(separator: ", "))") }
+    }
+
+    /// The recorded metrics before aliasing and without the derived ones.
+    static func baseSchema(_ spec: GraphSpec) -> [(name: String, unit: String, summary: String)] {
         var schema: [(String, String, String)] = []
         for component in spec.components {
             for metric in component.type.metrics { schema.append((component.name + "." + metric.name, metric.unit, metric.summary)) }
@@ -43,7 +52,7 @@ public enum GraphRun {
             for metric in GraphModel.pathMetrics { schema.append(("\(path.name).\(metric.name)", metric.unit, metric.summary)) }
         }
         for metric in GraphModel.graphMetrics { schema.append(("graph.\(metric.name)", metric.unit, metric.summary)) }
-        return schema.map { (spec.alias($0.0), $0.1, $0.2) }
+        return schema
     }
 }
 
@@ -145,6 +154,13 @@ extension GraphModel {
         for j in spec.connections.indices { for metric in GraphModel.linkMetrics { values.append(metric.value(self, j, end)) } }
         for p in spec.paths.indices { for metric in GraphModel.pathMetrics { values.append(metric.value(self, p, end)) } }
         for metric in GraphModel.graphMetrics { values.append(metric.value(self, 0, end)) }
+        for derived in spec.derivedMetrics {
+            let operands = derived.operands.map { values[$0] }
+            switch derived.operation {
+            case .sum: values.append(operands.reduce(0, +))
+            case .max: values.append(operands.contains { $0.isNaN } ? .nan : operands.max()!)
+            }
+        }
         precondition(values.count == schema.count, "recorded metrics must match the schema")
         for (entry, value) in zip(schema, values) { result.record(entry.name, unit: entry.unit, value: value) }
         if keepTrace {
