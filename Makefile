@@ -39,7 +39,7 @@ test: deps
 	bash scripts/notebooks.sh --check
 	swift test
 
-## A longer fuzz soak than the two minutes inside `swift test`: FUZZ_SECONDS of seeded mutations of
+## A longer fuzz soak than the 60 s inside `swift test`: FUZZ_SECONDS of seeded mutations of
 ## every curated config and claims file through the latsim binary (FUZZ_SEED picks another sequence).
 FUZZ_SECONDS ?= 1800
 FUZZ_SEED ?= 1

@@ -7,7 +7,7 @@ import Testing
 /// address-space bound. Every case must end in success or a clear error; a crash, a hang or
 /// an unclear error fails the test and its input is written out to keep as a regression.
 ///
-///     swift test --filter FuzzTests                                  # about two minutes
+///     swift test --filter FuzzTests                                  # a 60 s budget (about a minute and a half)
 ///     LATSIM_FUZZ_SECONDS=1800 swift test --filter FuzzTests         # a longer soak (make fuzz-soak)
 ///     LATSIM_FUZZ_SEED=7 LATSIM_FUZZ_CASES=500 swift test --filter FuzzTests
 ///
@@ -90,7 +90,7 @@ import Testing
             Issue.record("no latsim binary next to the tests: run `swift build` first, or set LATSIM_BINARY")
             return
         }
-        let budgetSeconds = Double(FuzzTests.environment("LATSIM_FUZZ_SECONDS") ?? "") ?? 100
+        let budgetSeconds = Double(FuzzTests.environment("LATSIM_FUZZ_SECONDS") ?? "") ?? 60
         let maximumCases = Int(FuzzTests.environment("LATSIM_FUZZ_CASES") ?? "") ?? 1_000_000
         let seed = UInt64(FuzzTests.environment("LATSIM_FUZZ_SEED") ?? "") ?? 1
         let jobs = max(1, Int(FuzzTests.environment("LATSIM_FUZZ_JOBS") ?? "") ?? 2)
