@@ -50,9 +50,14 @@ done
 # The per-message trace behind the latency CDFs (4 replications: 32 runs, under the trace limit).
 "$latsim" run experiments/sync-vs-async.yaml --quiet "${jobs[@]}" --set trace=true --replications 4 \
   --out "$data/sync-vs-async-trace" > /dev/null
-# The queue and loss time series through the outage (every 50 ms; 2 replications x 2 designs).
-"$latsim" run experiments/broker-outage.yaml --quiet "${jobs[@]}" --set trace=true --replications 2 \
-  --out "$data/broker-outage-trace" > /dev/null
+# The broker backlog and losses through the outage over time. The graph template records no
+# sampled state trace, so: one run per horizon (50 ms to 6 s, every 50 ms) without a drain, each
+# stopping at warm-up + horizon; every stream is keyed by (seed, replication, component), not by
+# the horizon, so each run's end-of-run values are the state of the same sample path at that
+# instant (2 replications x 2 designs x 120 horizons; a few seconds).
+"$latsim" sweep experiments/broker-outage.yaml --quiet "${jobs[@]}" --replications 2 --set model.drain=0s \
+  --set 'metrics=[messages_generated, messages_lost, messages_in_system, broker_in_flight, broker_stored_max, consumer-0.down_time]' \
+  --grid "horizon=$(seq -s, -f '%gms' 50 50 6000)" --out "$data/broker-outage-over-time" > /dev/null
 
 status=0
 for notebook in notebooks-export/*.ipynb; do
