@@ -56,7 +56,11 @@ struct BrokerState {
     var consumerConnection: [Int32] = []
     var consumerGroup: [Int] = []
     var assignment: [Int] = []
+    /// Per (group, partition), [group * partitions + p]: the last acknowledgement, or the first
+    /// delivery after none was outstanding. A partition whose outstanding deliveries see no
+    /// progress for `ack_timeout` is rewound, even while its consumer acknowledges another one.
     var lastProgress: [SimInstant] = []
+    /// Per consumer: whether its acknowledgement timer is pending.
     var timerArmed: [Bool] = []
     var groups = 1
     /// Per partition: when the last message published to it is persisted (persistence is FIFO).
@@ -119,7 +123,7 @@ extension GraphModel {
             let members = state.consumerGroup.indices.filter { state.consumerGroup[$0] == g }
             for partition in 0..<p.partitions { state.assignment.append(members[partition % members.count]) }
         }
-        state.lastProgress = Array(repeating: .zero, count: state.consumerConnection.count)
+        state.lastProgress = Array(repeating: .zero, count: state.groups * p.partitions)
         state.timerArmed = Array(repeating: false, count: state.consumerConnection.count)
         brokers[local] = state
     }
@@ -168,8 +172,10 @@ extension GraphModel {
     /// Delivers what (group, partition) may receive now to its consumer.
     mutating func deliver(_ local: Int, instance: Int32, group: Int, partition: Int, context: inout SimulationContext<GraphEvent>) {
         guard !instanceDown[Int(instance)] else { return }
-        let consumer = brokers[local].assignment[group * brokers[local].parameters.partitions + partition]
+        let slot = group * brokers[local].parameters.partitions + partition
+        let consumer = brokers[local].assignment[slot]
         let now = context.now
+        if brokers[local].broker.unacknowledged(group: group, partition: partition) == 0 { brokers[local].lastProgress[slot] = now }
         while let d = brokers[local].broker.nextDelivery(group: group, partition: partition) {
             pool.account(d.message, .wait, at: now)
             let copy = pool.copy(d.message)
@@ -181,7 +187,6 @@ extension GraphModel {
             pool[copy].partition = Int32(partition)
             if !brokers[local].timerArmed[consumer] {
                 brokers[local].timerArmed[consumer] = true
-                brokers[local].lastProgress[consumer] = now
                 context.schedule(.timer(component: instance, code: GraphModel.brokerAckTimer, payload: Int32(consumer)),
                                  after: brokers[local].parameters.ackTimeout)
             }
@@ -199,7 +204,7 @@ extension GraphModel {
         var removed: [Int32] = []
         brokers[local].broker.acknowledge(group: group, partition: partition, offset: offset, at: context.now) { removed.append($0) }
         for r in removed { discard(r) }
-        brokers[local].lastProgress[consumer] = context.now
+        brokers[local].lastProgress[group * brokers[local].parameters.partitions + partition] = context.now
         deliver(local, instance: instance, group: group, partition: partition, context: &context)
     }
 
@@ -214,19 +219,27 @@ extension GraphModel {
         let p = brokers[local].parameters
         let group = brokers[local].consumerGroup[consumer]
         let partitions = (0..<p.partitions).filter { brokers[local].assignment[group * p.partitions + $0] == consumer }
-        let unacknowledged = partitions.contains { brokers[local].broker.unacknowledged(group: group, partition: $0) > 0 }
-        guard unacknowledged else {
+        // Each outstanding partition of this consumer on its own: one stalled partition is rewound
+        // even while the consumer acknowledges the others.
+        var wait: SimDuration? = nil
+        for partition in partitions where brokers[local].broker.unacknowledged(group: group, partition: partition) > 0 {
+            let slot = group * p.partitions + partition
+            let idle = now - brokers[local].lastProgress[slot]
+            if idle >= p.ackTimeout && !instanceDown[Int(instance)] {
+                if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerRewinds] &+= 1 }
+                brokers[local].broker.consumerFailed(group: group, partition: partition)
+                deliver(local, instance: instance, group: group, partition: partition, context: &context)
+                brokers[local].lastProgress[slot] = now
+                wait = min(wait ?? p.ackTimeout, p.ackTimeout)
+            } else {
+                let left = idle >= p.ackTimeout ? p.ackTimeout : p.ackTimeout - idle
+                wait = min(wait ?? left, left)
+            }
+        }
+        guard let wait else {
             brokers[local].timerArmed[consumer] = false
             return
         }
-        let idle = now - brokers[local].lastProgress[consumer]
-        if idle >= p.ackTimeout && !instanceDown[Int(instance)] {
-            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerRewinds] &+= 1 }
-            for partition in partitions { brokers[local].broker.consumerFailed(group: group, partition: partition) }
-            brokers[local].lastProgress[consumer] = now
-            for partition in partitions { deliver(local, instance: instance, group: group, partition: partition, context: &context) }
-        }
-        let wait = idle >= p.ackTimeout ? p.ackTimeout : p.ackTimeout - idle
         context.schedule(.timer(component: instance, code: GraphModel.brokerAckTimer, payload: payload), after: wait)
     }
 
