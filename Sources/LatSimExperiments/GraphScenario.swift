@@ -32,7 +32,7 @@ public struct GraphScenario: Scenario {
 
     public init(config model: ConfigNode) throws {
         var designs: [String] = [], specs: [GraphSpec] = [], models: [ConfigNode] = []
-        let base = model.without("designs")
+        let base = model.removing("designs")
         if let designNode = model.child("designs") {
             let entries = try designNode.entries()
             guard !entries.isEmpty else {
@@ -74,11 +74,6 @@ public struct GraphScenario: Scenario {
         }
         return schema
     }
-}
-
-extension ConfigNode {
-    /// This mapping without `key`.
-    func without(_ key: String) -> ConfigNode { removing(key) }
 }
 
 extension GraphScenario {

@@ -16,4 +16,5 @@ extension ConfigNode {
             return .scalar(String(describing: value), path: path)
         }
     }
+
 }

@@ -31,9 +31,9 @@ public struct StationComponentParameters: Sendable {
 
     public init(config node: ConfigNode) throws {
         rejectsOnOverflow = node.child("overflow").flatMap { try? $0.text() } == "reject"
-        var own = node.without("reply_bytes").without("reject_probability")
+        var own = node.removing("reply_bytes").removing("reject_probability")
         // `reject` is `drop-newest` to the waiting room; the station turns the drop into an answer.
-        if rejectsOnOverflow { own = own.without("overflow") }
+        if rejectsOnOverflow { own = own.removing("overflow") }
         do {
             station = try StationParameters(config: own)
         } catch var error as ConfigError where error.path.hasSuffix("overflow") {

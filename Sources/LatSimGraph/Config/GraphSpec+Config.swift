@@ -72,7 +72,7 @@ extension GraphSpec {
                 targetNodes = [try item.required("target", allowed: "a component or connection name (or name[k] for one instance), or a list of them")]
             }
             var fault = Fault(components: [], connections: [], outage: try OutageSpecification(
-                config: item.without("target").adding("target", "t"), targets: ["t"]))
+                config: item.removing("target").adding("target", "t"), targets: ["t"]))
             for targetNode in targetNodes {
                 let text = try targetNode.text()
                 try GraphSpec.resolveFaultTarget(text, at: targetNode, into: &fault, components: components, connections: connections)
@@ -125,7 +125,7 @@ extension GraphSpec {
         let type = ComponentType(rawValue: typeName)!
         let count = try item.int("count", default: 1, range: 1...1_000_000)
         let region = item.has("region") ? try item.string("region") : nil
-        let own = item.without("name").without("type").without("count").without("region")
+        let own = item.removing("name").removing("type").removing("count").removing("region")
         let parameters: ComponentParameters
         switch type {
         case .source: parameters = .source(try SourceParameters(config: own))
@@ -305,15 +305,5 @@ struct RegionMatrix: Sendable {
     func latency(from a: GraphSpec.Component, to b: GraphSpec.Component) -> Distribution? {
         guard let ra = a.region, let rb = b.region else { return nil }
         return entries.first { $0.source == ra && $0.target == rb }?.latency ?? entries.first { $0.source == rb && $0.target == ra }?.latency
-    }
-}
-
-extension ConfigNode {
-    /// This mapping without `key`.
-    func without(_ key: String) -> ConfigNode {
-        guard case .mapping(let entries) = value else { return self }
-        var copy = self
-        copy.value = .mapping(entries.filter { $0.key != key })
-        return copy
     }
 }

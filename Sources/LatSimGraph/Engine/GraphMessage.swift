@@ -48,7 +48,6 @@ public struct GraphMessage {
     public var service: Int64 = 0
     /// Connections to retrace for a reply (most recent last), a bounded stack.
     public var returnDepth: UInt8 = 0
-    public var returnOverflow: Bool = false
     public var returns: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1, -1)
 
     public static let returnCapacity = 8

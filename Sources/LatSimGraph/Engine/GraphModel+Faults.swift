@@ -55,7 +55,7 @@ extension GraphModel {
         let groups = spec.components.count, specConnections = spec.connections.count, instanceCount = instanceType.count
         if id < groups {
             for instance in instances(of: id) { setInstance(instance, down: down, context: &context) }
-            groupStats[id].downSince(down ? now : nil, at: now, measuring: measuring, measureStart: measureStart)
+            groupStats[id].downSince(down ? now : nil, at: now)
         } else if id < groups + specConnections {
             let j = id - groups
             guard connectionCut[j] != down else { return }

@@ -370,7 +370,6 @@ extension GraphMessage {
             if Int(returnDepth) == GraphMessage.returnCapacity {
                 // Keep the most recent hops: the oldest falls off (a reply can no longer reach the origin).
                 for k in 1..<GraphMessage.returnCapacity { slots[k - 1] = slots[k] }
-                returnOverflow = true
                 slots[GraphMessage.returnCapacity - 1] = c
             } else {
                 slots[Int(returnDepth)] = c

@@ -52,7 +52,7 @@ public struct GroupStatistics: Sendable {
         self = fresh
     }
 
-    mutating func downSince(_ start: SimInstant?, at now: SimInstant, measuring: Bool, measureStart: SimInstant) {
+    mutating func downSince(_ start: SimInstant?, at now: SimInstant) {
         if let began = downStart, start == nil {
             downTime += (now - began).nanoseconds
             downStart = nil
