@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CFileSystem"),
         .target(name: "LatSimCore", dependencies: ["CGSL"], swiftSettings: invariants),
         .target(name: "LatSimNetwork", dependencies: ["LatSimCore"], swiftSettings: invariants),
-        .target(name: "LatSimGraph", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
+        .target(name: "LatSimGraph", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets"], swiftSettings: invariants),
         .target(name: "LatSimMarkets", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(name: "LatSimSettlement", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(
@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "latsim", dependencies: ["LatSimCLI"]),
         .testTarget(name: "LatSimCoreTests", dependencies: ["LatSimCore"]),
         .testTarget(name: "LatSimNetworkTests", dependencies: ["LatSimCore", "LatSimNetwork"]),
-        .testTarget(name: "LatSimGraphTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimGraph", "LatSimExperiments"]),
+        .testTarget(name: "LatSimGraphTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimGraph", "LatSimExperiments"]),
         .testTarget(name: "LatSimMarketsTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets"]),
         .testTarget(
             name: "LatSimExperimentsTests",

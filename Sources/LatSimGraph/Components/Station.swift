@@ -59,50 +59,43 @@ struct StationState {
 extension GraphModel {
     static let stationDropped = 0
 
-    static let stationMetrics: [ComponentMetric] = [
-        ComponentMetric("utilisation", "ratio", "time-weighted busy workers / workers") { m, g, end in
-            m.stationMean(g) { $0.utilisation(until: end) } },
-        ComponentMetric("queue_length_mean", "jobs", "time-weighted jobs waiting (summed over instances)") { m, g, end in
-            m.stationSum(g) { $0.queueLength.mean(until: end) } },
-        ComponentMetric("queue_length_max", "jobs", "largest number of jobs waiting at one instance") { m, g, _ in
-            m.stationMax(g) { $0.queueLength.maximum } },
-        ComponentMetric("wait_mean", "ns", "mean time from arrival to the start of service") { m, g, _ in
-            let (total, n) = m.stationTotal(g) { ($0.waitTimeTotal, $0.started) }
-            return n > 0 ? total / Double(n) : .nan },
-        ComponentMetric("sojourn_mean", "ns", "mean time from arrival to the end of service") { m, g, _ in
-            var h = LatencyHistogram()
-            for i in m.instances(of: g) { h.merge(m.stations[Int(m.instanceLocal[Int(i)])].station.sojournTime) }
-            return h.mean },
-        ComponentMetric("in_system_mean", "jobs", "time-weighted jobs waiting or in service (summed over instances)") { m, g, end in
-            m.stationSum(g) { $0.inSystem.mean(until: end) } },
-        ComponentMetric("started", "count", "jobs whose service started") { m, g, _ in
-            Double(m.stationTotal(g) { (0, $0.started) }.1) },
+    static let stationMetrics: [ComponentMetric] = serviceStationMetrics(prefix: "", of: "") { m, instance in
+        m.stations[Int(m.instanceLocal[Int(instance)])].station
+    } + [
         ComponentMetric("dropped", "count", "jobs dropped by the overflow policy") { m, g, _ in
             Double(m.groupStats[g].counters[stationDropped]) },
         ComponentMetric("blocked", "count", "jobs held at their senders by backpressure") { m, g, _ in
-            Double(m.stationTotal(g) { (0, $0.blockedCount) }.1) },
+            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.stations[Int(m.instanceLocal[Int($1)])].station.blockedCount }) },
         ComponentMetric("lost_crash", "count", "jobs lost in a crash: waiting, held or in service") { m, g, _ in
             Double(m.groupStats[g].lostCrash) },
     ]
 
-    func stationTotal(_ g: Int, _ f: (ServiceStation<Int32>) -> (Double, Int64)) -> (Double, Int64) {
-        var total = 0.0, n: Int64 = 0
-        for i in instances(of: g) {
-            let (t, k) = f(stations[Int(instanceLocal[Int(i)])].station)
-            total += t
-            n += k
+    /// The queueing metrics of a `ServiceStation` held by every instance of a group (a station's
+    /// own, a venue's matching engine), named `<prefix>utilisation`, ...
+    static func serviceStationMetrics(prefix: String, of what: String,
+                                      _ station: @escaping @Sendable (GraphModel, Int32) -> ServiceStation<Int32>) -> [ComponentMetric] {
+        @Sendable func sum(_ m: GraphModel, _ g: Int, _ f: (ServiceStation<Int32>) -> Double) -> Double {
+            m.instances(of: g).reduce(0) { $0 + f(station(m, $1)) }
         }
-        return (total, n)
-    }
-
-    func stationSum(_ g: Int, _ f: (ServiceStation<Int32>) -> Double) -> Double {
-        instances(of: g).reduce(0) { $0 + f(stations[Int(instanceLocal[Int($1)])].station) }
-    }
-
-    func stationMean(_ g: Int, _ f: (ServiceStation<Int32>) -> Double) -> Double { stationSum(g, f) / Double(instances(of: g).count) }
-
-    func stationMax(_ g: Int, _ f: (ServiceStation<Int32>) -> Double) -> Double {
-        instances(of: g).reduce(-Double.infinity) { Swift.max($0, f(stations[Int(instanceLocal[Int($1)])].station)) }
+        func t(_ text: String) -> String { what.isEmpty ? text : text + " (" + what + ")" }
+        return [
+            ComponentMetric(prefix + "utilisation", "ratio", t("time-weighted busy workers / workers")) { m, g, end in
+                sum(m, g) { $0.utilisation(until: end) } / Double(m.instances(of: g).count) },
+            ComponentMetric(prefix + "queue_length_mean", "jobs", t("time-weighted jobs waiting (summed over instances)")) { m, g, end in
+                sum(m, g) { $0.queueLength.mean(until: end) } },
+            ComponentMetric(prefix + "queue_length_max", "jobs", t("largest number of jobs waiting at one instance")) { m, g, _ in
+                m.instances(of: g).reduce(-Double.infinity) { Swift.max($0, station(m, $1).queueLength.maximum) } },
+            ComponentMetric(prefix + "wait_mean", "ns", t("mean time from arrival to the start of service")) { m, g, _ in
+                let total = sum(m, g) { $0.waitTimeTotal }, n = sum(m, g) { Double($0.started) }
+                return n > 0 ? total / n : .nan },
+            ComponentMetric(prefix + "sojourn_mean", "ns", t("mean time from arrival to the end of service")) { m, g, _ in
+                var h = LatencyHistogram()
+                for i in m.instances(of: g) { h.merge(station(m, i).sojournTime) }
+                return h.mean },
+            ComponentMetric(prefix + "in_system_mean", "jobs", t("time-weighted jobs waiting or in service (summed over instances)")) { m, g, end in
+                sum(m, g) { $0.inSystem.mean(until: end) } },
+            ComponentMetric(prefix + "started", "count", t("jobs whose service started")) { m, g, _ in sum(m, g) { Double($0.started) } },
+        ]
     }
 
     @inline(__always)

@@ -84,6 +84,7 @@ extension GraphSpec {
         metricAliases = try (node.child("metric_aliases")?.entries() ?? []).map { ($0.key, try $0.value.text()) }
         drain = try node.duration("drain", default: .zero)
         try checkPorts(node)
+        try checkMarkets()
         let schema = GraphRun.baseSchema(self)
         for item in try (node.child("derived_metrics")?.items() ?? []) {
             try item.checkKeys(["name", "sum", "max"])
@@ -138,6 +139,9 @@ extension GraphSpec {
             parameters = .fanOut
         case .broker: parameters = .broker(try BrokerParameters(config: own))
         case .sink: parameters = .sink(try SinkParameters(config: own))
+        case .priceSource: parameters = .priceSource(try PriceSourceParameters(config: own))
+        case .venue: parameters = .venue(try VenueParameters(name: name, config: own))
+        case .arbitrageur: parameters = .arbitrageur(try ArbitrageurParameters(config: own))
         }
         return Component(name: name, type: type, count: count, region: region, parameters: parameters, location: item.location)
     }

@@ -100,4 +100,7 @@ public enum ComponentParameters: Sendable {
     case fanOut
     case broker(BrokerParameters)
     case sink(SinkParameters)
+    case priceSource(PriceSourceParameters)
+    case venue(VenueParameters)
+    case arbitrageur(ArbitrageurParameters)
 }

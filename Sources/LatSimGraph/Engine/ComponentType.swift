@@ -14,6 +14,9 @@ public enum ComponentType: String, CaseIterable, Sendable {
     case fanOut = "fan-out"
     case broker
     case sink
+    case priceSource = "price-source"
+    case venue
+    case arbitrageur
 
     /// A port: its name, direction, whether it must be connected and how many connections it takes.
     public struct Port: Sendable, Equatable {
@@ -36,6 +39,9 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .fanOut: return "Copies each message to every one of its connections (publish/subscribe)."
         case .broker: return "A Kafka-like topic: partitions, consumer groups, persist and acknowledge, prefetch, at-least-once redelivery, capacity."
         case .sink: return "Consumes messages: the end of a path."
+        case .priceSource: return "A fundamental price (GBM with jumps) sent to venues, and the observer of their arbitrage opportunities."
+        case .venue: return "An exchange: a quote with depth following its price source, a FIFO matching engine, fees, stale rejection, a market-data feed."
+        case .arbitrageur: return "A CEX-CEX arbitrage bot: views per venue (pushed or pulled), IOC legs concurrent or sequential, blocking or pipelined."
         }
     }
 
@@ -62,6 +68,17 @@ public enum ComponentType: String, CaseIterable, Sendable {
                          summary: "consumers: each connection one consumer, in the group its `group` names")]
         case .sink:
             return [input]
+        case .priceSource:
+            return [Port(name: "out", direction: .output, required: true, multiple: true,
+                         summary: "prices, one connection per venue (its latency is the venue's lag)")]
+        case .venue:
+            return [Port(name: "in", direction: .input, required: true, multiple: true,
+                         summary: "prices from one price source; orders and snapshot requests from strategies (answered back)"),
+                    Port(name: "out", direction: .output, required: false, multiple: true, summary: "the market-data feed: every book change, per connection")]
+        case .arbitrageur:
+            return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
+                    Port(name: "out", direction: .output, required: true, multiple: true,
+                         summary: "orders and snapshot requests, one connection per venue; answers come back over it")]
         }
     }
 

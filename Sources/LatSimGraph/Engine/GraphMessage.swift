@@ -46,11 +46,29 @@ public struct GraphMessage {
     public var wire: Int64 = 0
     public var wait: Int64 = 0
     public var service: Int64 = 0
+    /// What a market message says (prices, quotes, orders, acknowledgements); `.none` elsewhere.
+    public var kind: MarketMessageKind = .none
+    /// An order's side (0 buy, 1 sell).
+    public var side: UInt8 = 0
+    /// A market message's integer field: a quote's book version, an acknowledged order's
+    /// opportunity episode (-1: none open when it filled).
+    public var tag: Int64 = -1
+    /// A market message's numbers: a price (`value0`); a quote (bid, ask, bid size, ask size);
+    /// an order (limit, quantity, fill price or NaN, the fill's number in the run's order of fills).
+    public var value0: Double = 0
+    public var value1: Double = 0
+    public var value2: Double = 0
+    public var value3: Double = 0
     /// Connections to retrace for a reply (most recent last), a bounded stack.
     public var returnDepth: UInt8 = 0
     public var returns: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1, -1)
 
     public static let returnCapacity = 8
+}
+
+/// The kinds of market message (the market components': price source, venue, arbitrageur).
+public enum MarketMessageKind: UInt8, Sendable {
+    case none, price, quote, request, order
 }
 
 /// Where the time of a message goes: on links, waiting in queues, in service (or a delay).

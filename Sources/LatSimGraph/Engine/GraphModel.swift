@@ -1,4 +1,5 @@
 import LatSimCore
+import LatSimMarkets
 import LatSimNetwork
 
 /// The run-time form of a `GraphSpec`: component instances stored in arrays by type and
@@ -56,6 +57,11 @@ public struct GraphModel: SimulationModel {
     var routers: [RouterState] = []
     var brokers: [BrokerState] = []
     var sinks: [SinkState] = []
+    var priceSources: [PriceSourceState] = []
+    var venues: [VenueState] = []
+    var arbitrageurs: [ArbitrageurState] = []
+    /// Fills matched so far at every venue: orders the fills of a run (ties in time included).
+    var matchesStarted: Int64 = 0
     /// Per group: type-specific statistics (reset at the warm-up's end).
     var groupStats: [GroupStatistics]
 
@@ -162,10 +168,15 @@ public struct GraphModel: SimulationModel {
             case .router(let p): routers.append(RouterState(parameters: p))
             case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(start[instance + 1] - start[instance])))
             case .sink(let p): sinks.append(SinkState(parameters: p))
+            case .priceSource(let p):
+                priceSources.append(PriceSourceState(parameters: p, stream: streams[instance], tickStream: replication.stream(names[instance] + ".ticks")))
+            case .venue(let p): venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis")))
+            case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
             case .fanOut: break
             }
         }
         for index in brokers.indices { configureBroker(index) }
+        connectMarkets()
     }
 
     // MARK: Dispatch
@@ -204,6 +215,7 @@ public struct GraphModel: SimulationModel {
                 case .client: clientReply(local, m, context: &context)
                 case .source: sourceReply(local, m, context: &context)
                 case .broker: brokerAcknowledged(local, m, connection: c, context: &context)
+                case .arbitrageur: arbitrageurReply(local, instance: target, m, context: &context)
                 default: discard(m)
                 }
             } else {
@@ -217,6 +229,9 @@ public struct GraphModel: SimulationModel {
             case .station: stationTimer(local, instance: instance, payload: payload, context: &context)
             case .delay: delayTimer(local, instance: instance, payload: payload, context: &context)
             case .broker: brokerTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            case .priceSource: priceSourceTimer(local, instance: instance, context: &context)
+            case .venue: venueTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            case .arbitrageur: arbitrageurTimer(local, instance: instance, context: &context)
             case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
             }
         case .fault(let index, let down):
@@ -239,7 +254,9 @@ public struct GraphModel: SimulationModel {
         case .fanOut: fanOutReceive(instance, m, context: &context)
         case .broker: brokerPublish(local, instance: instance, m, context: &context)
         case .client: clientReceive(local, instance: instance, m, context: &context)
-        case .source: preconditionFailure("a source has no input port")
+        case .venue: venueReceive(local, instance: instance, m, context: &context)
+        case .arbitrageur: arbitrageurReceive(local, instance: instance, m, context: &context)
+        case .source, .priceSource: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
         }
     }
 
@@ -355,6 +372,9 @@ public struct GraphModel: SimulationModel {
         for index in stations.indices { stations[index].station.resetStatistics(at: now) }
         for index in clients.indices { clients[index].resetStatistics(at: now) }
         for index in brokers.indices { brokers[index].broker.resetStatistics(at: now) }
+        for index in priceSources.indices { priceSources[index].resetStatistics() }
+        for index in venues.indices { venues[index].resetStatistics(at: now) }
+        for index in arbitrageurs.indices { arbitrageurs[index].statistics = ArbitrageurStatistics() }
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
     }
 

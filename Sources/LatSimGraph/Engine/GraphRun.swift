@@ -19,6 +19,8 @@ public enum GraphRun {
                 initial += model.startSource(local, instance: instance)
                 if spec.drain > .zero { initial.append((.timer(component: instance, code: GraphModel.sourceStopTimer, payload: 0), horizonEnd)) }
             case .client: initial += model.startClient(local, instance: instance)
+            case .priceSource: initial += model.startPriceSource(instance: instance)
+            case .arbitrageur: initial += model.startArbitrageur(local, instance: instance)
             default: break
             }
         }
@@ -79,6 +81,9 @@ extension ComponentType {
         case .fanOut: own = GraphModel.fanOutMetrics
         case .broker: own = GraphModel.brokerMetrics
         case .sink: own = GraphModel.sinkMetrics
+        case .priceSource: own = GraphModel.priceSourceMetrics
+        case .venue: own = GraphModel.venueMetrics
+        case .arbitrageur: own = GraphModel.arbitrageurMetrics
         }
         return own + GraphModel.commonMetrics
     }

@@ -29,7 +29,7 @@ public struct ExchangeParameters: Sendable, Equatable {
         self.marketDataThrottle = marketDataThrottle
     }
 
-    static let keys = ["half_spread_bps", "depth", "taker_fee_bps", "workers", "service_time", "stale_after", "market_data_throttle"]
+    public static let keys = ["half_spread_bps", "depth", "taker_fee_bps", "workers", "service_time", "stale_after", "market_data_throttle"]
 
     public init(name: String, config node: ConfigNode) throws {
         self.name = name

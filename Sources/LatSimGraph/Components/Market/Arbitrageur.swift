@@ -1,0 +1,318 @@
+import LatSimCore
+import LatSimMarkets
+import LatSimNetwork
+
+/// `type: arbitrageur`: a CEX-CEX arbitrage bot. It keeps a view of each venue's book (the
+/// last market data it received, by version) and, when its view shows a profit net of taker
+/// fees above `min_profit` for `order_size`, buys at one venue's ask and sells at another's bid
+/// with immediate-or-cancel limit orders at the prices it saw.
+///
+///     - {name: focal, type: arbitrageur, design: async, order_size: 1, min_profit: 0}
+///
+/// `out` has one connection per venue (orders and snapshot requests go over it, acknowledgements
+/// and snapshots come back over its reply link): a bot's latency is per venue. Market data
+/// arrives at `in` from the venues' feeds (`design.market_data: push`), or is pulled: a request
+/// to every venue, the next `poll_interval` after the last snapshot arrived. Legs go together
+/// (`legs: concurrent`) or the second after the first fills (`sequential`); `order_flow:
+/// blocking` allows one trade in flight, `pipelined` up to `max_in_flight`. An attempt ends
+/// when both legs are acknowledged (or the first of a sequential pair missed): a capture when
+/// both filled, a legging failure (the filled leg unwound at the venue's true book then) when one
+/// did. A capture is attributed to the opportunity episode open when its first leg filled.
+public struct ArbitrageurParameters: Sendable {
+    public var design: BotDesign
+    public var orderSize: Double
+    public var minProfit: Double
+    public var orderBytes: Int
+    public var requestBytes: Int
+
+    public init(config node: ConfigNode) throws {
+        try node.checkKeys(["design", "order_size", "min_profit", "order_bytes", "request_bytes"])
+        design = try node.child("design").map { try BotDesign(config: $0) } ?? .sync
+        orderSize = try node.double("order_size", default: 1, range: 1e-12...1e12)
+        minProfit = try node.double("min_profit", default: 0)
+        orderBytes = try node.int("order_bytes", default: 128, range: 0...(1 << 30))
+        requestBytes = try node.int("request_bytes", default: 64, range: 0...(1 << 30))
+    }
+}
+
+/// One arbitrage attempt in flight: legs 0 (buy) and 1 (sell), by venue index of the bot.
+struct ArbitrageAttemptSlot {
+    var venues: (buy: Int32, sell: Int32) = (-1, -1)
+    var limits: (buy: Double, sell: Double) = (0, 0)
+    var measured = false
+    /// Fill price per leg (NaN: missed or rejected); `done` bits 1 and 2 for legs 0 and 1.
+    var fills: (Double, Double) = (.nan, .nan)
+    var done: UInt8 = 0
+    /// The episode open when a leg first filled, and that fill's number (fills are numbered in order).
+    var episode: Int64 = -1
+    var matchTime: Double = .infinity
+}
+
+/// A bot's counters over the measured period.
+struct ArbitrageurStatistics {
+    var attempts: Int64 = 0
+    var completed: Int64 = 0
+    var missed: Int64 = 0
+    var leggingFailures: Int64 = 0
+    var leggingCost = 0.0
+    var profitCaptured = 0.0
+    var ordersSent: Int64 = 0
+    var rejectedStale: Int64 = 0
+    var requestsSent: Int64 = 0
+    var marketDataReceived: Int64 = 0
+    /// Distinct measured episodes this bot completed an attempt in.
+    var captured: Int64 = 0
+    var orderLatency = LatencyHistogram()
+}
+
+struct ArbitrageurState {
+    let parameters: ArbitrageurParameters
+    /// Per venue (the bot's out connections, in order): the venue instance and the bot's view of its book.
+    var venueInstances: [Int32] = []
+    var views: [TopOfBook] = []
+    /// A view changed since the last trade: never fire twice on the same data.
+    var fresh = true
+    var inFlight = 0
+    var pendingResponses = 0
+    var pollScheduled = false
+    var attempts: [ArbitrageAttemptSlot]
+    var freeAttempts: [Int32]
+    /// The price source its venues follow (local index), and its bit among that source's arbitrageurs.
+    var source = -1
+    var bit = 0
+    var statistics = ArbitrageurStatistics()
+
+    init(parameters: ArbitrageurParameters) {
+        self.parameters = parameters
+        let capacity = parameters.design.capacity
+        attempts = Array(repeating: ArbitrageAttemptSlot(), count: capacity)
+        freeAttempts = (0..<Int32(capacity)).reversed()
+    }
+
+    func venueIndex(of instance: Int32) -> Int? { venueInstances.firstIndex(of: instance) }
+}
+
+extension GraphModel {
+    static let arbitrageurMetrics: [ComponentMetric] = [
+        ComponentMetric("captured_count", "count", "distinct opportunity episodes captured (both legs filled)") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.captured) } },
+        ComponentMetric("capture_rate", "ratio", "episodes captured / episodes of its price source (mean over instances)") { m, g, _ in
+            m.arbitrageurMean(g) { m, bot in
+                guard bot.source >= 0 else { return .nan }
+                let n = m.priceSources[bot.source].episodesMeasured
+                return n > 0 ? Double(bot.statistics.captured) / Double(n) : .nan } },
+        ComponentMetric("profit_captured_total", "quote", "realised profit of completed attempts, net of fees") { m, g, _ in
+            m.arbitrageurSum(g) { $0.profitCaptured } },
+        ComponentMetric("profit_capture_ratio", "ratio", "profit captured / profit available at its price source (mean over instances)") { m, g, end in
+            m.arbitrageurMean(g) { m, bot in
+                guard bot.source >= 0 else { return .nan }
+                let available = m.priceSources[bot.source].totals(until: end).profit
+                return available > 0 ? bot.statistics.profitCaptured / available : .nan } },
+        ComponentMetric("legging_failures_count", "count", "attempts with exactly one leg filled") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.leggingFailures) } },
+        ComponentMetric("legging_cost_total", "quote", "loss of unwinding the filled leg at the true book (negative: a gain)") { m, g, _ in
+            m.arbitrageurSum(g) { $0.leggingCost } },
+        ComponentMetric("attempts_count", "count", "attempts started") { m, g, _ in m.arbitrageurSum(g) { Double($0.attempts) } },
+        ComponentMetric("completed_count", "count", "attempts with both legs filled") { m, g, _ in m.arbitrageurSum(g) { Double($0.completed) } },
+        ComponentMetric("missed_count", "count", "attempts with no leg filled") { m, g, _ in m.arbitrageurSum(g) { Double($0.missed) } },
+        ComponentMetric("rejected_stale_count", "count", "orders the venue rejected as stale") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.rejectedStale) } },
+        ComponentMetric("orders_count", "count", "orders sent") { m, g, _ in m.arbitrageurSum(g) { Double($0.ordersSent) } },
+        ComponentMetric("requests_count", "count", "snapshot requests sent (pull)") { m, g, _ in m.arbitrageurSum(g) { Double($0.requestsSent) } },
+        ComponentMetric("market_data_received_count", "count", "market-data messages and snapshots received") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.marketDataReceived) } },
+    ] + ComponentMetric.histogram("order_latency", "order round trip: sent to acknowledgement received (ns)") { m, g in
+        var h = LatencyHistogram()
+        for i in m.instances(of: g) { h.merge(m.arbitrageurs[Int(m.instanceLocal[Int(i)])].statistics.orderLatency) }
+        return h
+    }
+
+    func arbitrageurSum(_ g: Int, _ f: (ArbitrageurStatistics) -> Double) -> Double {
+        instances(of: g).reduce(0) { $0 + f(arbitrageurs[Int(instanceLocal[Int($1)])].statistics) }
+    }
+
+    func arbitrageurMean(_ g: Int, _ f: (GraphModel, ArbitrageurState) -> Double) -> Double {
+        let range = instances(of: g)
+        return range.reduce(0) { $0 + f(self, arbitrageurs[Int(instanceLocal[Int($1)])]) } / Double(range.count)
+    }
+
+    /// A pull-bot's first poll.
+    func startArbitrageur(_ local: Int, instance: Int32) -> [(GraphEvent, SimInstant)] {
+        let design = arbitrageurs[local].parameters.design
+        return design.marketData == .pull ? [(.timer(component: instance, code: 0, payload: 0), .zero + design.pollInterval)] : []
+    }
+
+    /// Market data pushed by a venue's feed.
+    mutating func arbitrageurReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        let producer = pool[m].producer
+        guard pool[m].kind == .quote, let v = arbitrageurs[local].venueIndex(of: producer) else {
+            discard(m)
+            return
+        }
+        takeView(local, venue: v, m)
+        discard(m)
+        decide(local, instance: instance, context: &context)
+    }
+
+    mutating func takeView(_ local: Int, venue v: Int, _ m: Int32) {
+        if measuring { arbitrageurs[local].statistics.marketDataReceived += 1 }
+        let message = pool[m]
+        guard message.tag > arbitrageurs[local].views[v].version else { return }
+        var view = TopOfBook()
+        view.bid = message.value0
+        view.ask = message.value1
+        view.bidSize = message.value2
+        view.askSize = message.value3
+        view.version = message.tag
+        arbitrageurs[local].views[v] = view
+        arbitrageurs[local].fresh = true
+    }
+
+    /// A snapshot (pull) or an order's acknowledgement comes back.
+    mutating func arbitrageurReply(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if pool[m].kind == .quote {
+            if let v = arbitrageurs[local].venueIndex(of: pool[m].producer) { takeView(local, venue: v, m) }
+            discard(m)
+            arbitrageurs[local].pendingResponses -= 1
+            guard arbitrageurs[local].pendingResponses == 0 else { return }
+            decide(local, instance: instance, context: &context)
+            if arbitrageurs[local].inFlight < arbitrageurs[local].parameters.design.capacity { schedulePoll(local, instance: instance, context: &context) }
+            return
+        }
+        let message = pool[m]
+        discard(m)
+        let a = Int(message.slot), leg = Int(message.key)
+        let measured = arbitrageurs[local].attempts[a].measured
+        if measured {
+            arbitrageurs[local].statistics.orderLatency.record(context.now - message.created)
+            if message.isRejected { arbitrageurs[local].statistics.rejectedStale += 1 }
+        }
+        if leg == 0 { arbitrageurs[local].attempts[a].fills.0 = message.value2 } else { arbitrageurs[local].attempts[a].fills.1 = message.value2 }
+        arbitrageurs[local].attempts[a].done |= UInt8(1 << leg)
+        if !message.value2.isNaN && message.value3 < arbitrageurs[local].attempts[a].matchTime {
+            arbitrageurs[local].attempts[a].matchTime = message.value3
+            arbitrageurs[local].attempts[a].episode = message.tag
+        }
+        if arbitrageurs[local].parameters.design.legs == .sequential && leg == 0 {
+            if message.value2.isNaN { finish(local, instance: instance, attempt: a, context: &context) } else {
+                sendLeg(local, instance: instance, attempt: a, leg: 1, context: &context)
+            }
+            return
+        }
+        if arbitrageurs[local].attempts[a].done == 3 { finish(local, instance: instance, attempt: a, context: &context) }
+    }
+
+    /// Timer 0: a pull-bot polls every venue.
+    mutating func arbitrageurTimer(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        arbitrageurs[local].pollScheduled = false
+        if instanceDown[Int(instance)] {
+            schedulePoll(local, instance: instance, context: &context)
+            return
+        }
+        let now = context.now
+        arbitrageurs[local].pendingResponses = arbitrageurs[local].venueInstances.count
+        for k in outStart[Int(instance)]..<outStart[Int(instance) + 1] {
+            if measuring { arbitrageurs[local].statistics.requestsSent += 1 }
+            let m = create(by: instance, now: now)
+            pool[m].kind = .request
+            pool[m].wantsReply = true
+            pool[m].sizeBytes = UInt32(clamping: arbitrageurs[local].parameters.requestBytes)
+            transmit(m, over: outConnections[Int(k)], context: &context)
+        }
+    }
+
+    mutating func schedulePoll(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        guard !arbitrageurs[local].pollScheduled, arbitrageurs[local].pendingResponses == 0 else { return }
+        arbitrageurs[local].pollScheduled = true
+        context.schedule(.timer(component: instance, code: 0, payload: 0), after: arbitrageurs[local].parameters.design.pollInterval)
+    }
+
+    /// Trades when the bot's view shows a net profit above its threshold and its design allows another trade.
+    mutating func decide(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        let bot = arbitrageurs[local]
+        guard bot.inFlight < bot.parameters.design.capacity, bot.fresh else { return }
+        let size = bot.parameters.orderSize
+        var best = 0.0
+        var direction: (buy: Int, sell: Int)? = nil
+        for i in bot.views.indices where bot.views[i].isValid && bot.views[i].askSize >= size {
+            let buyFee = venues[Int(instanceLocal[Int(bot.venueInstances[i])])].parameters.exchange.takerFeeFraction
+            for j in bot.views.indices where j != i && bot.views[j].isValid && bot.views[j].bidSize >= size {
+                let sellFee = venues[Int(instanceLocal[Int(bot.venueInstances[j])])].parameters.exchange.takerFeeFraction
+                let edge = bot.views[j].bid * (1 - sellFee) - bot.views[i].ask * (1 + buyFee)
+                if edge > best { best = edge; direction = (i, j) }
+            }
+        }
+        guard let direction, best * size > bot.parameters.minProfit, let a = arbitrageurs[local].freeAttempts.popLast() else { return }
+        arbitrageurs[local].fresh = false
+        arbitrageurs[local].attempts[Int(a)] = ArbitrageAttemptSlot(
+            venues: (Int32(direction.buy), Int32(direction.sell)),
+            limits: (bot.views[direction.buy].ask, bot.views[direction.sell].bid), measured: measuring)
+        arbitrageurs[local].inFlight += 1
+        if measuring { arbitrageurs[local].statistics.attempts += 1 }
+        sendLeg(local, instance: instance, attempt: Int(a), leg: 0, context: &context)
+        if bot.parameters.design.legs == .concurrent { sendLeg(local, instance: instance, attempt: Int(a), leg: 1, context: &context) }
+    }
+
+    mutating func sendLeg(_ local: Int, instance: Int32, attempt a: Int, leg: Int, context: inout SimulationContext<GraphEvent>) {
+        let attempt = arbitrageurs[local].attempts[a]
+        let v = Int(leg == 0 ? attempt.venues.buy : attempt.venues.sell)
+        if attempt.measured { arbitrageurs[local].statistics.ordersSent += 1 }
+        let m = create(by: instance, now: context.now)
+        pool[m].kind = .order
+        pool[m].side = UInt8(leg)
+        pool[m].value0 = leg == 0 ? attempt.limits.buy : attempt.limits.sell
+        pool[m].value1 = arbitrageurs[local].parameters.orderSize
+        pool[m].slot = Int32(a)
+        pool[m].key = UInt32(leg)
+        pool[m].wantsReply = true
+        pool[m].sizeBytes = UInt32(clamping: arbitrageurs[local].parameters.orderBytes)
+        transmit(m, over: outConnections[Int(outStart[Int(instance)]) + v], context: &context)
+    }
+
+    /// Settles an attempt: a capture, a legging failure (the filled leg unwound at the true book now), or a miss.
+    mutating func finish(_ local: Int, instance: Int32, attempt a: Int, context: inout SimulationContext<GraphEvent>) {
+        let attempt = arbitrageurs[local].attempts[a]
+        let q = arbitrageurs[local].parameters.orderSize
+        let buyVenue = venues[Int(instanceLocal[Int(arbitrageurs[local].venueInstances[Int(attempt.venues.buy)])])]
+        let sellVenue = venues[Int(instanceLocal[Int(arbitrageurs[local].venueInstances[Int(attempt.venues.sell)])])]
+        let feeBuy = buyVenue.parameters.exchange.takerFeeFraction, feeSell = sellVenue.parameters.exchange.takerFeeFraction
+        let (buy, sell) = attempt.fills
+        if attempt.measured {
+            if !buy.isNaN && !sell.isNaN {
+                arbitrageurs[local].statistics.completed += 1
+                arbitrageurs[local].statistics.profitCaptured += q * (sell * (1 - feeSell) - buy * (1 + feeBuy))
+            } else if !buy.isNaN {
+                arbitrageurs[local].statistics.leggingFailures += 1
+                arbitrageurs[local].statistics.leggingCost += q * (buy * (1 + feeBuy) - buyVenue.book.bid * (1 - feeBuy))
+            } else if !sell.isNaN {
+                arbitrageurs[local].statistics.leggingFailures += 1
+                arbitrageurs[local].statistics.leggingCost += q * (sellVenue.book.ask * (1 + feeSell) - sell * (1 - feeSell))
+            } else {
+                arbitrageurs[local].statistics.missed += 1
+            }
+        }
+        if !buy.isNaN && !sell.isNaN && attempt.episode >= 0 { markCapture(local, episode: attempt.episode, measuredAttempt: attempt.measured) }
+        arbitrageurs[local].freeAttempts.append(Int32(a))
+        arbitrageurs[local].inFlight -= 1
+        if arbitrageurs[local].parameters.design.marketData == .pull { schedulePoll(local, instance: instance, context: &context) } else {
+            decide(local, instance: instance, context: &context)
+        }
+    }
+
+    /// Credits a capture of `episode`: to the market (its first captor) and to this bot (its
+    /// first capture of it), counting only measured episodes, and only measured attempts for the bot.
+    mutating func markCapture(_ local: Int, episode: Int64, measuredAttempt: Bool) {
+        let s = arbitrageurs[local].source
+        guard s >= 0 else { return }
+        let measuredEpisode = priceSources[s].isMeasured(episode)
+        if measuredAttempt && !measuredEpisode { return }
+        // An attempt from the warm-up marks the episode for the market but not for the bot's count.
+        let bit = measuredAttempt ? arbitrageurs[local].bit : 63
+        guard let marked = priceSources[s].captures.mark(episode, bit: bit, newest: priceSources[s].nextEpisode - 1) else {
+            if measuredEpisode { priceSources[s].unattributed += 1 }
+            return
+        }
+        if marked.first && measuredEpisode { priceSources[s].capturedAny += 1 }
+        if measuredAttempt && marked.firstForBot { arbitrageurs[local].statistics.captured += 1 }
+    }
+}

@@ -1,0 +1,95 @@
+import LatSimCore
+import LatSimMarkets
+
+/// The wiring rules of the market components, checked when decoding (each error names the
+/// connection's file and line): a price source feeds venues directly; a venue follows exactly
+/// one price source; an arbitrageur's `out` connections go to venues (at least two), all
+/// following one price source, with at most 63 arbitrageur instances per price source.
+extension GraphSpec {
+    func checkMarkets() throws {
+        func type(_ index: Int) -> ComponentType { components[index].type }
+        for connection in connections {
+            let from = components[connection.from], to = components[connection.to]
+            if from.type == .priceSource && to.type != .venue {
+                throw ConfigError(location: connection.location, path: "model.connections",
+                                  problem: "connects price source \(from.name) to \(to.name), a \(to.type.rawValue)",
+                                  allowed: "a price source's out goes to venues", given: "\(from.name).out -> \(to.name).in")
+            }
+            if from.type == .arbitrageur && to.type != .venue {
+                throw ConfigError(location: connection.location, path: "model.connections",
+                                  problem: "connects arbitrageur \(from.name) to \(to.name), a \(to.type.rawValue)",
+                                  allowed: "an arbitrageur's out goes to venues, one connection per venue", given: "\(from.name).out -> \(to.name).in")
+            }
+        }
+        var sourceOf: [Int: Int] = [:]
+        for (v, venue) in components.enumerated() where venue.type == .venue {
+            let feeds = connections.filter { $0.to == v && type($0.from) == .priceSource }
+            guard feeds.count == 1, components[feeds[0].from].count == 1 else {
+                throw ConfigError(location: venue.location, path: "model.components",
+                                  problem: "venue \(venue.name) follows \(feeds.count) price source connections",
+                                  allowed: "exactly one connection from a price source with count 1 (its latency is the venue's lag)",
+                                  given: feeds.map { components[$0.from].name }.joined(separator: ", ").isEmpty ? "none"
+                                      : feeds.map { components[$0.from].name }.joined(separator: ", "))
+            }
+            sourceOf[v] = feeds[0].from
+        }
+        var botsPerSource: [Int: Int] = [:]
+        for (b, bot) in components.enumerated() where bot.type == .arbitrageur {
+            let orders = connections.filter { $0.from == b }
+            let sources = Set(orders.compactMap { sourceOf[$0.to] })
+            guard orders.count >= 2, sources.count == 1, let source = sources.first else {
+                throw ConfigError(location: bot.location, path: "model.components",
+                                  problem: "arbitrageur \(bot.name) trades \(orders.count) venue connection(s) following \(sources.count) price source(s)",
+                                  allowed: "at least two venue connections, all venues following one price source",
+                                  given: orders.map { components[$0.to].name }.joined(separator: ", "))
+            }
+            if bot.count > 1, orders.contains(where: { components[$0.to].count > 1 }) {
+                throw ConfigError(location: bot.location, path: "model.components",
+                                  problem: "arbitrageur \(bot.name) has \(bot.count) instances and trades a venue with several instances",
+                                  allowed: "one side of each order connection with a single instance", given: "count \(bot.count)")
+            }
+            botsPerSource[source, default: 0] += bot.count
+            if botsPerSource[source]! > 63 {
+                throw ConfigError(location: bot.location, path: "model.components",
+                                  problem: "makes \(botsPerSource[source]!) arbitrageur instances on price source \(components[source].name)",
+                                  allowed: "at most 63 per price source", given: "\(botsPerSource[source]!)")
+            }
+        }
+    }
+}
+
+extension GraphModel {
+    /// Resolves the market wiring at instance level: each venue's price source, each price
+    /// source's venues and arbitrageurs, each arbitrageur's venues (its out connections, in order).
+    mutating func connectMarkets() {
+        for instance in instanceType.indices where instanceType[instance] == .priceSource {
+            let s = Int(instanceLocal[instance])
+            for k in outStart[instance]..<outStart[instance + 1] {
+                let venue = connectionTarget[Int(outConnections[Int(k)])]
+                venues[Int(instanceLocal[Int(venue)])].source = s
+                priceSources[s].venues.append(venue)
+            }
+        }
+        for instance in instanceType.indices where instanceType[instance] == .venue {
+            for k in outStart[instance]..<outStart[instance + 1] {
+                let c = outConnections[Int(k)], target = Int(connectionTarget[Int(c)])
+                if instanceType[target] == .arbitrageur && arbitrageurs[Int(instanceLocal[target])].parameters.design.marketData == .pull { continue }
+                venues[Int(instanceLocal[instance])].feed.append(c)
+            }
+        }
+        for instance in instanceType.indices where instanceType[instance] == .arbitrageur {
+            let b = Int(instanceLocal[instance])
+            for k in outStart[instance]..<outStart[instance + 1] {
+                let venue = connectionTarget[Int(outConnections[Int(k)])]
+                arbitrageurs[b].venueInstances.append(venue)
+                arbitrageurs[b].views.append(TopOfBook())
+                arbitrageurs[b].source = venues[Int(instanceLocal[Int(venue)])].source
+            }
+            let s = arbitrageurs[b].source
+            if s >= 0 {
+                arbitrageurs[b].bit = priceSources[s].arbitrageurs.count
+                priceSources[s].arbitrageurs.append(Int32(instance))
+            }
+        }
+    }
+}

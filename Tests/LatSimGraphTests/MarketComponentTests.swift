@@ -1,0 +1,143 @@
+import LatSimCore
+import LatSimExperiments
+import LatSimGraph
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The market components (price source, venue, arbitrageur) against closed forms and integrals.
+@Suite struct MarketComponentTests {
+    /// Two arbitrageurs racing for every opportunity between two venues.
+    ///
+    /// The fundamental is constant (volatility 0) and ticks every 20 ms; venue beta's basis is
+    /// drawn afresh at every tick (half-life 0, sd 1e-3), so most ticks open an opportunity that
+    /// lasts until a fill or the next tick. Both bots see every quote at once (feeds with zero
+    /// latency) and send both legs at once; at each venue the first order to reach the engine
+    /// takes the depth (one order size). The order links' draws are independent, so with
+    /// p = P(T_A < T_B) = integral of f_A(t) (1 - F_B(t)) dt for one venue, A captures with
+    /// probability p^2, B with (1 - p)^2, and each is left with one leg (legging) with 2 p (1 - p).
+    static let raceGraph = """
+        components:
+          - {name: market, type: price-source, fundamental: {initial_price: 100, volatility_per_sqrt_year: 0},
+             tick_interval: 20ms, opportunity_size: 1}
+          - {name: alpha, type: venue, half_spread_bps: 1, taker_fee_bps: 1, depth: 1, service_time: {type: exponential, mean: 20us}, stale_after: 1s}
+          - {name: beta, type: venue, half_spread_bps: 1, taker_fee_bps: 1, depth: 1, basis_sd: 0.001, basis_half_life: 0ms,
+             service_time: {type: exponential, mean: 20us}, stale_after: 1s}
+          - {name: a, type: arbitrageur, design: async}
+          - {name: b, type: arbitrageur, design: async}
+        connections:
+          - {from: market.out, to: alpha.in, link: 0ms}
+          - {from: market.out, to: beta.in, link: 1us}
+          - {from: alpha.out, to: a.in, link: 0ms}
+          - {from: beta.out, to: a.in, link: 0ms}
+          - {from: alpha.out, to: b.in, link: 0ms}
+          - {from: beta.out, to: b.in, link: 0ms}
+          - {from: a.out, to: alpha.in, link: {latency: {type: lognormal, median: 1ms, sigma: 0.5}}}
+          - {from: a.out, to: beta.in, link: {latency: {type: lognormal, median: 1ms, sigma: 0.5}}}
+          - {from: b.out, to: alpha.in, link: {latency: {type: gamma, shape: 2, scale: 400us, shift: 300us}}}
+          - {from: b.out, to: beta.in, link: {latency: {type: gamma, shape: 2, scale: 400us, shift: 300us}}}
+        """
+
+    func lognormalDensity(_ x: Double, median: Double, sigma: Double) -> Double {
+        guard x > 0 else { return 0 }
+        let z = (log(x) - log(median)) / sigma
+        return exp(-z * z / 2) / (x * sigma * (2 * Double.pi).squareRoot())
+    }
+
+    @Test("Race at two venues: captures p^2 and (1-p)^2, legging 2p(1-p), p = integral f_A (1 - F_B)")
+    func raceAtTwoVenues() throws {
+        let result = try GraphSupport.run(Self.raceGraph, seed: 31, horizon: .seconds(Int64(200)))
+        let b = try Distribution.gamma(shape: 2, scale: 400_000).shifted(by: 300_000)
+        let p = try #require(Integration.integrate(from: 0, to: .infinity, relativeError: 1e-8) { u in
+            self.lognormalDensity(u * 1e6, median: 1_000_000, sigma: 0.5) * 1e6 * (1 - b.cdf(u * 1e6))
+        })
+        let n = try #require(result.value("market.opportunities_count"))
+        let expected = [("a.captured_count", p * p), ("b.captured_count", (1 - p) * (1 - p)),
+                        ("a.legging_failures_count", 2 * p * (1 - p)), ("b.legging_failures_count", 2 * p * (1 - p))]
+        print("race at two venues: p \(p), opportunities \(n)")
+        #expect(n > 4_000, "most of the 10,000 ticks open an opportunity")
+        for (metric, share) in expected {
+            let observed = try #require(result.value(metric)) / n
+            // Binomial standard error over n opportunities; 4 se.
+            let se = (share * (1 - share) / n).squareRoot()
+            print("  \(metric): \(observed) per opportunity, expected \(share), se \(se)")
+            #expect(abs(observed - share) < 4 * se, "\(metric): \(observed) per opportunity, expected \(share) (p = \(p)), se \(se)")
+        }
+        // Every opportunity is captured by one bot or neither: the market's count is the bots' sum.
+        let any = try #require(result.value("market.capture_rate_any_bot")) * n
+        #expect(abs(any - (try #require(result.value("a.captured_count")) + (try #require(result.value("b.captured_count"))))) < 0.5)
+        #expect(result.value("market.captures_unattributed") == 0)
+    }
+
+    @Test("A lone bot with equal constant latencies captures every opportunity (legs filled at one instant count once)")
+    func loneBotCapturesEverything() throws {
+        var graph = Self.raceGraph.replacingOccurrences(of: "{latency: {type: lognormal, median: 1ms, sigma: 0.5}}", with: "1ms")
+        graph = graph.components(separatedBy: "\n").filter { !$0.contains("b.") && !$0.contains("name: b,") }.joined(separator: "\n")
+        let result = try GraphSupport.run(graph, seed: 3, horizon: .seconds(Int64(20)))
+        let n = try #require(result.value("market.opportunities_count"))
+        #expect(n > 400)
+        #expect(result.value("a.captured_count") == n, "both legs reach their engines at the same instant, before the next tick")
+        #expect(result.value("a.completed_count") == n)
+        #expect(result.value("a.capture_rate") == 1)
+        #expect(result.value("a.legging_failures_count") == 0)
+    }
+
+    @Test("The price path does not depend on the bots: designs see the same ticks and quotes (common random numbers)")
+    func pricesAreCommonRandomNumbers() throws {
+        let slow = Self.raceGraph.replacingOccurrences(of: "median: 1ms", with: "median: 5ms")
+        let one = try GraphSupport.run(Self.raceGraph, seed: 5, horizon: .seconds(Int64(20)))
+        let two = try GraphSupport.run(slow, seed: 5, horizon: .seconds(Int64(20)))
+        #expect(one.value("market.ticks_count") == two.value("market.ticks_count"))
+        #expect(one.value("a.captured_count") != two.value("a.captured_count"), "the bots do differ")
+        // Opportunities open at ticks only (fills close them), so their number is the same.
+        #expect(one.value("market.opportunities_count") == two.value("market.opportunities_count"))
+    }
+
+    @Test("A pull bot polls every venue and trades on snapshots; it receives no pushes")
+    func pullBot() throws {
+        let graph = Self.raceGraph.replacingOccurrences(of: "{name: b, type: arbitrageur, design: async}",
+                                                        with: "{name: b, type: arbitrageur, design: {preset: sync, poll_interval: 5ms}}")
+        let result = try GraphSupport.run(graph, seed: 2, horizon: .seconds(Int64(10)))
+        let requests = try #require(result.value("b.requests_count"))
+        #expect(requests > 1_000, "two requests per poll cycle of about 5 ms + 2 round trips")
+        let received = try #require(result.value("b.market_data_received_count"))
+        #expect(requests - received >= 0 && requests - received <= 2, "one snapshot per request (the last poll's may be in flight), no pushes")
+        #expect(try #require(result.value("b.attempts_count")) > 0)
+        #expect(result.value("alpha.pull_requests_count") == requests / 2)
+    }
+
+    @Test("Wiring errors name the connection or component and what is allowed")
+    func wiringErrors() throws {
+        let toStation = try GraphConfigErrorTests.failure("""
+            components:
+              - {name: market, type: price-source, fundamental: {volatility_per_sqrt_year: 0.5}, tick_interval: 10ms}
+              - {name: gw, type: station, service_time: 1ms}
+            connections:
+              - {from: market.out, to: gw.in, link: 1ms}
+            """)
+        #expect(toStation.hasPrefix("graph.yaml:5:"), "\(toStation)")
+        #expect(toStation.contains("a price source's out goes to venues"), "\(toStation)")
+        let oneVenue = try GraphConfigErrorTests.failure("""
+            components:
+              - {name: market, type: price-source, fundamental: {volatility_per_sqrt_year: 0.5}, tick_interval: 10ms}
+              - {name: alpha, type: venue}
+              - {name: bot, type: arbitrageur}
+            connections:
+              - {from: market.out, to: alpha.in, link: 1ms}
+              - {from: bot.out, to: alpha.in, link: 1ms}
+            """)
+        #expect(oneVenue.hasPrefix("graph.yaml:4:"), "\(oneVenue)")
+        #expect(oneVenue.contains("at least two venue connections"), "\(oneVenue)")
+        let noSource = try GraphConfigErrorTests.failure("""
+            components:
+              - {name: feed, type: source, rate_per_s: 10}
+              - {name: alpha, type: venue}
+            connections:
+              - {from: feed.out, to: alpha.in, link: 1ms}
+            """)
+        #expect(noSource.contains("follows 0 price source"), "\(noSource)")
+    }
+}
