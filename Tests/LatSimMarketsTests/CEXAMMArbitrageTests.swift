@@ -34,7 +34,6 @@ struct CEXAMMArbitrageTests {
         let parameters = try CEXAMMParameters(config: Self.config(bots: bot, tick: "7s"))
         var sim = Simulation(model: CEXAMMArbitrageModel(parameters: parameters, focalDesign: .async, spec: ReplicationSpec(replication: 0, rootSeed: 31, horizon: .seconds(Int64(300)))))
         for (event, time) in sim.model.initialEvents(warmUp: .zero) { sim.schedule(event, at: time) }
-        sim.schedule(.block, at: .zero + .seconds(Int64(2)))
         let keep = 1 - parameters.poolFeeFraction, fee = parameters.cex.takerFeeFraction
         var checked = 0
         var lastArbitraged = 0
@@ -89,5 +88,36 @@ struct CEXAMMArbitrageTests {
         #expect(r.lower > 0, "seed 31: reverted difference CI [\(r.lower), \(r.upper)]")
         #expect(l.lower > 0, "seed 31: legging-cost difference CI [\(l.lower), \(l.upper)]")
         #expect(p.upper < 0, "seed 31: profit difference CI [\(p.lower), \(p.upper)]")
+    }
+}
+
+/// The two defects of issue 12 item 5 (each test fails on the model before the fix).
+struct CEXAMMDefectTests {
+    @Test("The trace's profit_available column sums to the profit available of the run (it was always 0)")
+    func profitAvailableColumn() throws {
+        let scenario = try CEXAMMArbitrageScenario(config: CEXAMMArbitrageTests.config())
+        var spec = CEXAMMArbitrageTests.spec(1)
+        spec.keepTrace = true
+        let r = scenario.run(design: "async", spec: spec)
+        let column = try #require(r.traceHeader.firstIndex(of: "profit_available"))
+        let total = r.traceRows.reduce(0.0) { $0 + Double($1[column])! }
+        let expected = r.value("profit_available_per_block_mean")! * r.value("blocks_count")!
+        #expect(expected > 0, "seed 31: some profit is available")
+        #expect(abs(total - expected) <= 1e-6 * expected, "seed 31: trace column sums to \(total), the run's profit available is \(expected)")
+    }
+
+    @Test("A lone bot with concurrent legs and one swap in flight sizes each swap on the pool it executes against: no revert")
+    func concurrentLegsSizeOnCurrentPool() throws {
+        // Alone, the pool moves only by this bot's swaps; with zero slippage a swap sized on the
+        // previous block's pool (before its own last swap) asks for more than the pool gives and reverts.
+        let bot = Config.list([Config.map([("name", Config.s("solo")), ("design", Config.s("focal")), ("latency", Config.s("1ms")),
+                                           ("transaction_latency", Config.s("50ms")), ("block_data_latency", Config.s("50ms"))])])
+        let design = try BotDesign(config: Config.map([("preset", Config.s("async")), ("order_flow", Config.s("blocking"))]))
+        let scenario = CEXAMMArbitrageScenario(parameters: try CEXAMMParameters(config: CEXAMMArbitrageTests.config(bots: bot)),
+                                               designs: [("concurrent", design)])
+        let r = scenario.run(design: "concurrent", spec: CEXAMMArbitrageTests.spec(3, seconds: 120))
+        #expect(r.value("focal_transactions_count")! >= 10, "seed 31: enough swaps to test")
+        #expect(r.value("focal_reverted_count")! == 0, "seed 31: \(r.value("focal_reverted_count")!) of \(r.value("focal_transactions_count")!) swaps reverted")
+        #expect(r.value("focal_legging_failures_count")! == 0)
     }
 }
