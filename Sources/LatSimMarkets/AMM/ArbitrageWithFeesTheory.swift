@@ -19,7 +19,7 @@ import Darwin
 /// With gamma = -ln(1 - fee) and eta = sqrt(2 lambda) / sigma:
 ///     P(trade in a block)      = 1 / (1 + gamma eta)
 ///     E[profit per year] / V   = (sigma^2 / 8) P(trade) e^{gamma / 2} / (1 - sigma^2 / (8 lambda))
-/// (MMR charge the fee in the numeraire, which replaces e^{gamma/2} by cosh(gamma/2).)
+/// (A fee charged in the numeraire instead replaces e^{gamma/2} by cosh(gamma/2).)
 public struct ArbitrageWithFeesTheory: Sendable, Equatable {
     public var volatilityPerSqrtYear: Double
     public var blockRatePerYear: Double
