@@ -4,14 +4,14 @@ import Testing
 /// The `cex-amm-arbitrage` scenario: the arbitrageur leaves the pool at the edge of its band,
 /// per-block accounting, and the sync-versus-async comparison (where async loses).
 struct CEXAMMArbitrageTests {
-    static func config(_ extra: [(String, ConfigNode)] = [], bots: ConfigNode? = nil, tick: String = "20ms") -> ConfigNode {
+    static func config(_ extra: [(String, ConfigNode)] = [], bots: ConfigNode? = nil, tick: String = "20ms", blockInterval: String = "2s") -> ConfigNode {
         Config.map([
             ("kind", Config.s("cex-amm-arbitrage")),
             ("fundamental", Config.map([("initial_price", Config.s("3000")), ("volatility_per_sqrt_year", Config.s("0.8")),
                                         ("jump_rate_per_year", Config.s("31536000")), ("jump_sd_log", Config.s("0.0005"))])),
             ("tick_interval", Config.s(tick)),
             ("pool", Config.map([("base_reserve", Config.s("10000")), ("fee_bps", Config.s("5")), ("gas_cost", Config.s("0.1"))])),
-            ("block_interval", Config.s("2s")),
+            ("block_interval", Config.s(blockInterval)),
             ("bots", bots ?? Config.list([
                 Config.map([("name", Config.s("focal")), ("design", Config.s("focal")), ("latency", Config.s("1ms")),
                             ("transaction_latency", Config.s("50ms")), ("block_data_latency", Config.s("50ms"))]),
@@ -119,5 +119,27 @@ struct CEXAMMDefectTests {
         #expect(r.value("focal_transactions_count")! >= 10, "seed 31: enough swaps to test")
         #expect(r.value("focal_reverted_count")! == 0, "seed 31: \(r.value("focal_reverted_count")!) of \(r.value("focal_transactions_count")!) swaps reverted")
         #expect(r.value("focal_legging_failures_count")! == 0)
+    }
+}
+
+/// Memory grows with pending work, not with processed events (issue 14 item 5).
+struct CEXAMMMemoryTests {
+    @Test("Attempt slots stay within the swaps in flight, and the block trace stops at the cap")
+    func boundedState() throws {
+        let parameters = try CEXAMMParameters(config: CEXAMMArbitrageTests.config(blockInterval: "1ms"))
+        var model = CEXAMMArbitrageModel(parameters: parameters, focalDesign: .async, spec: ReplicationSpec(replication: 0, rootSeed: 31, horizon: .seconds(Int64(110))))
+        model.keepTrace = true
+        let start = model.initialEvents(warmUp: .zero)
+        var sim = Simulation(model: model)
+        for (event, time) in start { sim.schedule(event, at: time) }
+        _ = sim.run(RunLimits(horizon: .zero + .seconds(Int64(110)), maxEvents: 50_000_000))
+        let m = sim.model
+        for bot in m.bots {
+            #expect(bot.statistics.transactions > 100, "seed 31, \(bot.parameters.name): many more swaps than slots (\(bot.statistics.transactions))")
+            #expect(bot.attempts.count <= bot.design.capacity, "seed 31, \(bot.parameters.name): \(bot.attempts.count) attempt slots for \(bot.design.capacity) in flight")
+        }
+        #expect(m.blockRows.count == CEXAMMArbitrageModel.traceRowLimit)
+        #expect(m.traceRowsDropped == m.blocks - CEXAMMArbitrageModel.traceRowLimit && m.traceRowsDropped > 0)
+        #expect(m.mempool.count <= m.bots.reduce(0) { $0 + $1.design.capacity })
     }
 }
