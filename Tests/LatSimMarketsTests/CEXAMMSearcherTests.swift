@@ -12,7 +12,7 @@ struct CEXAMMSearcherTests {
     }
 
     static func config(volatility: Double, blockMean: String, feeBps: Double, destination: String, tick: ConfigNode,
-                       cexHalfSpreadBps: Double = 0, cexFeeBps: Double = 0, jumps: Bool = false) -> ConfigNode {
+                       cexHalfSpreadBps: Double = 0, cexFeeBps: Double = 0, jumps: Bool = false, lead: String = "0s") -> ConfigNode {
         // Price drift sigma^2 / 2: the log price is a driftless Brownian motion (the closed forms' assumption).
         var fundamental: [(String, ConfigNode)] = [("initial_price", Config.s("3000")), ("volatility_per_sqrt_year", Config.s("\(volatility)")),
                                                    ("drift_per_year", Config.s("\(volatility * volatility / 2)"))]
@@ -25,7 +25,7 @@ struct CEXAMMSearcherTests {
             ("pool", Config.map([("base_reserve", Config.s("10000")), ("fee_bps", Config.s("\(feeBps)")), ("gas_cost", Config.s("0")),
                                  ("fee_destination", Config.s(destination))])),
             ("block_interval", Config.map([("type", Config.s("exponential")), ("mean", Config.s(blockMean))])),
-            ("bots", Config.list([searcher()])),
+            ("bots", Config.list([searcher(lead: lead)])),
         ])
     }
 
@@ -66,6 +66,40 @@ struct CEXAMMSearcherTests {
         print("searcher on a trace (\(destination)): \(traded) blocks outside the band, all traded; \(untraded) inside, none traded; \(ambiguous) at the edge")
         #expect(traded >= 50 && untraded >= 50, "both cases are exercised: \(traded) outside, \(untraded) inside")
         #expect(ambiguous <= 2)
+    }
+
+    @Test("With a lead time the searcher sizes on an older CEX price: at sealing, some blocks outside the band go untraded or the pool misses the edge")
+    func leadTimeMatters() throws {
+        let tick = Config.map([("type", Config.s("exponential")), ("mean", Config.s("20ms"))])
+        func mismatches(lead: String) throws -> Int {
+            let scenario = try CEXAMMArbitrageScenario(config: Self.config(volatility: 0.8, blockMean: "2s", feeBps: 5, destination: "separate",
+                                                                           tick: tick, jumps: true, lead: lead))
+            let r = scenario.run(design: "sync", spec: ReplicationSpec(replication: 0, rootSeed: 41, horizon: .seconds(Int64(600)), keepTrace: true))
+            let c = { (name: String) in r.traceHeader.firstIndex(of: name)! }
+            let keep = 1 - scenario.parameters.poolFeeFraction
+            return r.traceRows.filter { row in
+                let lower = Double(row[c("cex_bid")])! * keep, upper = Double(row[c("cex_ask")])! / keep
+                let before = Double(row[c("pool_price_before")])!, after = Double(row[c("pool_price_after")])!
+                let outside = before < lower * (1 - 1e-10) || before > upper * (1 + 1e-10)
+                let atEdge = abs(after / lower - 1) < 1e-9 || abs(after / upper - 1) < 1e-9
+                return (row[c("arbitrage")] == "1") != outside || (outside && !atEdge)
+            }.count
+        }
+        let atSealing = try mismatches(lead: "0s"), early = try mismatches(lead: "500ms")
+        print("searcher, blocks not traded to the sealing band's edge: lead 0: \(atSealing), lead 500 ms: \(early)")
+        #expect(atSealing == 0)
+        #expect(early >= 20, "seed 41: a 500 ms lead sizes on stale prices in many blocks (\(early))")
+    }
+
+    @Test("lead_time is a searcher's key: with strategy mempool it is an error at its line")
+    func leadTimeOnlyForSearchers() throws {
+        let bot = Config.map([("name", Config.s("b")), ("strategy", Config.s("mempool")), ("lead_time", Config.s("1s"))])
+        #expect(throws: ConfigError.self) { _ = try AMMBotParameters(config: bot, index: 0) }
+        do { _ = try AMMBotParameters(config: bot, index: 0) } catch let error as ConfigError {
+            #expect(error.description.contains("lead_time") && error.description.contains("strategy: searcher"), "\(error)")
+        }
+        let searcher = try AMMBotParameters(config: Self.searcher(lead: "250ms"), index: 0)
+        #expect(searcher.strategy == .blockTimeSearcher(leadTime: .milliseconds(250)))
     }
 
     /// One cell of the reference grid: mean block interval, pool fee and the replications' length.
