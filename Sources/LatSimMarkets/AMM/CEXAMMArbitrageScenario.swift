@@ -28,20 +28,21 @@ public struct CEXAMMArbitrageScenario: Scenario {
         }
         var model = CEXAMMArbitrageModel(parameters: parameters, focalDesign: chosen.design, spec: spec)
         model.keepTrace = spec.keepTrace
-        let firstBlock = model.firstBlockDelay()
+        let start = model.initialEvents(warmUp: spec.warmUp)
         var sim = Simulation(model: model)
-        for (event, time) in sim.model.initialEvents(warmUp: spec.warmUp) { sim.schedule(event, at: time) }
-        sim.schedule(.block, at: .zero + firstBlock)
+        for (event, time) in start { sim.schedule(event, at: time) }
         let end = SimInstant.zero + spec.warmUp + spec.horizon
         let reason = sim.run(RunLimits(horizon: end, maxEvents: spec.maxEvents))
         model = sim.model
         var result = ReplicationResult()
-        let blocks = Double(max(model.blocks, 1))
+        let blocks = model.blocks > 0 ? Double(model.blocks) : .nan    // per-block figures of no block are NaN
         result.record("blocks_count", unit: "count", value: Double(model.blocks))
         result.record("blocks_with_arbitrage_ratio", unit: "ratio", value: Double(model.blocksWithArbitrage) / blocks)
         result.record("arbitrage_profit_per_block_mean", unit: "quote", value: model.arbitrageProfitAtBlocks / blocks)
         result.record("profit_available_per_block_mean", unit: "quote", value: model.profitAvailable / blocks)
         result.record("arbitrage_capture_ratio", unit: "ratio", value: model.profitAvailable > 0 ? model.arbitrageProfitAtBlocks / model.profitAvailable : .nan)
+        result.record("arbitrage_profit_over_pool_value_per_year", unit: "1/year",
+                      value: model.blocks > 0 ? model.arbitrageProfitOverPoolValue / (Double(spec.horizon.nanoseconds) / 1e9 / secondsPerYear) : .nan)
         result.record("pool_fees_per_block_mean", unit: "quote", value: model.poolFees / blocks)
         result.record("transactions_per_block_mean", unit: "count", value: Double(model.transactionsIncluded) / blocks)
         result.record("reverted_transactions_count", unit: "count", value: Double(model.revertedTransactions))
@@ -54,6 +55,8 @@ public struct CEXAMMArbitrageScenario: Scenario {
         result.record("focal_reverted_count", unit: "count", value: Double(f.reverted))
         result.record("focal_blocks_won_ratio", unit: "ratio", value: model.blocksWithArbitrage > 0 ? Double(f.blocksWon) / Double(model.blocksWithArbitrage) : .nan)
         result.record("focal_realised_profit_total", unit: "quote", value: f.realisedProfit)
+        result.record("focal_arbitrage_profit_total", unit: "quote", value: f.arbitrageProfit)
+        result.record("focal_arbitrage_capture_ratio", unit: "ratio", value: model.profitAvailable > 0 ? f.arbitrageProfit / model.profitAvailable : .nan)
         result.record("focal_gas_spent_total", unit: "quote", value: f.gasSpent)
         result.record("focal_legging_failures_count", unit: "count", value: Double(f.leggingFailures))
         result.record("focal_legging_cost_total", unit: "quote", value: f.leggingCost)
@@ -68,7 +71,7 @@ public struct CEXAMMArbitrageScenario: Scenario {
         result.record("hedge_orders_count", unit: "count", value: Double(model.counters.hedges))
         result.record("block_notifications_count", unit: "count", value: Double(model.counters.blockNotifications))
         if spec.keepTrace {
-            result.traceHeader = ["block", "time_ns", "arbitrage", "arbitrage_profit", "pool_fees", "profit_available"]
+            result.traceHeader = CEXAMMArbitrageModel.traceHeader
             result.traceRows = model.blockRows
         }
         result.eventsProcessed = sim.context.eventsProcessed

@@ -4,10 +4,11 @@
 ///       kind: cex-amm-arbitrage
 ///       fundamental: {initial_price: 3000, volatility_per_sqrt_year: 0.8}
 ///       cex: {half_spread_bps: 1, taker_fee_bps: 1}
-///       pool: {base_reserve: 10000, fee_bps: 5, gas_cost: 0.1}
+///       pool: {base_reserve: 10000, fee_bps: 5, gas_cost: 0.1, fee_destination: reserves}
 ///       block_interval: 2s                       # or {type: exponential, mean: 12s}
 ///       bots:
 ///         - {name: focal, design: focal, latency: 1ms, transaction_latency: 50ms, block_data_latency: 50ms}
+///         - {name: searcher, strategy: searcher, lead_time: 100ms, latency: 1ms, transaction_latency: 20ms}
 ///
 /// The pool starts at the fundamental's initial price (quote reserve = base reserve x price).
 /// The CEX is deep (its quote has no depth limit) and fills hedges at its quote when they
@@ -19,6 +20,8 @@ public struct CEXAMMParameters: Sendable, Equatable {
     public var cex: ExchangeParameters
     public var baseReserve: Double
     public var poolFeeFraction: Double
+    /// Whether the pool's fee joins its reserves (Uniswap v2) or is kept apart.
+    public var poolFeeDestination: ConstantProductPool.FeeDestination
     /// Paid by every included transaction, reverted or not, in quote currency.
     public var gasCost: Double
     public var blockInterval: Distribution
@@ -37,10 +40,12 @@ public struct CEXAMMParameters: Sendable, Equatable {
         cexPrice = try VenuePriceParameters(name: name, config: cexNode)
         cex = try ExchangeParameters(name: name, config: cexNode)
         let pool = node.child("pool") ?? ConfigNode.mapping([], path: node.path + ".pool")
-        try pool.checkKeys(["base_reserve", "fee_bps", "gas_cost"])
+        try pool.checkKeys(["base_reserve", "fee_bps", "gas_cost", "fee_destination"])
         baseReserve = try pool.double("base_reserve", default: 10_000, range: 1e-9...1e15)
         poolFeeFraction = try pool.double("fee_bps", default: 5, range: 0...9_999) / 10_000
         gasCost = try pool.double("gas_cost", default: 0.1, range: 0...1e12)
+        poolFeeDestination = ConstantProductPool.FeeDestination(rawValue: try pool.string(
+            "fee_destination", default: "reserves", oneOf: ConstantProductPool.FeeDestination.allCases.map(\.rawValue)))!
         blockInterval = try node.intervalDistribution("block_interval", default: try Distribution.constant(2e9))
         let botNodes = try node.required("bots", allowed: "a list of bots").items()
         guard !botNodes.isEmpty else { throw node.error("must list at least one bot", allowed: "1 or more bots", given: "0", key: "bots") }
@@ -55,7 +60,10 @@ public struct CEXAMMParameters: Sendable, Equatable {
 ///
 /// `transaction_latency`: bot to mempool; `block_data_latency`: block (reserves, receipts) to bot.
 /// `slippage_bps`: the swap's minimum output is the expected output x (1 - slippage); a swap
-/// whose output falls below it reverts (paying gas).
+/// whose output falls below it reverts (paying gas). `strategy`: `mempool` (decides on every
+/// view change, swaps through the public mempool) or `searcher` (decides once per block on the
+/// CEX price it sees `lead_time` before sealing, 0 = at sealing; its bundle goes to the top of
+/// the block); `lead_time` is a searcher's key only.
 public struct AMMBotParameters: Sendable, Equatable {
     public var name: String
     public var design: BotDesign
@@ -65,9 +73,11 @@ public struct AMMBotParameters: Sendable, Equatable {
     public var blockDataLatency: Distribution
     public var slippageFraction: Double
     public var minProfit: Double
+    public var strategy: AMMStrategy
 
     public init(config node: ConfigNode, index: Int) throws {
-        try node.checkKeys(["name", "design", "latency", "transaction_latency", "block_data_latency", "slippage_bps", "min_profit"])
+        try node.checkKeys(["name", "design", "latency", "transaction_latency", "block_data_latency", "slippage_bps", "min_profit",
+                            "strategy", "lead_time"])
         let base = try ArbitrageBotParameters(config: ConfigNode.mapping(
             [("name", node.child("name")), ("design", node.child("design")), ("latency", node.child("latency"))]
                 .compactMap { entry in entry.1.map { (entry.0, $0) } }, path: node.path, location: node.location), index: index)
@@ -79,6 +89,15 @@ public struct AMMBotParameters: Sendable, Equatable {
         blockDataLatency = try node.distribution("block_data_latency", default: try Distribution.constant(50_000_000))
         slippageFraction = try node.double("slippage_bps", default: 0, range: 0...10_000) / 10_000
         minProfit = try node.double("min_profit", default: 0)
+        switch try node.string("strategy", default: "mempool", oneOf: ["mempool", "searcher"]) {
+        case "searcher":
+            strategy = .blockTimeSearcher(leadTime: try node.duration("lead_time", default: .zero))
+        default:
+            if node.child("lead_time") != nil {
+                throw node.error("is a searcher's key", allowed: "lead_time only with strategy: searcher", given: "strategy: mempool", key: "lead_time")
+            }
+            strategy = .publicMempool
+        }
     }
 }
 
@@ -93,6 +112,8 @@ public struct AMMBotStatistics: Sendable, Equatable {
     public var gasSpent = 0.0
     /// Realised profit of settled attempts: cash flows net of fees and gas, residual base at the CEX mid.
     public var realisedProfit = 0.0
+    /// Sum over this bot's successful swaps of their profit marked at the block's CEX quote, net of gas.
+    public var arbitrageProfit = 0.0
     /// Blocks in which this bot's transaction was the first successful arbitrage.
     public var blocksWon = 0
     public var inclusionDelay = LatencyHistogram()
