@@ -62,13 +62,17 @@ extension GraphModel {
     /// Resolves the market wiring at instance level: each venue's price source, each price
     /// source's venues and arbitrageurs, each arbitrageur's venues (its out connections, in order).
     mutating func connectMarkets() {
+        market.books = ContiguousArray(repeating: TopOfBook(), count: venues.count)
+        market.fees = ContiguousArray(venues.map { $0.parameters.exchange.takerFeeFraction })
         for instance in instanceType.indices where instanceType[instance] == .priceSource {
             let s = Int(instanceLocal[instance])
+            priceSources[s].venueStart = market.sourceVenues.count
             for k in outStart[instance]..<outStart[instance + 1] {
-                let venue = connectionTarget[Int(outConnections[Int(k)])]
-                venues[Int(instanceLocal[Int(venue)])].source = s
-                priceSources[s].venues.append(venue)
+                let venue = Int(instanceLocal[Int(connectionTarget[Int(outConnections[Int(k)])])])
+                venues[venue].source = s
+                market.sourceVenues.append(Int32(venue))
             }
+            priceSources[s].venueCount = market.sourceVenues.count - priceSources[s].venueStart
         }
         for instance in instanceType.indices where instanceType[instance] == .venue {
             for k in outStart[instance]..<outStart[instance + 1] {
@@ -79,16 +83,25 @@ extension GraphModel {
         }
         for instance in instanceType.indices where instanceType[instance] == .arbitrageur {
             let b = Int(instanceLocal[instance])
+            arbitrageurs[b].viewStart = market.views.count
             for k in outStart[instance]..<outStart[instance + 1] {
-                let venue = connectionTarget[Int(outConnections[Int(k)])]
-                arbitrageurs[b].venueInstances.append(venue)
-                arbitrageurs[b].views.append(TopOfBook())
-                arbitrageurs[b].source = venues[Int(instanceLocal[Int(venue)])].source
+                let venueInstance = connectionTarget[Int(outConnections[Int(k)])]
+                let venue = Int(instanceLocal[Int(venueInstance)])
+                market.views.append(TopOfBook())
+                market.viewInstance.append(venueInstance)
+                market.viewVenue.append(Int32(venue))
+                arbitrageurs[b].source = venues[venue].source
             }
+            arbitrageurs[b].venueCount = market.views.count - arbitrageurs[b].viewStart
+            let capacity = arbitrageurs[b].parameters.design.capacity
+            arbitrageurs[b].attemptStart = market.attempts.count
+            arbitrageurs[b].freeCount = capacity
+            market.attemptFree.append(contentsOf: (0..<capacity).reversed().map { Int32(market.attempts.count + $0) })
+            market.attempts.append(contentsOf: repeatElement(ArbitrageAttemptSlot(), count: capacity))
             let s = arbitrageurs[b].source
             if s >= 0 {
-                arbitrageurs[b].bit = priceSources[s].arbitrageurs.count
-                priceSources[s].arbitrageurs.append(Int32(instance))
+                arbitrageurs[b].bit = priceSources[s].arbitrageurCount
+                priceSources[s].arbitrageurCount += 1
             }
         }
     }

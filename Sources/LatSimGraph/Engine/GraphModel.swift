@@ -60,6 +60,7 @@ public struct GraphModel: SimulationModel {
     var priceSources: [PriceSourceState] = []
     var venues: [VenueState] = []
     var arbitrageurs: [ArbitrageurState] = []
+    var market = MarketTables()
     /// Fills matched so far at every venue: orders the fills of a run (ties in time included).
     var matchesStarted: Int64 = 0
     /// Per group: type-specific statistics (reset at the warm-up's end).

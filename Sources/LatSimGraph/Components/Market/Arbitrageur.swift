@@ -65,31 +65,44 @@ struct ArbitrageurStatistics {
     var orderLatency = LatencyHistogram()
 }
 
+/// A bot's scalar state; its per-venue views and its attempts live in the model's flat
+/// `MarketTables` (no array inside a bot: no copy-on-write check or retain per event).
 struct ArbitrageurState {
     let parameters: ArbitrageurParameters
-    /// Per venue (the bot's out connections, in order): the venue instance and the bot's view of its book.
-    var venueInstances: [Int32] = []
-    var views: [TopOfBook] = []
+    /// Its views: `MarketTables.view*[viewStart ..< viewStart + venueCount]`, one per out connection.
+    var viewStart = 0
+    var venueCount = 0
+    /// Its attempt slots: `MarketTables.attempts[attemptStart ..< attemptStart + capacity]`; the
+    /// free ones are `MarketTables.attemptFree[attemptStart ..< attemptStart + freeCount]`.
+    var attemptStart = 0
+    var freeCount = 0
     /// A view changed since the last trade: never fire twice on the same data.
     var fresh = true
     var inFlight = 0
     var pendingResponses = 0
     var pollScheduled = false
-    var attempts: [ArbitrageAttemptSlot]
-    var freeAttempts: [Int32]
     /// The price source its venues follow (local index), and its bit among that source's arbitrageurs.
     var source = -1
     var bit = 0
     var statistics = ArbitrageurStatistics()
 
-    init(parameters: ArbitrageurParameters) {
-        self.parameters = parameters
-        let capacity = parameters.design.capacity
-        attempts = Array(repeating: ArbitrageAttemptSlot(), count: capacity)
-        freeAttempts = (0..<Int32(capacity)).reversed()
-    }
+    init(parameters: ArbitrageurParameters) { self.parameters = parameters }
+}
 
-    func venueIndex(of instance: Int32) -> Int? { venueInstances.firstIndex(of: instance) }
+/// The market components' per-item state in flat arrays, indexed through the components'
+/// start offsets: venue books and fees by venue (local index), bots' views by view slot, bots'
+/// attempts by attempt slot.
+struct MarketTables {
+    var books: ContiguousArray<TopOfBook> = []
+    var fees: ContiguousArray<Double> = []
+    /// Per price source, the venues it feeds (local indices), at its `venueStart`.
+    var sourceVenues: ContiguousArray<Int32> = []
+    var views: ContiguousArray<TopOfBook> = []
+    /// Per view slot: the venue instance it shows and that venue's local index.
+    var viewInstance: ContiguousArray<Int32> = []
+    var viewVenue: ContiguousArray<Int32> = []
+    var attempts: ContiguousArray<ArbitrageAttemptSlot> = []
+    var attemptFree: ContiguousArray<Int32> = []
 }
 
 extension GraphModel {
@@ -145,7 +158,7 @@ extension GraphModel {
     /// Market data pushed by a venue's feed.
     mutating func arbitrageurReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         let producer = pool[m].producer
-        guard pool[m].kind == .quote, let v = arbitrageurs[local].venueIndex(of: producer) else {
+        guard pool[m].kind == .quote, let v = viewSlot(local, of: producer) else {
             discard(m)
             return
         }
@@ -154,24 +167,31 @@ extension GraphModel {
         decide(local, instance: instance, context: &context)
     }
 
+    /// The view slot of bot `local` that shows venue `instance`, if it trades there.
+    @inline(__always)
+    func viewSlot(_ local: Int, of instance: Int32) -> Int? {
+        let start = arbitrageurs[local].viewStart
+        for v in start..<start + arbitrageurs[local].venueCount where market.viewInstance[v] == instance { return v }
+        return nil
+    }
+
+    /// Takes quote `m` into view slot `v` when it is newer than the view.
     mutating func takeView(_ local: Int, venue v: Int, _ m: Int32) {
         if measuring { arbitrageurs[local].statistics.marketDataReceived += 1 }
         let message = pool[m]
-        guard message.tag > arbitrageurs[local].views[v].version else { return }
-        var view = TopOfBook()
-        view.bid = message.value0
-        view.ask = message.value1
-        view.bidSize = message.value2
-        view.askSize = message.value3
-        view.version = message.tag
-        arbitrageurs[local].views[v] = view
+        guard message.tag > market.views[v].version else { return }
+        market.views[v].bid = message.value0
+        market.views[v].ask = message.value1
+        market.views[v].bidSize = message.value2
+        market.views[v].askSize = message.value3
+        market.views[v].version = message.tag
         arbitrageurs[local].fresh = true
     }
 
     /// A snapshot (pull) or an order's acknowledgement comes back.
     mutating func arbitrageurReply(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         if pool[m].kind == .quote {
-            if let v = arbitrageurs[local].venueIndex(of: pool[m].producer) { takeView(local, venue: v, m) }
+            if let v = viewSlot(local, of: pool[m].producer) { takeView(local, venue: v, m) }
             discard(m)
             arbitrageurs[local].pendingResponses -= 1
             guard arbitrageurs[local].pendingResponses == 0 else { return }
@@ -182,16 +202,16 @@ extension GraphModel {
         let message = pool[m]
         discard(m)
         let a = Int(message.slot), leg = Int(message.key)
-        let measured = arbitrageurs[local].attempts[a].measured
+        let measured = market.attempts[a].measured
         if measured {
             arbitrageurs[local].statistics.orderLatency.record(context.now - message.created)
             if message.isRejected { arbitrageurs[local].statistics.rejectedStale += 1 }
         }
-        if leg == 0 { arbitrageurs[local].attempts[a].fills.0 = message.value2 } else { arbitrageurs[local].attempts[a].fills.1 = message.value2 }
-        arbitrageurs[local].attempts[a].done |= UInt8(1 << leg)
-        if !message.value2.isNaN && message.value3 < arbitrageurs[local].attempts[a].matchTime {
-            arbitrageurs[local].attempts[a].matchTime = message.value3
-            arbitrageurs[local].attempts[a].episode = message.tag
+        if leg == 0 { market.attempts[a].fills.0 = message.value2 } else { market.attempts[a].fills.1 = message.value2 }
+        market.attempts[a].done |= UInt8(1 << leg)
+        if !message.value2.isNaN && message.value3 < market.attempts[a].matchTime {
+            market.attempts[a].matchTime = message.value3
+            market.attempts[a].episode = message.tag
         }
         if arbitrageurs[local].parameters.design.legs == .sequential && leg == 0 {
             if message.value2.isNaN { finish(local, instance: instance, attempt: a, context: &context) } else {
@@ -199,7 +219,7 @@ extension GraphModel {
             }
             return
         }
-        if arbitrageurs[local].attempts[a].done == 3 { finish(local, instance: instance, attempt: a, context: &context) }
+        if market.attempts[a].done == 3 { finish(local, instance: instance, attempt: a, context: &context) }
     }
 
     /// Timer 0: a pull-bot polls every venue.
@@ -210,7 +230,7 @@ extension GraphModel {
             return
         }
         let now = context.now
-        arbitrageurs[local].pendingResponses = arbitrageurs[local].venueInstances.count
+        arbitrageurs[local].pendingResponses = arbitrageurs[local].venueCount
         for k in outStart[Int(instance)]..<outStart[Int(instance) + 1] {
             if measuring { arbitrageurs[local].statistics.requestsSent += 1 }
             let m = create(by: instance, now: now)
@@ -229,33 +249,37 @@ extension GraphModel {
 
     /// Trades when the bot's view shows a net profit above its threshold and its design allows another trade.
     mutating func decide(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
-        let bot = arbitrageurs[local]
-        guard bot.inFlight < bot.parameters.design.capacity, bot.fresh else { return }
-        let size = bot.parameters.orderSize
-        var best = 0.0
-        var direction: (buy: Int, sell: Int)? = nil
-        for i in bot.views.indices where bot.views[i].isValid && bot.views[i].askSize >= size {
-            let buyFee = venues[Int(instanceLocal[Int(bot.venueInstances[i])])].parameters.exchange.takerFeeFraction
-            for j in bot.views.indices where j != i && bot.views[j].isValid && bot.views[j].bidSize >= size {
-                let sellFee = venues[Int(instanceLocal[Int(bot.venueInstances[j])])].parameters.exchange.takerFeeFraction
-                let edge = bot.views[j].bid * (1 - sellFee) - bot.views[i].ask * (1 + buyFee)
-                if edge > best { best = edge; direction = (i, j) }
+        guard arbitrageurs[local].inFlight < arbitrageurs[local].parameters.design.capacity, arbitrageurs[local].fresh,
+              arbitrageurs[local].freeCount > 0 else { return }
+        let size = arbitrageurs[local].parameters.orderSize
+        let start = arbitrageurs[local].viewStart, end = start + arbitrageurs[local].venueCount
+        var best = 0.0, buy = -1, sell = -1
+        for i in start..<end {
+            let a = market.views[i]
+            guard a.isValid && a.askSize >= size else { continue }
+            let buyCost = a.ask * (1 + market.fees[Int(market.viewVenue[i])])
+            for j in start..<end where j != i {
+                let b = market.views[j]
+                guard b.isValid && b.bidSize >= size else { continue }
+                let edge = b.bid * (1 - market.fees[Int(market.viewVenue[j])]) - buyCost
+                if edge > best { best = edge; buy = i; sell = j }
             }
         }
-        guard let direction, best * size > bot.parameters.minProfit, let a = arbitrageurs[local].freeAttempts.popLast() else { return }
+        guard buy >= 0, best * size > arbitrageurs[local].parameters.minProfit else { return }
+        arbitrageurs[local].freeCount -= 1
+        let a = Int(market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount])
         arbitrageurs[local].fresh = false
-        arbitrageurs[local].attempts[Int(a)] = ArbitrageAttemptSlot(
-            venues: (Int32(direction.buy), Int32(direction.sell)),
-            limits: (bot.views[direction.buy].ask, bot.views[direction.sell].bid), measured: measuring)
+        market.attempts[a] = ArbitrageAttemptSlot(venues: (Int32(buy), Int32(sell)),
+                                                  limits: (market.views[buy].ask, market.views[sell].bid), measured: measuring)
         arbitrageurs[local].inFlight += 1
         if measuring { arbitrageurs[local].statistics.attempts += 1 }
-        sendLeg(local, instance: instance, attempt: Int(a), leg: 0, context: &context)
-        if bot.parameters.design.legs == .concurrent { sendLeg(local, instance: instance, attempt: Int(a), leg: 1, context: &context) }
+        sendLeg(local, instance: instance, attempt: a, leg: 0, context: &context)
+        if arbitrageurs[local].parameters.design.legs == .concurrent { sendLeg(local, instance: instance, attempt: a, leg: 1, context: &context) }
     }
 
     mutating func sendLeg(_ local: Int, instance: Int32, attempt a: Int, leg: Int, context: inout SimulationContext<GraphEvent>) {
-        let attempt = arbitrageurs[local].attempts[a]
-        let v = Int(leg == 0 ? attempt.venues.buy : attempt.venues.sell)
+        let attempt = market.attempts[a]
+        let v = Int(leg == 0 ? attempt.venues.buy : attempt.venues.sell) - arbitrageurs[local].viewStart
         if attempt.measured { arbitrageurs[local].statistics.ordersSent += 1 }
         let m = create(by: instance, now: context.now)
         pool[m].kind = .order
@@ -271,11 +295,10 @@ extension GraphModel {
 
     /// Settles an attempt: a capture, a legging failure (the filled leg unwound at the true book now), or a miss.
     mutating func finish(_ local: Int, instance: Int32, attempt a: Int, context: inout SimulationContext<GraphEvent>) {
-        let attempt = arbitrageurs[local].attempts[a]
+        let attempt = market.attempts[a]
         let q = arbitrageurs[local].parameters.orderSize
-        let buyVenue = venues[Int(instanceLocal[Int(arbitrageurs[local].venueInstances[Int(attempt.venues.buy)])])]
-        let sellVenue = venues[Int(instanceLocal[Int(arbitrageurs[local].venueInstances[Int(attempt.venues.sell)])])]
-        let feeBuy = buyVenue.parameters.exchange.takerFeeFraction, feeSell = sellVenue.parameters.exchange.takerFeeFraction
+        let buyVenue = Int(market.viewVenue[Int(attempt.venues.buy)]), sellVenue = Int(market.viewVenue[Int(attempt.venues.sell)])
+        let feeBuy = market.fees[buyVenue], feeSell = market.fees[sellVenue]
         let (buy, sell) = attempt.fills
         if attempt.measured {
             if !buy.isNaN && !sell.isNaN {
@@ -283,16 +306,17 @@ extension GraphModel {
                 arbitrageurs[local].statistics.profitCaptured += q * (sell * (1 - feeSell) - buy * (1 + feeBuy))
             } else if !buy.isNaN {
                 arbitrageurs[local].statistics.leggingFailures += 1
-                arbitrageurs[local].statistics.leggingCost += q * (buy * (1 + feeBuy) - buyVenue.book.bid * (1 - feeBuy))
+                arbitrageurs[local].statistics.leggingCost += q * (buy * (1 + feeBuy) - market.books[buyVenue].bid * (1 - feeBuy))
             } else if !sell.isNaN {
                 arbitrageurs[local].statistics.leggingFailures += 1
-                arbitrageurs[local].statistics.leggingCost += q * (sellVenue.book.ask * (1 + feeSell) - sell * (1 - feeSell))
+                arbitrageurs[local].statistics.leggingCost += q * (market.books[sellVenue].ask * (1 + feeSell) - sell * (1 - feeSell))
             } else {
                 arbitrageurs[local].statistics.missed += 1
             }
         }
         if !buy.isNaN && !sell.isNaN && attempt.episode >= 0 { markCapture(local, episode: attempt.episode, measuredAttempt: attempt.measured) }
-        arbitrageurs[local].freeAttempts.append(Int32(a))
+        market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount] = Int32(a)
+        arbitrageurs[local].freeCount += 1
         arbitrageurs[local].inFlight -= 1
         if arbitrageurs[local].parameters.design.marketData == .pull { schedulePoll(local, instance: instance, context: &context) } else {
             decide(local, instance: instance, context: &context)

@@ -56,9 +56,11 @@ struct PriceSourceState {
     let parameters: PriceSourceParameters
     var process: PriceProcess
     let tickStream: RandomStream
-    /// The venue instances it feeds (in connection order) and the arbitrageur instances trading them.
-    var venues: [Int32] = []
-    var arbitrageurs: [Int32] = []
+    /// The venues it feeds: `MarketTables.sourceVenues[venueStart ..< venueStart + venueCount]`
+    /// (local indices, in connection order); and how many arbitrageur instances trade them.
+    var venueStart = 0
+    var venueCount = 0
+    var arbitrageurCount = 0
 
     // Opportunity episodes: ids 0, 1, 2, ... in order of opening; measured from `firstMeasured`.
     var nextEpisode: Int64 = 0
@@ -176,14 +178,17 @@ extension GraphModel {
     func trueEdge(source local: Int) -> Double {
         let size = priceSources[local].parameters.opportunitySize
         var best = -Double.infinity
-        for i in priceSources[local].venues {
-            let a = venues[Int(instanceLocal[Int(i)])]
-            guard a.book.isValid, a.book.askSize >= size else { continue }
-            for j in priceSources[local].venues where j != i {
-                let b = venues[Int(instanceLocal[Int(j)])]
-                guard b.book.isValid, b.book.bidSize >= size else { continue }
-                best = Swift.max(best, b.book.bid * (1 - b.parameters.exchange.takerFeeFraction)
-                                     - a.book.ask * (1 + a.parameters.exchange.takerFeeFraction))
+        let start = priceSources[local].venueStart, end = start + priceSources[local].venueCount
+        for k in start..<end {
+            let i = Int(market.sourceVenues[k])
+            let a = market.books[i]
+            guard a.isValid, a.askSize >= size else { continue }
+            let buyCost = a.ask * (1 + market.fees[i])
+            for l in start..<end where l != k {
+                let j = Int(market.sourceVenues[l])
+                let b = market.books[j]
+                guard b.isValid, b.bidSize >= size else { continue }
+                best = Swift.max(best, b.bid * (1 - market.fees[j]) - buyCost)
             }
         }
         return best

@@ -47,7 +47,7 @@ public struct VenueParameters: Sendable {
 
 struct VenueState {
     let parameters: VenueParameters
-    var book = TopOfBook()
+    /// Its book is `MarketTables.books[local]`.
     var basis: BasisNoise
     var engine: ServiceStation<Int32>
     /// The price source feeding it (local index), set when the model is built.
@@ -97,7 +97,7 @@ extension GraphModel {
     /// Writes venue `local`'s book into message `m` as a quote.
     @inline(__always)
     func writeQuote(_ local: Int, into m: Int32) {
-        let book = venues[local].book
+        let book = market.books[local]
         pool[m].kind = .quote
         pool[m].value0 = book.bid
         pool[m].value1 = book.ask
@@ -114,7 +114,7 @@ extension GraphModel {
             let exchange = venues[local].parameters.exchange
             let mid = pool[m].value0 * exp(venues[local].basis.value(at: now))
             discard(m)
-            venues[local].book.refresh(mid: mid, halfSpreadFraction: exchange.halfSpreadFraction, depth: exchange.depth)
+            market.books[local].refresh(mid: mid, halfSpreadFraction: exchange.halfSpreadFraction, depth: exchange.depth)
             venueBookChanged(local, instance: instance, context: &context)
         case .request:
             if measuring { venues[local].pullRequests += 1 }
@@ -142,7 +142,7 @@ extension GraphModel {
         if venues[local].parameters.exchange.isStale(sent: pool[m].created, now: now) {
             pool[m].isRejected = true
             if measuring { venues[local].rejectedStale += 1 }
-        } else if let price = venues[local].book.take(pool[m].side == 0 ? .buy : .sell, limit: pool[m].value0, quantity: pool[m].value1) {
+        } else if let price = market.books[local].take(pool[m].side == 0 ? .buy : .sell, limit: pool[m].value0, quantity: pool[m].value1) {
             pool[m].value2 = price
             matchesStarted += 1
             pool[m].value3 = Double(matchesStarted)
