@@ -90,8 +90,14 @@ extension ConfigNode {
             switch value {
             case .sequence(var items):
                 // A list of named items (components, connections, paths) is addressed by name:
-                // model.components.gateway.workers.
-                let names = items.map { (try? $0.child("name")?.text()) ?? nil }
+                // model.components.gateway.workers. A connection without `name:` has the name the
+                // graph gives it, <from component>-<to component>: model.connections.bot-gateway.link.
+                let names = items.map { item -> String? in
+                    if let name = (try? item.child("name")?.text()) ?? nil { return name }
+                    guard let from = (try? item.child("from")?.text()) ?? nil, let to = (try? item.child("to")?.text()) ?? nil,
+                          let f = from.lastIndex(of: "."), let t = to.lastIndex(of: ".") else { return nil }
+                    return String(from[..<f]) + "-" + String(to[..<t])
+                }
                 guard let index = names.firstIndex(of: key) else {
                     let known = names.compactMap { $0 }
                     var problem = "cannot be set: \(path) has no item named \"\(key)\""

@@ -31,6 +31,22 @@ import LatSimExperiments
         }
     }
 
+    @Test func connectionsWithoutANameAreAddressedByTheGraphsName() throws {
+        let yaml = "model:\n  connections:\n    - {from: bot.out, to: gateway.in, link: 1ms}\n    - {name: fast, from: bot.out, to: gateway.in, link: 2ms}\n"
+        let root = try YAMLConfig.parse(yaml, file: "c.yaml")
+        let patched = try root.setting("model.connections.bot-gateway.link", to: .scalar("5ms"), origin: origin)
+        #expect(try patched.node(at: "model.connections[0].link")?.text() == "5ms")
+        #expect(try patched.node(at: "model.connections[1].link")?.text() == "2ms")
+        let named = try root.setting("model.connections.fast.link", to: .scalar("7ms"), origin: origin)
+        #expect(try named.node(at: "model.connections[1].link")?.text() == "7ms")
+        do {
+            _ = try root.setting("model.connections.bot-gatway.link", to: .scalar("5ms"), origin: origin)
+            Issue.record("a misspelt connection must be refused")
+        } catch let error as ConfigError {
+            #expect(error.problem.contains("did you mean \"bot-gateway\""), "\(error)")
+        }
+    }
+
     @Test func mergeLetsTheOverlayWinAndKeepsOrder() throws {
         let base = try YAMLConfig.parse("a: 1\nmodel: {x: 1, y: 2}\nlist: [1, 2]\n", file: "p.yaml")
         let top = try YAMLConfig.parse("model: {y: 3, z: 4}\nlist: [9]\nb: 2\n", file: "c.yaml")
