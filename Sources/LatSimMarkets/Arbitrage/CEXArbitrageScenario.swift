@@ -105,7 +105,10 @@ public struct CEXArbitrageScenario: Scenario {
         return 64 * 1_024 + venues * 4_096 + bots * (4_096 + 60 * 1_024 + venues * 64) + trace
     }
 
-    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { simulate(design: design, spec: spec).result }
+
+    /// Runs one replication; the finished model too (tests read its live state).
+    func simulate(design: String, spec: ReplicationSpec) -> (result: ReplicationResult, model: CEXArbitrageModel) {
         guard let chosen = namedDesigns.first(where: { $0.name == design }) else {
             preconditionFailure("unknown design \(design); known: \(designs)")
         }
@@ -122,7 +125,7 @@ public struct CEXArbitrageScenario: Scenario {
             (result.traceHeader, result.traceRows) = sim.model.tracker.trace(botNames: sim.model.bots.map(\.parameters.name))
             result.traceRowsDropped = sim.model.tracker.traceRowsDropped
         }
-        return result
+        return (result, sim.model)
     }
 
     static func summarize(_ model: CEXArbitrageModel, into result: inout ReplicationResult, measuredSeconds: Double, end: SimInstant) {
