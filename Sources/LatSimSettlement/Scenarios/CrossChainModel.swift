@@ -33,8 +33,9 @@ public struct CrossChainTrace: Sendable {
 /// Streams: "transfers:arrivals", "relayer:<i>", "relay:delivery", "destination:failures", and
 /// the two layers' ("source:...", "destination:...").
 /// Invariant: on an ordered channel, messages execute in nonce order (checked on every execution).
-/// Memory: a record per message requested and not executed (by nonce) and per relayed copy not
-/// landed yet (by attempt id), each retired when done; the per-message trace only when tracing.
+/// Memory: a record per message from the oldest not executed to the newest (a nonce window) and
+/// per relayed copy not landed yet (by attempt id), each retired when done; the per-message
+/// trace only when tracing.
 struct CrossChainModel: SimulationModel {
     /// A requested message that has not executed yet.
     struct LiveMessage {
@@ -71,7 +72,7 @@ struct CrossChainModel: SimulationModel {
     let tracing: Bool
     var trace = CrossChainTrace()
     /// Messages requested and not executed, by nonce.
-    var messages: [Int: LiveMessage] = [:]
+    var messages = NonceWindow<LiveMessage>()
     var messagesRequested = 0
     /// Relayed copies submitted to the destination and not landed, by attempt id: (nonce, attempt).
     var attempts: [Int: (message: Int, number: Int)] = [:]
