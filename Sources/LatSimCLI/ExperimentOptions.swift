@@ -144,4 +144,9 @@ func warnAboutEarlyStops(_ results: ExperimentResults) {
     for (reason, count) in results.stopReasons where reason.hasPrefix("event limit") {
         standardError("warning: \(count) of \(results.units.count) runs stopped early: \(reason) (raise max_events or shorten the horizon)")
     }
+    let dropped = results.traceRowsDropped
+    if dropped > 0 {
+        let cut = results.results.filter { $0.traceRowsDropped > 0 }.count
+        standardError("warning: trace.csv is truncated: \(cut) of \(results.units.count) runs reached the cap of \(ReplicationSpec.traceRowLimit) trace rows per run; \(dropped) rows not kept (run.json: trace_rows_dropped; shorten the horizon for a full trace)")
+    }
 }

@@ -80,6 +80,9 @@ public struct ExperimentResults: Sendable {
         }
     }
 
+    /// Trace rows not kept, over all runs (each run's trace is capped at `ReplicationSpec.traceRowLimit` rows).
+    public var traceRowsDropped: Int { results.reduce(0) { $0 + $1.traceRowsDropped } }
+
     /// How many units stopped for each reason, by first appearance in unit order
     /// (a horizon, an event limit, ...).
     public var stopReasons: [(reason: String, count: Int)] {

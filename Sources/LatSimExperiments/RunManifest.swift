@@ -9,7 +9,9 @@
 /// run-length encoded over consecutive points: `[{"points": [0, 2], "seed": 1, "replications": 10}, ...]`.
 ///
 /// `config` is the resolved config as JSON (`json(_:)`), the same tree the hash is taken of.
-/// `only_replication` appears only for `run --replication K`.
+/// `only_replication` appears only for `run --replication K`. With a trace, `trace_rows` counts
+/// the rows of `trace.csv` and `trace_rows_dropped` the rows not kept because a run's trace
+/// reached its cap (`ReplicationSpec.traceRowLimit` rows per run); both absent without a trace.
 /// `config_fnv1a64` is the 64-bit FNV-1a hash of the resolved config's canonical text
 /// (includes merged, `--set`, `--seed`, `--replications` and the grid applied).
 public enum RunManifest {
@@ -34,6 +36,10 @@ public enum RunManifest {
             ("command_line", "[" + commandLine.map(string).joined(separator: ", ") + "]"),
         ]
         var all = fields
+        if results.results.contains(where: { !$0.traceHeader.isEmpty || $0.traceRowsDropped > 0 }) {
+            all.insert(("trace_rows", String(results.results.reduce(0) { $0 + $1.traceRows.count })), at: all.count - 1)
+            all.insert(("trace_rows_dropped", String(results.traceRowsDropped)), at: all.count - 1)
+        }
         if let only = plan.onlyReplication { all.insert(("only_replication", String(only)), at: 6) }
         all.append(("config", json(plan.root, indent: "  ")))
         return "{\n" + all.map { "  " + string($0.0) + ": " + $0.1 }.joined(separator: ",\n") + "\n}\n"

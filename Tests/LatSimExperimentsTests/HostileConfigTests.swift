@@ -57,6 +57,23 @@ import LatSimExperiments
         #expect(HostileConfigTests.error("quickstart.yaml", overrides, budget: MemoryBudget(limitBytes: 1_073_741_824, jobs: 2)) != nil)
     }
 
+    /// The estimate counts what a run keeps: state per pending trade, message or attempt does not
+    /// grow with the horizon, so a horizon 10,000 times longer costs nothing more without a trace;
+    /// with a trace, the trace counts, capped at `traceRowLimit` rows however long the run.
+    @Test(arguments: ["settlement-layers.yaml", "cross-chain-ordering.yaml", "cex-arbitrage.yaml", "market-making.yaml"])
+    func aLongHorizonCostsNoMemoryWithoutATrace(config: String) throws {
+        func replicationBytes(_ overrides: [String]) throws -> Double {
+            try ExperimentPlan(file: HostileConfigTests.experiments + "/" + config, overrides: overrides).memoryEstimate(jobs: 1).replicationBytes
+        }
+        let short = try replicationBytes(["horizon=1h"])
+        let long = try replicationBytes(["horizon=10000h"])
+        #expect(long == short, "\(config): \(short) bytes for 1 h, \(long) for 10,000 h")
+        #expect(short < 2 * 1_048_576, "\(config): \(short) bytes")
+        let tracedLong = try replicationBytes(["horizon=10000h", "trace=true", "replications=1"])
+        let tracedLonger = try replicationBytes(["horizon=100000h", "trace=true", "replications=1"])
+        #expect(tracedLong >= short && tracedLonger == tracedLong, "\(config): the trace is capped (\(tracedLong), \(tracedLonger))")
+    }
+
     @Test func memorySizesParse() {
         #expect(MemoryBudget.parseBytes("512MiB") == 512.0 * 1_048_576)
         #expect(MemoryBudget.parseBytes("4GiB") == 4.0 * 1_073_741_824)

@@ -67,6 +67,26 @@ import LatSimExperiments
         #expect(throws: ConfigError.self) { try ExperimentPlan(file: directory.write("b.yaml", big)) }
     }
 
+    /// A trace cut at its cap says so in run.json (rows kept, rows dropped); without a trace
+    /// run.json has neither field. Results as a run produced them, one with dropped rows.
+    @Test func runJSONSaysWhenATraceWasTruncated() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let small = OutputTests.config.replacingOccurrences(of: "sweep: {model.workers: [1, 2]}", with: "trace: true")
+        let plan = try ExperimentPlan(file: directory.write("t.yaml", small))
+        var results = Runner.run(plan, jobs: 1)
+        let kept = results.reduce(0) { $0 + $1.traceRows.count }
+        #expect(kept > 0)
+        let whole = RunManifest.json(try ExperimentResults(plan: plan, results: results), version: "t", commandLine: [])
+        #expect(whole.contains("\"trace_rows\": \(kept),\n") && whole.contains("\"trace_rows_dropped\": 0,\n"), "\(whole)")
+        results[1].traceRowsDropped = 1_234
+        let cut = RunManifest.json(try ExperimentResults(plan: plan, results: results), version: "t", commandLine: [])
+        #expect(cut.contains("\"trace_rows_dropped\": 1234,\n"), "\(cut)")
+        let untraced = try ExperimentPlan(file: directory.write("u.yaml", OutputTests.config))
+        let plain = RunManifest.json(try Experiment.run(untraced, jobs: 1), version: "t", commandLine: [])
+        #expect(!plain.contains("trace_rows"))
+    }
+
     @Test func csvQuotingAndNumbers() {
         #expect(CSVTables.field("a,b") == "\"a,b\"")
         #expect(CSVTables.field("say \"hi\"") == "\"say \"\"hi\"\"\"")

@@ -27,6 +27,9 @@ public struct ReplicationResult: Sendable, Equatable {
     /// Optional per-message trace: a header and rows, for small runs.
     public var traceHeader: [String] = []
     public var traceRows: [[String]] = []
+    /// Trace rows not kept because the trace reached `ReplicationSpec.traceRowLimit` (run.json
+    /// and the run's status line report them).
+    public var traceRowsDropped: Int = 0
 
     public init() {}
 

@@ -63,6 +63,8 @@ public enum ShardFiles {
         var stop: String
         var traceHeader: [String]?
         var traceRows: [[String]]?
+        /// Trace rows not kept (absent when none).
+        var traceRowsDropped: Int?
 
         init(_ result: ReplicationResult) {
             metrics = result.metrics.map { [$0.name, $0.unit, "\($0.value)"] }
@@ -70,6 +72,7 @@ public enum ShardFiles {
             stop = result.stopReason
             traceHeader = result.traceHeader.isEmpty ? nil : result.traceHeader
             traceRows = result.traceRows.isEmpty ? nil : result.traceRows
+            traceRowsDropped = result.traceRowsDropped == 0 ? nil : result.traceRowsDropped
         }
 
         func result() -> ReplicationResult? {
@@ -82,6 +85,7 @@ public enum ShardFiles {
             result.stopReason = stop
             result.traceHeader = traceHeader ?? []
             result.traceRows = traceRows ?? []
+            result.traceRowsDropped = traceRowsDropped ?? 0
             return result
         }
     }

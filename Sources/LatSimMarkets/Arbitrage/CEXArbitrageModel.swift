@@ -14,6 +14,9 @@ import LatSimNetwork
 /// the engine takes the depth; acks and fill reports travel back with their own latencies.
 /// Invariant: every attempt ends exactly once (both legs resolved, or the first leg of a
 /// sequential attempt missed), and `inFlight` counts attempts not yet ended.
+/// Memory: an attempt holds a slot of its bot's pool until it ends (then reused), and the
+/// tracker keeps an episode only while it is open or an attempt refers to it: state grows with
+/// the attempts in flight (at most each bot's capacity), not with the run's length.
 struct CEXArbitrageModel: SimulationModel {
     struct Order {
         var bot: Int32
@@ -64,7 +67,7 @@ struct CEXArbitrageModel: SimulationModel {
     var measuring: Bool
     let pushBots: [Int]
 
-    init(parameters: CEXArbitrageParameters, focalDesign: BotDesign, spec: ReplicationSpec) {
+    init(parameters: CEXArbitrageParameters, focalDesign: BotDesign, spec: ReplicationSpec, tracing: Bool = false) {
         prices = VenuePriceModel(fundamental: parameters.fundamental, tickInterval: parameters.tickInterval,
                                  venues: parameters.venuePrices, spec: spec)
         exchanges = parameters.exchanges
@@ -76,7 +79,7 @@ struct CEXArbitrageModel: SimulationModel {
             ArbitrageBotState(parameters: bot, design: bot.isFocal ? focalDesign : bot.design, venueCount: parameters.exchanges.count,
                               stream: spec.stream("bot:" + bot.name))
         }
-        tracker = OpportunityTracker(orderSize: parameters.orderSize)
+        tracker = OpportunityTracker(orderSize: parameters.orderSize, tracing: tracing)
         counters = exchanges.map { _ in VenueCounters() }
         flushPending = exchanges.map { _ in false }
         lastFlush = exchanges.map { _ in SimInstant(nanosecondsSinceStart: .min / 2) }
@@ -205,6 +208,7 @@ struct CEXArbitrageModel: SimulationModel {
             if !bots[b].attempts[a].firstFillMatched {
                 bots[b].attempts[a].firstFillMatched = true
                 bots[b].attempts[a].episode = tracker.openEpisode
+                tracker.retain(tracker.openEpisode)
             }
             bookChanged(v, context: &context)
         } else {
@@ -241,12 +245,11 @@ struct CEXArbitrageModel: SimulationModel {
         }
         guard let direction, best * orderSize > bots[b].parameters.minProfit else { return }
         bots[b].lastFired = (view0.version, view1.version)
-        bots[b].attempts.append(ArbitrageAttempt(buyVenue: direction.buy, sellVenue: direction.sell,
-                                                 buyLimit: view(direction.buy).ask, sellLimit: view(direction.sell).bid,
-                                                 quantity: orderSize, started: context.now, measured: measuring))
+        let a = bots[b].attempts.insert(ArbitrageAttempt(buyVenue: direction.buy, sellVenue: direction.sell,
+                                                         buyLimit: view(direction.buy).ask, sellLimit: view(direction.sell).bid,
+                                                         quantity: orderSize, started: context.now, measured: measuring))
         bots[b].inFlight += 1
         if measuring { bots[b].statistics.attempts += 1 }
-        let a = bots[b].attempts.count - 1
         sendLeg(b, attempt: a, leg: 0, context: &context)
         if design.legs == .concurrent { sendLeg(b, attempt: a, leg: 1, context: &context) }
     }
@@ -287,7 +290,7 @@ struct CEXArbitrageModel: SimulationModel {
                 bots[b].statistics.profitCaptured += q * (sell * (1 - feeSell) - buy * (1 + feeBuy))
                 if tracker.isMeasured(attempt.episode) {
                     tracker.markCaptured(episode: attempt.episode, bot: b)
-                    bots[b].statistics.episodesCaptured.append(Int32(attempt.episode))
+                    if tracker.markCapturedByBot(episode: attempt.episode, bot: b) { bots[b].statistics.capturedCount += 1 }
                 }
             } else if let buy {
                 let unwind = books[attempt.buyVenue].bid * (1 - feeBuy)
@@ -303,6 +306,8 @@ struct CEXArbitrageModel: SimulationModel {
         } else if attempt.episode >= 0, buy != nil, sell != nil {
             tracker.markCaptured(episode: attempt.episode, bot: b)
         }
+        tracker.release(attempt.episode)
+        bots[b].attempts.remove(a)
         bots[b].inFlight -= 1
         if bots[b].design.marketData == .pull { schedulePoll(b, context: &context) } else { decide(b, context: &context) }
     }

@@ -96,17 +96,23 @@ public struct CEXArbitrageScenario: Scenario {
         self.init(parameters: try CEXArbitrageParameters(config: node), designs: try BotDesign.designs(config: node.child("designs")))
     }
 
-    /// Venues and bots (each bot a view per venue), and the opportunity tracker's episodes.
+    /// Venues and bots (each bot a view per venue and its order-latency histogram). Attempts
+    /// in flight and the episodes they refer to grow with the work pending, not the horizon; the
+    /// episode trace (at most `ReplicationSpec.traceRowLimit` rows of about 32 bytes) only when tracing.
     public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
         let venues = Double(parameters.exchanges.count), bots = Double(parameters.bots.count)
-        return 64 * 1_024 + venues * 4_096 + bots * (4_096 + venues * 64)
+        let trace = spec.keepTrace ? Double(ReplicationSpec.traceRowLimit) * 32 : 0
+        return 64 * 1_024 + venues * 4_096 + bots * (4_096 + 60 * 1_024 + venues * 64) + trace
     }
 
-    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { simulate(design: design, spec: spec).result }
+
+    /// Runs one replication; the finished model too (tests read its live state).
+    func simulate(design: String, spec: ReplicationSpec) -> (result: ReplicationResult, model: CEXArbitrageModel) {
         guard let chosen = namedDesigns.first(where: { $0.name == design }) else {
             preconditionFailure("unknown design \(design); known: \(designs)")
         }
-        var sim = Simulation(model: CEXArbitrageModel(parameters: parameters, focalDesign: chosen.design, spec: spec))
+        var sim = Simulation(model: CEXArbitrageModel(parameters: parameters, focalDesign: chosen.design, spec: spec, tracing: spec.keepTrace))
         for (event, time) in sim.model.initialEvents(warmUp: spec.warmUp) { sim.schedule(event, at: time) }
         let end = SimInstant.zero + spec.warmUp + spec.horizon
         let reason = sim.run(RunLimits(horizon: end, maxEvents: spec.maxEvents))
@@ -117,8 +123,9 @@ public struct CEXArbitrageScenario: Scenario {
         result.stopReason = reason.description
         if spec.keepTrace {
             (result.traceHeader, result.traceRows) = sim.model.tracker.trace(botNames: sim.model.bots.map(\.parameters.name))
+            result.traceRowsDropped = sim.model.tracker.traceRowsDropped
         }
-        return result
+        return (result, sim.model)
     }
 
     static func summarize(_ model: CEXArbitrageModel, into result: inout ReplicationResult, measuredSeconds: Double, end: SimInstant) {

@@ -76,20 +76,10 @@ public struct ArbitrageBotStatistics: Sendable, Equatable {
     public var marketDataReceived = 0
     /// Round trip of each order: sent to acknowledgement received.
     public var orderLatency = LatencyHistogram()
-    /// Episodes (ids) in which this bot completed an attempt.
-    var episodesCaptured: ContiguousArray<Int32> = []
+    /// The number of distinct measured episodes in which this bot completed a measured attempt.
+    public internal(set) var capturedCount = 0
 
     public init() {}
-
-    /// The number of distinct episodes this bot captured.
-    public var capturedCount: Int {
-        var sorted = Array(episodesCaptured)
-        sorted.sort()
-        var n = 0
-        var last: Int32 = -1
-        for e in sorted where e != last { n += 1; last = e }
-        return n
-    }
 }
 
 /// A bot's mutable state in a running model.
@@ -103,7 +93,8 @@ struct ArbitrageBotState {
     var pollScheduled = false
     /// The view versions of the last decision that traded: never fire twice on the same data.
     var lastFired: (Int64, Int64) = (-1, -1)
-    var attempts: ContiguousArray<ArbitrageAttempt> = []
+    /// Attempts in flight, a slot each (an order carries its attempt's slot).
+    var attempts = SlotPool<ArbitrageAttempt>()
     var statistics = ArbitrageBotStatistics()
     let stream: RandomStream
 

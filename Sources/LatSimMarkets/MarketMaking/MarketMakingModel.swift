@@ -13,6 +13,8 @@ import LatSimNetwork
 /// message); `order_flow` blocking (one quote change in flight) or pipelined (`max_in_flight`).
 /// Invariant: the engine applies a quote message only if its sequence number is newer than
 /// the live quote's, so reordered messages never resurrect an old quote.
+/// Memory: a fill travels inside its markout event (no per-fill array), and the fills the MM
+/// has not learned from wait in a ring: state grows with the fills pending, not with the run.
 struct MarketMakingModel: SimulationModel {
     struct QuoteMessage {
         var isCancel: Bool
@@ -40,7 +42,7 @@ struct MarketMakingModel: SimulationModel {
         case serviceDone(Job)
         case makerAck(QuoteMessage)
         case makerFillReport
-        case markout(fill: Int)
+        case markout(MarketMakerFill)
     }
 
     let parameters: MarketMakingParameters
@@ -66,7 +68,6 @@ struct MarketMakingModel: SimulationModel {
     var inFlight = 0
     var needsRequote = false
     var nextSequence: Int64 = 0
-    var fills: ContiguousArray<MarketMakerFill> = []
     var statistics = MarketMakerStatistics()
     var counters = (marketData: 0, requests: 0, quotes: 0, cancels: 0, takerOrders: 0, acks: 0, fillReports: 0)
 
@@ -160,8 +161,7 @@ struct MarketMakingModel: SimulationModel {
             acknowledged(message, context: &context)
         case .makerFillReport:
             considerRequote(force: true, context: &context)
-        case .markout(let index):
-            let fill = fills[index]
+        case .markout(let fill):
             let later = fundamental.value(at: now)
             guard fill.measured else { return }
             let d = fill.takerSign, m = fill.fundamentalAtFill
@@ -198,13 +198,13 @@ struct MarketMakingModel: SimulationModel {
         case .taker(let order):
             if let price = book.take(order.side, limit: order.limit, quantity: parameters.quoteSize) {
                 let m = fundamental.value(at: now)
-                fills.append(MarketMakerFill(takerSign: order.side.sign, price: price, fundamentalAtFill: m, informed: order.informed, measured: measuring))
+                let fill = MarketMakerFill(takerSign: order.side.sign, price: price, fundamentalAtFill: m, informed: order.informed, measured: measuring)
                 if measuring {
                     statistics.fills += 1
                     if order.informed { statistics.informedFills += 1 } else { statistics.noiseFills += 1 }
                     counters.fillReports += 1
                 }
-                context.schedule(.markout(fill: fills.count - 1), after: parameters.markoutHorizon)
+                context.schedule(.markout(fill), after: parameters.markoutHorizon)
                 context.schedule(.makerFillReport, after: parameters.latencies.fillReport.sampleDuration(makerStream))
                 // The MM learns from the fill when its report arrives; the reference is the quote's mid.
                 pendingLearning.append((order.side.sign, book.mid))
@@ -224,9 +224,10 @@ struct MarketMakingModel: SimulationModel {
 
     // MARK: Market maker
 
-    /// Fills whose report has not yet reached the MM: (taker sign, the quote's mid).
-    var pendingLearning: ContiguousArray<(Double, Double)> = []
-    var learned = 0
+    /// Fills the MM has not learned from yet, oldest first: (taker sign, the quote's mid). A
+    /// fill report arriving before the MM's first market data teaches nothing, so the ring may
+    /// hold that many fills more than are in flight.
+    var pendingLearning = RingBuffer<(Double, Double)>()
 
     /// Requotes when the view moved past the threshold (or after a fill), if the design allows a message now.
     mutating func considerRequote(force: Bool, context: inout SimulationContext<Event>) {
@@ -268,10 +269,7 @@ struct MarketMakingModel: SimulationModel {
 
     /// Updates the adverse-selection estimate from the oldest unreported fill, at the MM's current view.
     mutating func learnFromFill() {
-        guard learned < pendingLearning.count else { return }
-        let (sign, reference) = pendingLearning[learned]
-        learned += 1
-        if learned == pendingLearning.count { pendingLearning.removeAll(keepingCapacity: true); learned = 0 }
+        guard let (sign, reference) = pendingLearning.popFirst() else { return }
         guard parameters.adaptive, reference > 0 else { return }
         let adverse = sign * (viewMid - reference) / reference
         adverseEstimate += parameters.learningWeight * (adverse - adverseEstimate)

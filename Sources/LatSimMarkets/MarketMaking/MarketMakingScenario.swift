@@ -25,7 +25,10 @@ public struct MarketMakingScenario: Scenario {
     /// One venue, one maker and the order flows: nothing sized by parameters.
     public func replicationMemoryBytes(spec: ReplicationSpec) -> Double { 64 * 1_024 }
 
-    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { simulate(design: design, spec: spec).result }
+
+    /// Runs one replication; the finished model too (tests read its live state).
+    func simulate(design: String, spec: ReplicationSpec) -> (result: ReplicationResult, model: MarketMakingModel) {
         guard let chosen = namedDesigns.first(where: { $0.name == design }) else {
             preconditionFailure("unknown design \(design); known: \(designs)")
         }
@@ -63,6 +66,6 @@ public struct MarketMakingScenario: Scenario {
         m.station.summarize(into: &result, prefix: "engine", until: sim.now)
         result.eventsProcessed = sim.context.eventsProcessed
         result.stopReason = reason.description
-        return result
+        return (result, sim.model)
     }
 }

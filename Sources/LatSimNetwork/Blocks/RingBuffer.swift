@@ -16,6 +16,8 @@ public struct RingBuffer<Element> {
     }
 
     public var isEmpty: Bool { count == 0 }
+    /// Elements it can hold before growing: its high-water mark (it never shrinks).
+    public var capacity: Int { storage.count }
 
     /// The oldest element, if any.
     public var first: Element? { count == 0 ? nil : storage[head] }

@@ -44,14 +44,20 @@ public struct SettlementLayer {
     let proofStream: RandomStream?
     let ledgerStream: RandomStream?
     var openBatch = ContiguousArray<Int>()
-    var batchRanges = ContiguousArray<Range<Int>>()
-    var batchMembers = ContiguousArray<Int>()
+    /// The members of each closed rollup batch that is not final yet, by batch id (removed when
+    /// the batch is final or its L1 transaction is refused: memory follows the batches pending).
+    var pendingBatches: [Int: ContiguousArray<Int>] = [:]
+    var batchesClosed = 0
     /// The notifications produced by the last `handle` call.
     public private(set) var notifications = ContiguousArray<LayerNotification>()
-    /// Times of the blocks produced (kept only when `recordBlockTimes` is set: tests, traces).
+    /// Times of the blocks produced (kept only when `recordBlockTimes` is set: tests, traces;
+    /// at most `ReplicationSpec.traceRowLimit`, the rest counted in `blockTimesDropped`).
     public private(set) var blockTimes: [SimInstant] = []
+    public private(set) var blockTimesDropped = 0
     public var recordBlockTimes = false
     public private(set) var batchesPosted: Int = 0
+    /// Rollup batches not final yet (tests: bounded by the pending work, not the run's length).
+    public var pendingBatchCount: Int { pendingBatches.count }
 
     public init(spec: LayerSpec, role: String, replication: ReplicationSpec) {
         self.spec = spec
@@ -84,16 +90,19 @@ public struct SettlementLayer {
         }
     }
 
-    /// Submits transaction `id` (a host id, >= 0) now.
-    public mutating func submit<E>(id: Int, fee: Double, context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
+    /// Submits transaction `id` (a host id, >= 0) now; false when a chain's full mempool refused
+    /// it (it will never be reported: the host may forget it).
+    @discardableResult
+    public mutating func submit<E>(id: Int, fee: Double, context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) -> Bool {
         switch spec {
         case .chain:
-            chain!.submit(id: id, fee: fee, at: context.now)
+            return chain!.submit(id: id, fee: fee, at: context.now)
         case .rollup(let r):
             context.schedule(wrap(.softConfirm(id: id)), after: r.softConfirmation.sampleDuration(softStream!))
         case .ledger(let l):
             context.schedule(wrap(.ledgerSettle(id: id)), after: l.ledgerLatency.sampleDuration(ledgerStream!))
         }
+        return true
     }
 
     /// Handles one of this layer's events; `notifications` then holds what became soft or final.
@@ -102,10 +111,13 @@ public struct SettlementLayer {
         switch event {
         case .block:
             chain!.produceBlock(at: context.now)
-            if recordBlockTimes { blockTimes.append(context.now) }
+            if recordBlockTimes {
+                if blockTimes.count < ReplicationSpec.traceRowLimit { blockTimes.append(context.now) } else { blockTimesDropped += 1 }
+            }
             if case .rollup = spec {
                 for batch in chain!.finalized {
-                    for member in batchRanges[batch] { notifications.append(LayerNotification(kind: .final, id: batchMembers[member])) }
+                    guard let members = pendingBatches.removeValue(forKey: batch) else { preconditionFailure("rollup batch \(batch) final twice") }
+                    for member in members { notifications.append(LayerNotification(kind: .final, id: member)) }
                 }
             } else {
                 for id in chain!.included { notifications.append(LayerNotification(kind: .soft, id: id)) }
@@ -123,7 +135,7 @@ public struct SettlementLayer {
             if !openBatch.isEmpty { closeBatch(r, context: &context, wrap: wrap) }
             context.schedule(wrap(.batchTimer), after: r.batchInterval)
         case .batchPost(let batch):
-            chain!.submit(id: batch, fee: 1, at: context.now)
+            if !chain!.submit(id: batch, fee: 1, at: context.now) { pendingBatches[batch] = nil }  // refused: never final
             batchesPosted += 1
         case .ledgerSettle(let id):
             notifications.append(LayerNotification(kind: .soft, id: id))
@@ -132,12 +144,11 @@ public struct SettlementLayer {
     }
 
     mutating func closeBatch<E>(_ r: RollupSpec, context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
-        let start = batchMembers.count
-        batchMembers.append(contentsOf: openBatch)
-        batchRanges.append(start..<batchMembers.count)
+        pendingBatches[batchesClosed] = openBatch
         openBatch.removeAll(keepingCapacity: true)
         let delay = r.postingDelay.sampleDuration(postingStream!) + r.proofDelay.sampleDuration(proofStream!)
-        context.schedule(wrap(.batchPost(batch: batchRanges.count - 1)), after: delay)
+        context.schedule(wrap(.batchPost(batch: batchesClosed)), after: delay)
+        batchesClosed += 1
     }
 
     /// The delay after finality before a withdrawal to L1 completes (zero but for rollups).

@@ -1,6 +1,8 @@
 import LatSimCore
+import LatSimNetwork
 
-/// Per-message records of one cross-chain run (tests and traces). Times in ns since start, -1 if never.
+/// Per-message records of one cross-chain run (tests and traces): the first
+/// `ReplicationSpec.traceRowLimit` messages, kept only when tracing. Times in ns since start, -1 if never.
 public struct CrossChainTrace: Sendable {
     public var requestedAt: [Int64] = []
     /// Submitted on the source chain.
@@ -13,10 +15,12 @@ public struct CrossChainTrace: Sendable {
     public var executedAt: [Int64] = []
     /// Time spent ready but held behind an earlier nonce (ordered channels).
     public var headOfLineDelay: [Int64] = []
-    /// Messages in execution order.
+    /// Messages in execution order (traced messages only).
     public var executionOrder: [Int] = []
     /// Destination block times (when recorded).
     public var destinationBlockTimes: [SimInstant] = []
+    /// Messages requested after the trace was full (not recorded).
+    public var rowsDropped = 0
 }
 
 /// The cross-chain model: transfers leave the source chain, wait for its finality, are
@@ -29,7 +33,24 @@ public struct CrossChainTrace: Sendable {
 /// Streams: "transfers:arrivals", "relayer:<i>", "relay:delivery", "destination:failures", and
 /// the two layers' ("source:...", "destination:...").
 /// Invariant: on an ordered channel, messages execute in nonce order (checked on every execution).
+/// Memory: a record per message from the oldest not executed to the newest (a nonce window) and
+/// per relayed copy not landed yet (by attempt id), each retired when done; the per-message
+/// trace only when tracing.
 struct CrossChainModel: SimulationModel {
+    /// A requested message that has not executed yet.
+    struct LiveMessage {
+        var requestedAt: Int64
+        var sentAt: Int64 = -1
+        var readyAt: Int64 = -1
+        var headOfLineDelay: Int64 = 0
+        /// Since when it is ready but held behind an earlier nonce, or -1.
+        var heldSince: Int64 = -1
+        /// The current attempt: a landed copy of an older one is stale.
+        var attempt = 0
+        var retryPending = false
+        var measured: Bool
+    }
+
     enum Event {
         case source(LayerEvent)
         case destination(LayerEvent)
@@ -48,17 +69,17 @@ struct CrossChainModel: SimulationModel {
     var destination: SettlementLayer
     let arrivals: RandomStream, relayerStreams: [RandomStream], deliveryStream: RandomStream, failureStream: RandomStream
     let windowStart: SimInstant, windowEnd: SimInstant
+    let tracing: Bool
     var trace = CrossChainTrace()
-    var attempt: [Int] = []
-    var executed: [Bool] = []
-    var retryPending: [Bool] = []
-    var heldSince: [Int64] = []
-    var inWindow: [Bool] = []
-    var attemptMessage: [Int] = []
-    var attemptNumber: [Int] = []
+    /// Messages requested and not executed, by nonce.
+    var messages = NonceWindow<LiveMessage>()
+    var messagesRequested = 0
+    /// Relayed copies submitted to the destination and not landed, by attempt id: (nonce, attempt).
+    var attempts: [Int: (message: Int, number: Int)] = [:]
+    var attemptsSubmitted = 0
     var quorumBuffer: [Double]
-    var senderQueue: [Int] = []
-    var senderQueueHead = 0
+    /// Messages waiting at a lock-step sender.
+    var senderQueue = RingBuffer<Int>()
     var outstanding = false
     var backlog = TimeWeightedValue(start: .zero)
     var nextToRelease = 0
@@ -70,13 +91,14 @@ struct CrossChainModel: SimulationModel {
     var arrivalsOpen = true
     var backlogMean = 0.0, backlogMax = 0.0
 
-    init(parameters: CrossChainScenario, design: SettlementDesign, spec: ReplicationSpec) {
+    init(parameters: CrossChainScenario, design: SettlementDesign, spec: ReplicationSpec, tracing: Bool) {
         self.parameters = parameters
+        self.tracing = tracing
         ordered = design.channel == .ordered
         lockStep = design.transfers == .lockStep
         source = SettlementLayer(spec: parameters.source, role: "source", replication: spec)
         destination = SettlementLayer(spec: parameters.destination, role: "destination", replication: spec)
-        destination.recordBlockTimes = spec.keepTrace
+        destination.recordBlockTimes = tracing
         arrivals = spec.stream("transfers:arrivals")
         relayerStreams = (0..<parameters.relayerCount).map { spec.stream("relayer:\($0)") }
         deliveryStream = spec.stream("relay:delivery")
@@ -109,16 +131,18 @@ struct CrossChainModel: SimulationModel {
             source.handle(e, context: &context, wrap: Event.source)
             for n in source.notifications where n.kind == .final { attest(n.id, context: &context) }
         case .ready(let m):
-            trace.readyAt[m] = context.now.nanosecondsSinceStart
+            let now = context.now.nanosecondsSinceStart
+            messages[m]!.readyAt = now
+            if m < trace.readyAt.count { trace.readyAt[m] = now }
             if !ordered {
                 submitToDestination(m, context: &context)
             } else if m == nextToRelease {
                 releaseRun(context: &context)
             } else {
-                heldSince[m] = context.now.nanosecondsSinceStart
+                messages[m]!.heldSince = now
             }
         case .retry(let m):
-            retryPending[m] = false
+            messages[m]!.retryPending = false
             if ordered { releaseRun(context: &context) } else { submitToDestination(m, context: &context) }
         case .destination(let e):
             destination.handle(e, context: &context, wrap: Event.destination)
@@ -138,17 +162,23 @@ struct CrossChainModel: SimulationModel {
 
     mutating func request(context: inout SimulationContext<Event>) {
         let now = context.now
-        let m = trace.requestedAt.count
-        trace.requestedAt.append(now.nanosecondsSinceStart)
-        trace.sentAt.append(-1); trace.sourceFinalAt.append(-1); trace.readyAt.append(-1); trace.executedAt.append(-1)
-        trace.headOfLineDelay.append(0)
-        attempt.append(0); executed.append(false); retryPending.append(false); heldSince.append(-1)
+        let m = messagesRequested
+        messagesRequested += 1
+        if tracing {
+            if trace.requestedAt.count < ReplicationSpec.traceRowLimit {
+                trace.requestedAt.append(now.nanosecondsSinceStart)
+                trace.sentAt.append(-1); trace.sourceFinalAt.append(-1); trace.readyAt.append(-1); trace.executedAt.append(-1)
+                trace.headOfLineDelay.append(0)
+            } else {
+                trace.rowsDropped += 1
+            }
+        }
         let measured = now >= windowStart && now < windowEnd
-        inWindow.append(measured)
+        messages[m] = LiveMessage(requestedAt: now.nanosecondsSinceStart, measured: measured)
         if measured { requested += 1; pendingMeasured += 1 }
-        if lockStep && (outstanding || senderQueueHead < senderQueue.count) {
+        if lockStep && (outstanding || !senderQueue.isEmpty) {
             senderQueue.append(m)
-            backlog.set(Double(senderQueue.count - senderQueueHead), at: now)
+            backlog.set(Double(senderQueue.count), at: now)
         } else {
             send(m, context: &context)
         }
@@ -156,13 +186,15 @@ struct CrossChainModel: SimulationModel {
 
     mutating func send(_ m: Int, context: inout SimulationContext<Event>) {
         outstanding = true
-        trace.sentAt[m] = context.now.nanosecondsSinceStart
+        let now = context.now.nanosecondsSinceStart
+        messages[m]!.sentAt = now
+        if m < trace.sentAt.count { trace.sentAt[m] = now }
         source.submit(id: m, fee: 1, context: &context, wrap: Event.source)
     }
 
     /// The quorum's attestation time: the q-th smallest of the relayers' observation latencies.
     mutating func attest(_ m: Int, context: inout SimulationContext<Event>) {
-        trace.sourceFinalAt[m] = context.now.nanosecondsSinceStart
+        if m < trace.sourceFinalAt.count { trace.sourceFinalAt[m] = context.now.nanosecondsSinceStart }
         for i in 0..<relayerStreams.count { quorumBuffer[i] = parameters.relayerLatency.sample(relayerStreams[i]) }
         quorumBuffer.sort()
         let attestation = SimDuration(roundingNanoseconds: quorumBuffer[parameters.quorum - 1])
@@ -172,11 +204,17 @@ struct CrossChainModel: SimulationModel {
     /// Releases, in nonce order, every ready message from `nextToRelease` on (ordered channels).
     mutating func releaseRun(context: inout SimulationContext<Event>) {
         let now = context.now.nanosecondsSinceStart
-        while nextToRelease < trace.readyAt.count && trace.readyAt[nextToRelease] >= 0 && !retryPending[nextToRelease] {
+        while nextToRelease < messagesRequested {
             let m = nextToRelease
-            if heldSince[m] >= 0 {
-                trace.headOfLineDelay[m] += now - heldSince[m]
-                heldSince[m] = -1
+            // An executed message (retired) counts as ready and not retrying: its copy lands stale.
+            if var message = messages[m] {
+                guard message.readyAt >= 0 && !message.retryPending else { break }
+                if message.heldSince >= 0 {
+                    message.headOfLineDelay += now - message.heldSince
+                    message.heldSince = -1
+                    messages[m] = message
+                    if m < trace.headOfLineDelay.count { trace.headOfLineDelay[m] = message.headOfLineDelay }
+                }
             }
             submitToDestination(m, context: &context)
             nextToRelease += 1
@@ -184,66 +222,67 @@ struct CrossChainModel: SimulationModel {
     }
 
     mutating func submitToDestination(_ m: Int, context: inout SimulationContext<Event>) {
-        attemptMessage.append(m)
-        attemptNumber.append(attempt[m])
-        destination.submit(id: attemptMessage.count - 1, fee: 1, context: &context, wrap: Event.destination)
+        let id = attemptsSubmitted
+        attemptsSubmitted += 1
+        attempts[id] = (m, messages[m]?.attempt ?? 0)
+        // A copy the destination's mempool refuses never lands: forget it.
+        if !destination.submit(id: id, fee: 1, context: &context, wrap: Event.destination) { attempts[id] = nil }
     }
 
     /// A relayed copy lands in a destination block: stale copies are ignored; otherwise the
-    /// message executes or fails.
+    /// message executes or fails. A copy lands once (a re-inclusion after a reorg is stale).
     mutating func land(attemptId a: Int, context: inout SimulationContext<Event>) {
-        let m = attemptMessage[a]
-        guard !executed[m] && attemptNumber[a] == attempt[m] else {
+        guard let (m, number) = attempts.removeValue(forKey: a), let message = messages[m], number == message.attempt else {
             staleDeliveries += 1
             return
         }
         if (ordered && m != nextToExecute) || failureStream.bernoulli(parameters.failureProbability) {
             fail(m, context: &context)
         } else {
-            execute(m, context: &context)
+            execute(m, message, context: &context)
         }
     }
 
     mutating func fail(_ m: Int, context: inout SimulationContext<Event>) {
         failedAttempts += 1
-        attempt[m] += 1
-        retryPending[m] = true
+        messages[m]!.attempt += 1
+        messages[m]!.retryPending = true
         if ordered {
             let now = context.now.nanosecondsSinceStart
             // Every later released message is now out of sequence: invalidate and hold it.
-            for k in (m + 1)..<Swift.max(m + 1, nextToRelease) where !executed[k] {
-                attempt[k] += 1
-                heldSince[k] = now
+            for k in (m + 1)..<Swift.max(m + 1, nextToRelease) where messages[k] != nil {
+                messages[k]!.attempt += 1
+                messages[k]!.heldSince = now
             }
             nextToRelease = Swift.min(nextToRelease, m)
         }
         context.schedule(.retry(message: m), after: parameters.retryDelay)
     }
 
-    mutating func execute(_ m: Int, context: inout SimulationContext<Event>) {
+    mutating func execute(_ m: Int, _ message: LiveMessage, context: inout SimulationContext<Event>) {
         let now = context.now.nanosecondsSinceStart
         // An ordered channel that broke its order is counted (out_of_order_executions), not
         // trapped: the count is the measurement claims and tests read, so it must be able to move.
         if ordered { nextToExecute = Swift.max(nextToExecute, m + 1) }
         if m < maxExecuted { outOfOrder += 1 }
         maxExecuted = Swift.max(maxExecuted, m)
-        executed[m] = true
-        trace.executedAt[m] = now
-        trace.executionOrder.append(m)
+        messages[m] = nil
+        if m < trace.executedAt.count {
+            trace.executedAt[m] = now
+            trace.executionOrder.append(m)
+        }
         delivered += 1
         if context.now >= windowStart && context.now < windowEnd { deliveredInWindow += 1 }
-        if inWindow[m] {
+        if message.measured {
             pendingMeasured -= 1
-            transferLatency.record(now - trace.requestedAt[m])
-            deliveryLatency.record(now - trace.sentAt[m])
-            headOfLine.record(trace.headOfLineDelay[m])
+            transferLatency.record(now - message.requestedAt)
+            deliveryLatency.record(now - message.sentAt)
+            headOfLine.record(message.headOfLineDelay)
         }
         if lockStep {
             outstanding = false
-            if senderQueueHead < senderQueue.count {
-                let next = senderQueue[senderQueueHead]
-                senderQueueHead += 1
-                backlog.set(Double(senderQueue.count - senderQueueHead), at: context.now)
+            if let next = senderQueue.popFirst() {
+                backlog.set(Double(senderQueue.count), at: context.now)
                 send(next, context: &context)
             }
         }

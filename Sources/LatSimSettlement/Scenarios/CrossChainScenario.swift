@@ -101,20 +101,35 @@ public struct CrossChainScenario: Scenario {
         }
     }
 
-    /// Per-transfer records (about 96 bytes each, plus one per attempt) over the run, and the relayers.
+    /// What a run keeps whatever its length: three latency histograms, the relayers and fixed
+    /// state. Messages and relayed copies in flight (a record each until executed or landed)
+    /// grow with the work pending, not with the horizon; the per-message trace (about 56 bytes a
+    /// message, at most `ReplicationSpec.traceRowLimit`, and as many block times) only when tracing.
     public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        let fixed = 64 * 1_024 + 3 * 60 * 1_024.0 + Double(relayerCount) * 64
+        guard spec.keepTrace else { return fixed }
         let seconds = Double((spec.warmUp + spec.horizon).nanoseconds) / 1e9
-        return 64 * 1_024 + transferRatePerSecond * seconds * (96 + 16 / (1 - failureProbability)) + Double(relayerCount) * 64
+        return fixed + Swift.min(transferRatePerSecond * seconds, Double(ReplicationSpec.traceRowLimit)) * 56
+            + Double(ReplicationSpec.traceRowLimit) * 8
     }
 
-    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { runDetailed(design: design, spec: spec).result }
+    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+        simulate(design: design, spec: spec, tracing: spec.keepTrace).result
+    }
 
-    /// Runs one replication and returns its metrics and its per-message trace.
+    /// Runs one replication and returns its metrics and its per-message trace (always recorded
+    /// here, for tests; `trace.csv` rows only when `spec.keepTrace`).
     public func runDetailed(design name: String, spec: ReplicationSpec) -> (result: ReplicationResult, trace: CrossChainTrace) {
+        let (result, model) = simulate(design: name, spec: spec, tracing: true)
+        return (result, model.trace)
+    }
+
+    /// Runs one replication; the finished model too (tests read its live state).
+    func simulate(design name: String, spec: ReplicationSpec, tracing: Bool) -> (result: ReplicationResult, model: CrossChainModel) {
         guard let design = designChoices.first(where: { $0.name == name }) else {
             preconditionFailure("unknown design \(name); the scenario has \(designs)")
         }
-        var sim = Simulation(model: CrossChainModel(parameters: self, design: design, spec: spec))
+        var sim = Simulation(model: CrossChainModel(parameters: self, design: design, spec: spec, tracing: tracing))
         sim.model.start(context: &sim.context)
         let reason = sim.run(RunLimits(maxEvents: spec.maxEvents))
         var model = sim.model
@@ -141,8 +156,9 @@ public struct CrossChainScenario: Scenario {
                 result.traceRows.append([String(i), String(t.requestedAt[i]), String(t.sentAt[i]), String(t.sourceFinalAt[i]),
                                          String(t.readyAt[i]), String(t.executedAt[i]), String(t.headOfLineDelay[i])])
             }
+            result.traceRowsDropped = t.rowsDropped
         }
-        return (result, model.trace)
+        return (result, model)
     }
 
     /// Metric families (a family `x` covers `x` and `x_*`); formulas in docs/settlement.md.

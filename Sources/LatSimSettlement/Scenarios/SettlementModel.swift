@@ -1,6 +1,7 @@
 import LatSimCore
 
-/// Per-trade records of one settlement run (tests and traces). Times in ns since start, -1 if never.
+/// Per-trade records of one settlement run (tests and traces): the first
+/// `ReplicationSpec.traceRowLimit` trades, kept only when tracing. Times in ns since start, -1 if never.
 public struct SettlementTrace: Sendable {
     public var notional: [Double] = []
     public var side: [Int8] = []
@@ -9,6 +10,8 @@ public struct SettlementTrace: Sendable {
     public var executedAt: [Int64] = []
     public var softAt: [Int64] = []
     public var finalAt: [Int64] = []
+    /// Trades that arrived after the trace was full (not recorded).
+    public var rowsDropped = 0
     /// The integral of gross unsettled exposure over the whole run (notional x ns), at its end.
     public var exposureIntegralAtEnd: Double = 0
     public var endTime: Int64 = 0
@@ -23,6 +26,8 @@ public struct SettlementTrace: Sendable {
 /// Invariants: free capital never goes negative (atomic); with batches settling in the order
 /// sent, |net unsettled| <= capital at every instant (batched); gross exposure equals the sum
 /// of executed, not-final notional.
+/// Memory: a slot per executed, not-final trade and a record per batch not yet final; the
+/// per-trade trace only when tracing, capped at `ReplicationSpec.traceRowLimit` trades.
 struct SettlementModel: SimulationModel {
     enum Event {
         case layer(LayerEvent)
@@ -34,35 +39,52 @@ struct SettlementModel: SimulationModel {
         case drainDeadline
     }
 
+    /// An executed trade that is not final yet.
+    struct LiveTrade {
+        var notional: Double
+        var side: Int8
+        var soft = false
+        var measured: Bool
+        var executedAt: Int64
+        /// Its row in the trace, or -1 when not traced.
+        var traceRow: Int
+    }
+
+    /// A closed batch that is not final: its trades (slots) and signed net notional.
+    struct Batch {
+        var id: Int
+        var members: ContiguousArray<Int>
+        var net: Double
+    }
+
     let parameters: SettlementScenario
     let batched: Bool
+    let tracing: Bool
     var layer: SettlementLayer
     let arrivals: RandomStream, notionals: RandomStream, sides: RandomStream, connectivity: RandomStream, fees: RandomStream
     let windowStart: SimInstant, windowEnd: SimInstant
     var trace = SettlementTrace()
-    var inWindow: [Bool] = []
+    var trades = SlotPool<LiveTrade>()
+    var openBatch = ContiguousArray<Int>()
+    /// Closed batches not yet final, in the order they were closed (ids ascending).
+    var unsettledBatches = ContiguousArray<Batch>()
+    var batchesClosed = 0
+    var openNet = 0.0
     var freeCapital: Double
     var net = 0.0
     var exposure = TimeWeightedValue(start: .zero)
     var netExposure = TimeWeightedValue(start: .zero)
-    var openBatch: [Int] = []
-    var batchRanges: [Range<Int>] = []
-    var batchMembers: [Int] = []
-    /// Signed net notional of each closed batch, of the open batch, and which closed batches are final.
-    var batchNets: [Double] = []
-    var batchFinal: [Bool] = []
-    var openNet = 0.0
-    var firstUnsettledBatch = 0
     var softLatency = LatencyHistogram()
     var finalLatency = LatencyHistogram()
-    var offered = 0, executed = 0, lost = 0, settledInWindow = 0, settlementTransactions = 0
+    var arrived = 0, offered = 0, executed = 0, lost = 0, settledInWindow = 0, settlementTransactions = 0
     var pendingMeasured = 0
     var arrivalsOpen = true
     var exposureMean = 0.0, exposureMax = 0.0, netExposureMean = 0.0, netExposureMax = 0.0
 
-    init(parameters: SettlementScenario, design: SettlementDesign, spec: ReplicationSpec) {
+    init(parameters: SettlementScenario, design: SettlementDesign, spec: ReplicationSpec, tracing: Bool) {
         self.parameters = parameters
         batched = design.settlement == .batched
+        self.tracing = tracing
         layer = SettlementLayer(spec: parameters.layer, role: "settlement", replication: spec)
         arrivals = spec.stream("trades:arrivals")
         notionals = spec.stream("trades:notional")
@@ -120,30 +142,38 @@ struct SettlementModel: SimulationModel {
     mutating func arrive(now: SimInstant, context: inout SimulationContext<Event>) {
         let notional = parameters.notional.sample(notionals)
         let side: Int8 = sides.bernoulli(parameters.buyProbability) ? 1 : -1
-        let index = trace.notional.count
         let measured = now >= windowStart && now < windowEnd
-        trace.notional.append(notional); trace.side.append(side); trace.arrivedAt.append(now.nanosecondsSinceStart)
-        trace.softAt.append(-1); trace.finalAt.append(-1)
-        inWindow.append(measured)
+        arrived += 1
+        var traceRow = -1
+        if tracing {
+            if trace.notional.count < ReplicationSpec.traceRowLimit {
+                traceRow = trace.notional.count
+                trace.notional.append(notional); trace.side.append(side); trace.arrivedAt.append(now.nanosecondsSinceStart)
+                trace.executedAt.append(-1); trace.softAt.append(-1); trace.finalAt.append(-1)
+            } else {
+                trace.rowsDropped += 1
+            }
+        }
         if measured { offered += 1 }
         let signed = Double(side) * notional
         let accepted = batched ? inventoryCovers(signed) : notional <= freeCapital
         guard accepted else {
-            trace.executedAt.append(-1)
             if measured { lost += 1 }
             return
         }
-        trace.executedAt.append(now.nanosecondsSinceStart)
+        if traceRow >= 0 { trace.executedAt[traceRow] = now.nanosecondsSinceStart }
+        let slot = trades.insert(LiveTrade(notional: notional, side: side, measured: measured,
+                                           executedAt: now.nanosecondsSinceStart, traceRow: traceRow))
         if measured { executed += 1; pendingMeasured += 1 }
         exposure.add(notional, at: now)
         net += signed
         netExposure.set(abs(net), at: now)
         if batched {
-            openBatch.append(index)
+            openBatch.append(slot)
             openNet += signed
         } else {
             freeCapital -= notional
-            submitTransaction(id: index, context: &context)
+            submitTransaction(id: slot, context: &context)
         }
     }
 
@@ -154,23 +184,29 @@ struct SettlementModel: SimulationModel {
 
     mutating func closeBatch(context: inout SimulationContext<Event>) {
         guard !openBatch.isEmpty else { return }
-        let start = batchMembers.count
-        batchMembers.append(contentsOf: openBatch)
-        batchRanges.append(start..<batchMembers.count)
+        unsettledBatches.append(Batch(id: batchesClosed, members: openBatch, net: openNet))
         openBatch.removeAll(keepingCapacity: true)
-        batchNets.append(openNet)
-        batchFinal.append(false)
         openNet = 0
-        submitTransaction(id: batchRanges.count - 1, context: &context)
+        batchesClosed += 1
+        submitTransaction(id: batchesClosed - 1, context: &context)
+    }
+
+    /// The position of batch `id` in `unsettledBatches` (binary search: ids ascend), or nil once final.
+    func unsettledIndex(_ id: Int) -> Int? {
+        var low = 0, high = unsettledBatches.count
+        while low < high {
+            let mid = (low + high) / 2
+            if unsettledBatches[mid].id < id { low = mid + 1 } else { high = mid }
+        }
+        return low < unsettledBatches.count && unsettledBatches[low].id == id ? low : nil
     }
 
     mutating func settle(_ notification: LayerNotification, now: SimInstant) {
         if batched {
-            for member in batchRanges[notification.id] { settleTrade(batchMembers[member], notification.kind, now: now) }
-            if notification.kind == .final {
-                batchFinal[notification.id] = true
-                while firstUnsettledBatch < batchFinal.count && batchFinal[firstUnsettledBatch] { firstUnsettledBatch += 1 }
-            }
+            // A layer reports each id final once, and nothing after final.
+            guard let index = unsettledIndex(notification.id) else { return }
+            for member in unsettledBatches[index].members { settleTrade(member, notification.kind, now: now) }
+            if notification.kind == .final { unsettledBatches.remove(at: index) }
         } else {
             settleTrade(notification.id, notification.kind, now: now)
         }
@@ -183,40 +219,37 @@ struct SettlementModel: SimulationModel {
     func inventoryCovers(_ signed: Double) -> Bool {
         var suffix = openNet + signed
         var low = suffix, high = suffix
-        var b = batchNets.count - 1
-        while b >= firstUnsettledBatch {
-            if !batchFinal[b] {
-                suffix += batchNets[b]
-                low = Swift.min(low, suffix); high = Swift.max(high, suffix)
-            }
+        var b = unsettledBatches.count - 1
+        while b >= 0 {
+            suffix += unsettledBatches[b].net
+            low = Swift.min(low, suffix); high = Swift.max(high, suffix)
             b -= 1
         }
         return high <= parameters.capital && low >= -parameters.capital
     }
 
-    mutating func settleTrade(_ index: Int, _ kind: LayerNotification.Kind, now: SimInstant) {
+    /// Soft confirmation or finality of the trade in `slot`; its slot is freed when it is final.
+    mutating func settleTrade(_ slot: Int, _ kind: LayerNotification.Kind, now: SimInstant) {
         let t = now.nanosecondsSinceStart
-        let latency = t - trace.executedAt[index]
-        switch kind {
-        case .soft:
-            guard trace.softAt[index] < 0 else { return }
-            trace.softAt[index] = t
-            if inWindow[index] { softLatency.record(latency) }
-        case .final:
-            guard trace.finalAt[index] < 0 else { return }
-            if trace.softAt[index] < 0 {
-                trace.softAt[index] = t
-                if inWindow[index] { softLatency.record(latency) }
-            }
-            trace.finalAt[index] = t
-            let notional = trace.notional[index]
-            exposure.add(-notional, at: now)
-            net -= Double(trace.side[index]) * notional
-            netExposure.set(abs(net), at: now)
-            if !batched { freeCapital += notional }
-            if inWindow[index] { finalLatency.record(latency); pendingMeasured -= 1 }
-            if now >= windowStart && now < windowEnd { settledInWindow += 1 }
+        var trade = trades[slot]
+        let latency = t - trade.executedAt
+        if !trade.soft {
+            trade.soft = true
+            if trade.traceRow >= 0 { trace.softAt[trade.traceRow] = t }
+            if trade.measured { softLatency.record(latency) }
         }
+        guard kind == .final else {
+            trades[slot] = trade
+            return
+        }
+        trades.remove(slot)
+        if trade.traceRow >= 0 { trace.finalAt[trade.traceRow] = t }
+        exposure.add(-trade.notional, at: now)
+        net -= Double(trade.side) * trade.notional
+        netExposure.set(abs(net), at: now)
+        if !batched { freeCapital += trade.notional }
+        if trade.measured { finalLatency.record(latency); pendingMeasured -= 1 }
+        if now >= windowStart && now < windowEnd { settledInWindow += 1 }
     }
 
     mutating func checkDone(context: inout SimulationContext<Event>) {

@@ -62,20 +62,34 @@ public struct SettlementScenario: Scenario {
                   designs: try node.settlementDesigns("designs", default: [.sync, .async]))
     }
 
-    /// Per-trade records (about 80 bytes each) over the run and its drain: rate x (warm-up + horizon) trades.
+    /// What a run keeps whatever its length: the two latency histograms and fixed state. Pending
+    /// trades and batches (a slot each while not final) grow with the work in flight, not with
+    /// the horizon; the per-trade trace (about 48 bytes a trade, at most
+    /// `ReplicationSpec.traceRowLimit` trades) only when tracing.
     public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
+        let fixed = 64 * 1_024 + 2 * 60 * 1_024.0
+        guard spec.keepTrace else { return fixed }
         let seconds = Double((spec.warmUp + spec.horizon).nanoseconds) / 1e9
-        return 64 * 1_024 + tradeRatePerSecond * seconds * 80
+        return fixed + Swift.min(tradeRatePerSecond * seconds, Double(ReplicationSpec.traceRowLimit)) * 48
     }
 
-    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { runDetailed(design: design, spec: spec).result }
+    public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
+        simulate(design: design, spec: spec, tracing: spec.keepTrace).result
+    }
 
-    /// Runs one replication and returns its metrics and its per-trade trace.
+    /// Runs one replication and returns its metrics and its per-trade trace (always recorded
+    /// here, for tests; `trace.csv` rows only when `spec.keepTrace`).
     public func runDetailed(design name: String, spec: ReplicationSpec) -> (result: ReplicationResult, trace: SettlementTrace) {
+        let (result, model) = simulate(design: name, spec: spec, tracing: true)
+        return (result, model.trace)
+    }
+
+    /// Runs one replication; the finished model too (tests read its live state).
+    func simulate(design name: String, spec: ReplicationSpec, tracing: Bool) -> (result: ReplicationResult, model: SettlementModel) {
         guard let design = designChoices.first(where: { $0.name == name }) else {
             preconditionFailure("unknown design \(name); the scenario has \(designs)")
         }
-        var sim = Simulation(model: SettlementModel(parameters: self, design: design, spec: spec))
+        var sim = Simulation(model: SettlementModel(parameters: self, design: design, spec: spec, tracing: tracing))
         sim.model.start(context: &sim.context)
         let reason = sim.run(RunLimits(maxEvents: spec.maxEvents))
         var model = sim.model
@@ -107,8 +121,9 @@ public struct SettlementScenario: Scenario {
                                          String(model.trace.arrivedAt[i]), String(model.trace.executedAt[i]),
                                          String(model.trace.softAt[i]), String(model.trace.finalAt[i])])
             }
+            result.traceRowsDropped = model.trace.rowsDropped
         }
-        return (result, model.trace)
+        return (result, model)
     }
 
     /// Metric families (a family `x` covers `x` and `x_*`); formulas in docs/settlement.md.
