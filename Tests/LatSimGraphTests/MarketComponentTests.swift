@@ -141,3 +141,23 @@ import Darwin
         #expect(noSource.contains("follows 0 price source"), "\(noSource)")
     }
 }
+
+/// The graph's request trace keeps at most `ReplicationSpec.traceRowLimit` rows and counts the rest.
+@Suite struct GraphTraceCapTests {
+    @Test func traceIsCappedAndTheRestCounted() throws {
+        let graph = """
+            components:
+              - {name: bot, type: client, window: 64, arrival: open, rate_per_s: 60000}
+              - {name: engine, type: station, workers: 8, service_time: 10us}
+            connections:
+              - {from: bot.out, to: engine.in, link: 10us}
+            """
+        var spec = ReplicationSpec(replication: 0, rootSeed: 1, horizon: .seconds(Int64(2)))
+        spec.keepTrace = true
+        let result = GraphRun.run(try GraphSupport.spec(graph), replication: spec)
+        let completed = try #require(result.value("bot.completed"))
+        #expect(completed > Double(ReplicationSpec.traceRowLimit), "enough requests to reach the cap")
+        #expect(result.traceRows.count == ReplicationSpec.traceRowLimit)
+        #expect(Double(result.traceRows.count + result.traceRowsDropped) == completed)
+    }
+}

@@ -306,7 +306,9 @@ extension GraphModel {
         } else if measuring {
             groupStats[g].completed &+= 1
             groupStats[g].latency.record(context.now - pool[m].created)
-            if keepTrace && trace.count < GraphModel.traceLimit {
+            if keepTrace && trace.count >= ReplicationSpec.traceRowLimit {
+                traceRowsDropped += 1
+            } else if keepTrace {
                 let created = pool[m].created
                 trace.append([spec.components[g].name, "\(instanceOrdinal[Int(instance)])", "\(pool[m].id)",
                               "\(created.nanosecondsSinceStart)", "\(context.now.nanosecondsSinceStart)",

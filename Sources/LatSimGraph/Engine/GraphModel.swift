@@ -83,7 +83,8 @@ public struct GraphModel: SimulationModel {
     var unroutable: Int64 = 0
     let keepTrace: Bool
     var trace: [[String]] = []
-    static let traceLimit = 100_000
+    /// Trace rows not kept: the trace holds at most `ReplicationSpec.traceRowLimit` rows.
+    var traceRowsDropped = 0
 
     public init(spec: GraphSpec, replication: ReplicationSpec) {
         self.spec = spec

@@ -172,6 +172,7 @@ extension GraphModel {
             result.traceHeader = ["component", "instance", "request", "created_ns", "completed_ns", "latency_ns", "attempts",
                                   "wire_ns", "wait_ns", "service_ns"]
             result.traceRows = trace
+            result.traceRowsDropped = traceRowsDropped
         }
         return result
     }

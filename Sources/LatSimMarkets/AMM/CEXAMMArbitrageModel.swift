@@ -19,8 +19,8 @@
 /// Invariant: each attempt settles once, after its swap's receipt and its hedge (and unwind);
 /// attempts live in slots reused after settlement (memory grows with swaps in flight).
 struct CEXAMMArbitrageModel: SimulationModel {
-    /// Block rows kept per replication: `ReplicationSpec.traceRowLimit` (100,000, the cap of the
-    /// graph layer's `GraphModel.traceLimit`); later blocks are counted in `traceRowsDropped`.
+    /// Block rows kept per replication: `ReplicationSpec.traceRowLimit` (100,000, the cap of
+    /// every trace); later blocks are counted in `traceRowsDropped`.
     static let traceRowLimit = ReplicationSpec.traceRowLimit
 
     struct Transaction {
