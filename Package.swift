@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CFileSystem"),
         .target(name: "LatSimCore", dependencies: ["CGSL"], swiftSettings: invariants),
         .target(name: "LatSimNetwork", dependencies: ["LatSimCore"], swiftSettings: invariants),
-        .target(name: "LatSimGraph", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets"], swiftSettings: invariants),
+        .target(name: "LatSimGraph", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimSettlement"], swiftSettings: invariants),
         .target(name: "LatSimMarkets", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(name: "LatSimSettlement", dependencies: ["LatSimCore", "LatSimNetwork"], swiftSettings: invariants),
         .target(

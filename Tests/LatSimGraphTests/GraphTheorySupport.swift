@@ -24,12 +24,8 @@ struct ReplicationEstimate: CustomStringConvertible {
         let m = mean
         return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
     }
-    /// Student t quantile at 0.9995 (two-sided 99.9%) for n - 1 degrees of freedom.
-    var tQuantile: Double {
-        let table: [Int: Double] = [3: 12.924, 4: 8.610, 5: 6.869, 6: 5.959, 7: 5.408, 8: 5.041, 9: 4.781, 10: 4.587,
-                                    11: 4.437, 15: 4.073, 19: 3.883]
-        return table[values.count - 1] ?? 3.5
-    }
+    /// Student t quantile at 0.9995 (two-sided 99.9%) for n - 1 degrees of freedom (GSL's).
+    var tQuantile: Double { StudentT.quantile(0.9995, degreesOfFreedom: Double(values.count - 1)) }
     var halfWidth: Double { tQuantile * standardDeviation / Double(values.count).squareRoot() }
     func contains(_ x: Double) -> Bool { abs(x - mean) <= halfWidth }
     var description: String {

@@ -103,4 +103,5 @@ public enum ComponentParameters: Sendable {
     case priceSource(PriceSourceParameters)
     case venue(VenueParameters)
     case arbitrageur(ArbitrageurParameters)
+    case settlement(SettlementParameters)
 }

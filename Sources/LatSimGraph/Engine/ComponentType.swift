@@ -17,6 +17,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
     case priceSource = "price-source"
     case venue
     case arbitrageur
+    case settlement
 
     /// A port: its name, direction, whether it must be connected and how many connections it takes.
     public struct Port: Sendable, Equatable {
@@ -41,6 +42,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .sink: return "Consumes messages: the end of a path."
         case .priceSource: return "A fundamental price (GBM with jumps) sent to venues, and the observer of their arbitrage opportunities."
         case .venue: return "An exchange: a quote with depth following its price source, a FIFO matching engine, fees, stale rejection, a market-data feed."
+        case .settlement: return "A settlement layer (chain, rollup on an L1, or exchange ledger): transactions leave when final or soft-confirmed."
         case .arbitrageur: return "A CEX-CEX arbitrage bot: views per venue (pushed or pulled), IOC legs concurrent or sequential, blocking or pipelined."
         }
     }
@@ -75,6 +77,10 @@ public enum ComponentType: String, CaseIterable, Sendable {
             return [Port(name: "in", direction: .input, required: true, multiple: true,
                          summary: "prices from one price source; orders and snapshot requests from strategies (answered back)"),
                     Port(name: "out", direction: .output, required: false, multiple: true, summary: "the market-data feed: every book change, per connection")]
+        case .settlement:
+            return [Port(name: "in", direction: .input, required: true, multiple: true, summary: "transactions"),
+                    Port(name: "out", direction: .output, required: false, multiple: false,
+                         summary: "settled transactions (unconnected: a confirmation back to a sender that wants one, or consumed)")]
         case .arbitrageur:
             return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
                     Port(name: "out", direction: .output, required: true, multiple: true,

@@ -60,6 +60,7 @@ public struct GraphModel: SimulationModel {
     var priceSources: [PriceSourceState] = []
     var venues: [VenueState] = []
     var arbitrageurs: [ArbitrageurState] = []
+    var settlements: [SettlementState] = []
     var market = MarketTables()
     /// Fills matched so far at every venue: orders the fills of a run (ties in time included).
     var matchesStarted: Int64 = 0
@@ -174,6 +175,7 @@ public struct GraphModel: SimulationModel {
                 priceSources.append(PriceSourceState(parameters: p, stream: streams[instance], tickStream: replication.stream(names[instance] + ".ticks")))
             case .venue(let p): venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis")))
             case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
+            case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))
             case .fanOut: break
             }
         }
@@ -234,6 +236,7 @@ public struct GraphModel: SimulationModel {
             case .priceSource: priceSourceTimer(local, instance: instance, context: &context)
             case .venue: venueTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .arbitrageur: arbitrageurTimer(local, instance: instance, context: &context)
+            case .settlement: settlementTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
             }
         case .fault(let index, let down):
@@ -258,6 +261,7 @@ public struct GraphModel: SimulationModel {
         case .client: clientReceive(local, instance: instance, m, context: &context)
         case .venue: venueReceive(local, instance: instance, m, context: &context)
         case .arbitrageur: arbitrageurReceive(local, instance: instance, m, context: &context)
+        case .settlement: settlementReceive(local, instance: instance, m, context: &context)
         case .source, .priceSource: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
         }
     }
@@ -377,6 +381,7 @@ public struct GraphModel: SimulationModel {
         for index in priceSources.indices { priceSources[index].resetStatistics() }
         for index in venues.indices { venues[index].resetStatistics(at: now) }
         for index in arbitrageurs.indices { arbitrageurs[index].statistics = ArbitrageurStatistics() }
+        for index in settlements.indices { settlements[index].resetStatistics() }
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
     }
 

@@ -21,6 +21,7 @@ public enum GraphRun {
             case .client: initial += model.startClient(local, instance: instance)
             case .priceSource: initial += model.startPriceSource(instance: instance)
             case .arbitrageur: initial += model.startArbitrageur(local, instance: instance)
+            case .settlement: initial += model.startSettlement(instance: instance)
             default: break
             }
         }
@@ -84,6 +85,7 @@ extension ComponentType {
         case .priceSource: own = GraphModel.priceSourceMetrics
         case .venue: own = GraphModel.venueMetrics
         case .arbitrageur: own = GraphModel.arbitrageurMetrics
+        case .settlement: own = GraphModel.settlementMetrics
         }
         return own + GraphModel.commonMetrics
     }
