@@ -70,3 +70,21 @@ def test_package_frames_match_the_default_reads(outputs):
     # The package reads axis labels as text even when they look like numbers.
     assert pd.api.types.is_string_dtype(results.aggregate["model.window"])
     assert plain["model.window"].dtype == "int64"
+
+
+def test_empty_tables_are_typed_in_both(tmp_path):
+    """A one-design run writes a comparison with a header only: default reads cannot infer its
+    types (pandas gives object, polars String), the package's frames are typed all the same."""
+    results = latsim.run(EXPERIMENTS / "quickstart.yaml", replications=2, set={**SHORT, "designs": ["sync"]})
+    assert results.comparison is not None and results.comparison.empty
+    frames = {"pandas": results.comparison, "polars": results.to_polars().comparison}
+    assert frames["polars"].is_empty()
+    for column in results.comparison.columns:
+        if column in FLOAT:
+            assert frames["pandas"][column].dtype == "float64" and frames["polars"].schema[column] == pl.Float64, column
+        elif column in INTEGER or column.endswith("_ns"):
+            assert frames["pandas"][column].dtype == "int64" and frames["polars"].schema[column] == pl.Int64, column
+        elif column in TEXT:
+            assert frames["pandas"][column].dtype == object and frames["polars"].schema[column] == pl.Utf8, column
+    # The non-empty tables of the same run keep their inferred types.
+    assert results.aggregate["n"].dtype == "int64" and results.aggregate["mean"].dtype == "float64"
