@@ -44,7 +44,7 @@ def column_types(header):
             for c in header}
 
 
-_PANDAS = {"text": object, "integer": "int64", "real": "float64"}
+_PANDAS = {"text": str, "integer": "int64", "real": "float64"}
 
 
 def read_table(path):
