@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates notebooks-export/ from scratch: a virtual environment with the pinned
-# requirements, a release build of latsim, every curated experiment's CSV in
-# notebooks-export/data/, and the notebooks executed and exported as Markdown + PNG.
+# requirements and the latsim Python package installed from this checkout (around a fresh
+# release build), then every notebook executed (each runs its experiments through the package:
+# latsim.run / latsim.sweep, CSV kept in notebooks-export/data/) and exported as Markdown + PNG.
 #
 #   scripts/notebooks.sh           regenerate in place (review and commit the diff)
 #   scripts/notebooks.sh --check   regenerate into a temporary directory; exit 1 if a notebook
@@ -29,7 +30,10 @@ fi
 
 echo "notebooks: building latsim (release)" >&2
 latsim=$(bash scripts/build-release.sh)
-jobs=(${JOBS:+--jobs "$JOBS"})
+# The package as a user installs it (pip install ./python), around the binary just built; the
+# notebooks then run that bundled binary (LATSIM_BINARY is unset while they execute).
+echo "notebooks: pip install ./python into $venv" >&2
+LATSIM_BINARY=$latsim "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --force-reinstall ./python
 
 if $check; then
   out=$(mktemp -d "${TMPDIR:-/tmp}/latsim-notebooks.XXXXXX")
@@ -41,30 +45,12 @@ data="$out/data"
 rm -rf "$data" "$out/figures"
 mkdir -p "$data" "$out/figures"
 
-# Every curated experiment as configured, by file name (the notebooks read data/<name>/).
-for config in experiments/*.yaml; do
-  name=$(basename "$config" .yaml)
-  echo "notebooks: latsim run $config" >&2
-  "$latsim" run "$config" --quiet "${jobs[@]}" --out "$data/$name" > /dev/null
-done
-# The per-message trace behind the latency CDFs (4 replications: 32 runs, under the trace limit).
-"$latsim" run experiments/sync-vs-async.yaml --quiet "${jobs[@]}" --set trace=true --replications 4 \
-  --out "$data/sync-vs-async-trace" > /dev/null
-# The broker backlog and losses through the outage over time. The graph template records no
-# sampled state trace, so: one run per horizon (50 ms to 6 s, every 50 ms) without a drain, each
-# stopping at warm-up + horizon; every stream is keyed by (seed, replication, component), not by
-# the horizon, so each run's end-of-run values are the state of the same sample path at that
-# instant (2 replications x 2 designs x 120 horizons; a few seconds).
-"$latsim" sweep experiments/broker-outage.yaml --quiet "${jobs[@]}" --replications 2 --set model.drain=0s \
-  --set 'metrics=[messages_generated, messages_lost, messages_in_system, broker_in_flight, broker_stored_max, consumer-0.down_time]' \
-  --grid "horizon=$(seq -s, -f '%gms' 50 50 6000)" --out "$data/broker-outage-over-time" > /dev/null
-
 status=0
 for notebook in notebooks-export/*.ipynb; do
   name=$(basename "$notebook" .ipynb)
   echo "notebooks: executing $notebook" >&2
   rm -rf "$out/${name}_files"
-  if ! LATSIM_DATA="$data" LATSIM_FIGURES="$out/figures" \
+  if ! env -u LATSIM_BINARY LATSIM_EXPERIMENTS="$PWD/experiments" LATSIM_DATA="$data" LATSIM_FIGURES="$out/figures" \
        "$venv/bin/jupyter" nbconvert --to markdown --execute --ExecutePreprocessor.timeout=600 \
        --output-dir "$out" "$notebook" > /dev/null 2> "$out/$name.log"; then
     echo "notebooks: $notebook failed:" >&2

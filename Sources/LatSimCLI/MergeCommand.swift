@@ -28,10 +28,11 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Directories holding shard files (from `latsim sweep --shard I/N --out DIR`).", valueName: "dir"))
     var directories: [String]
 
-    @Option(help: ArgumentHelp("The directory for summary.csv, aggregate.csv, comparison.csv and run.json.", valueName: "dir"))
+    @Option(name: [.short, .long], help: ArgumentHelp("The directory for summary.csv, aggregate.csv, comparison.csv and run.json.", valueName: "dir"),
+            completion: .directory)
     var out: String
 
-    @Flag(help: "Print no summary table.")
+    @Flag(name: [.short, .long], help: "No table and no status lines; errors and warnings still go to stderr.")
     var quiet = false
 
     func run() throws {
@@ -50,6 +51,6 @@ struct MergeCommand: ParsableCommand {
         } catch {
             throw CLIFailure(code: CLIFailure.runtime, message: "error: \(error)")
         }
-        print("merged \(results.units.count) units; wrote \(out)/summary.csv, aggregate.csv, comparison.csv\(results.results.contains { !$0.traceHeader.isEmpty } ? ", trace.csv" : ""), run.json")
+        if !quiet { standardError("merged \(results.units.count) units; wrote \(out)/summary.csv, aggregate.csv, comparison.csv\(results.results.contains { !$0.traceHeader.isEmpty } ? ", trace.csv" : ""), run.json") }
     }
 }

@@ -92,8 +92,12 @@ struct ValidateCommand: ParsableCommand {
 
     enum ValidateFormat: String, ExpressibleByArgument { case text, json }
 
+    @Flag(name: [.short, .long], help: "Print nothing when the config is valid (the exit code says it); errors still go to stderr.")
+    var quiet = false
+
     func run() throws {
         let plan = try options.plan(grid: grid)
+        if quiet { return }
         if expand {
             print(try Experiment.expandedConfig(plan), terminator: "")
             return

@@ -48,11 +48,12 @@ struct ShardOptions: ParsableArguments {
                              message: error.description.hasPrefix("error: ") ? error.description : "error: \(error)")
         }
         bar.finish()
-        switch outcome {
+        guard !output.quiet else { return true }
+        switch outcome {   // status lines: stderr
         case .written(let manifest, let units):
-            print("shard \(spec): units \(units.lowerBound)..<\(units.upperBound) of \(plan.unitCount): wrote \(manifest)")
+            standardError("shard \(spec): units \(units.lowerBound)..<\(units.upperBound) of \(plan.unitCount): wrote \(manifest)")
         case .skipped(let manifest, let units):
-            print("shard \(spec): units \(units.lowerBound)..<\(units.upperBound) of \(plan.unitCount): complete in \(manifest): skipped")
+            standardError("shard \(spec): units \(units.lowerBound)..<\(units.upperBound) of \(plan.unitCount): complete in \(manifest): skipped")
         }
         return true
     }

@@ -29,7 +29,7 @@ enum SummaryTable {
             rows.append(pointColumns(results, row.point) + [row.metric + unitSuffix(row.unit), row.design, String(s.n),
                         value(s.mean, row.unit), interval(s.ciLow, s.ciHigh, row.unit), value(s.p50, row.unit), value(s.p99, row.unit)])
         }
-        var text = markdown ? table(rows) : fit(rows, width: width, optional: ["p50", "p99"])
+        var text = markdown ? table(rows) : fit(rows, width: width, optional: ["95% CI", "p50", "p99"])
         let comparisons = results.comparisons.filter { matches($0.metric, filter: filter) }
         if !comparisons.isEmpty {
             var comparison: [[String]] = [["point"] + axes + ["metric", "design - baseline", "n", "difference", "95% CI", "ratio"]]
@@ -40,7 +40,7 @@ enum SummaryTable {
                                   formatSignificant(c.ratioOfMeans)])
             }
             text += "\npaired differences on common random numbers (n = replications where both are defined):\n"
-                + (markdown ? table(comparison) : fit(comparison, width: width, optional: ["ratio"]))
+                + (markdown ? table(comparison) : fit(comparison, width: width, optional: ["95% CI", "ratio"]))
         }
         let replications = plan.onlyReplication.map { "replication \($0) only" } ?? "\(plan.settings.replications) replications"
         let seeds = "seed \(plan.settings.seed), \(replications), \(results.eventsProcessed) events"
@@ -96,7 +96,8 @@ enum SummaryTable {
     }
 
     /// Aligned columns that fit `width` (when given): the `optional` columns are dropped, last
-    /// first, until every line fits, and a note says which are hidden.
+    /// first, until every line fits, and a note says which are hidden (the 95% CI goes last:
+    /// p50 and p99, or the ratio, are dropped before it).
     static func fit(_ rows: [[String]], width: Int?, optional: [String]) -> String {
         var rows = rows
         var hidden: [String] = []
@@ -106,7 +107,7 @@ enum SummaryTable {
             rows = rows.map { row in var row = row; row.remove(at: column); return row }
             hidden.insert(name, at: 0)
         }
-        let note = hidden.isEmpty ? "" : "(\(hidden.joined(separator: ", ")) hidden to fit \(width ?? 0) columns; --format csv or --out for all)\n"
+        let note = hidden.isEmpty ? "" : "(hidden to fit \(width ?? 0) columns: \(hidden.joined(separator: ", ")); --format csv for all)\n"
         return align(rows) + note
     }
 

@@ -9,7 +9,10 @@ import LatSimCore
 ///
 /// Per key path: `<key>` holds the value as written; `<key>_ns` follows when every value of
 /// the key is a duration ("500us", "2ms": integer nanoseconds), `<key>_value` when every value
-/// is a number ("1", "0.25": the number). Other keys (names such as "ethereum", booleans,
+/// is a number ("1", "0.25": the number). A number key whose values are not all integers
+/// writes its label and value in decimal form (`[0, 0.05]` -> "0.0", "0.05"): a CSV reader that
+/// infers a column's type from its first rows (polars reads 100) would otherwise take "0" for an
+/// integer column and fail on "0.05". Other keys (names such as "ethereum", booleans,
 /// distributions given as mappings) have the label column only. A named axis
 /// (`sweep: {weights: {key.a: [...], key.b: [...]}}`) adds its label column `<name>` (its
 /// `labels:`, or the values joined by "/") before the columns of its keys.
@@ -22,6 +25,11 @@ public enum AxisColumns {
         if texts.allSatisfy({ $0.map(number) ?? nil != nil }) { return .number }
         if texts.allSatisfy({ $0.map(nanoseconds) ?? nil != nil }) { return .nanoseconds }
         return .none
+    }
+
+    /// Whether every value is written as an integer ("1", "400"): then labels stay as written.
+    static func integers(_ values: [ConfigNode]) -> Bool {
+        values.allSatisfy { node in if case .scalar(let s) = node.value { return Int64(s.trimmingWhitespace()) != nil } else { return false } }
     }
 
     /// A plain number as text ("400", "0.25", "1e3"), or nil.
@@ -66,11 +74,13 @@ public enum AxisColumns {
             for values in axis.values {
                 let text = point.assignments[assignment].value
                 assignment += 1
-                fields.append(text)
                 switch typed(values) {
-                case .nanoseconds: fields.append(nanoseconds(text) ?? "")
-                case .number: fields.append(number(text) ?? "")
-                case .none: break
+                case .nanoseconds: fields += [text, nanoseconds(text) ?? ""]
+                case .number where !integers(values):
+                    let decimal = Double(text.trimmingWhitespace()).map(CSVTables.number) ?? text
+                    fields += [decimal, decimal]
+                case .number: fields += [text, number(text) ?? ""]
+                case .none: fields.append(text)
                 }
             }
         }

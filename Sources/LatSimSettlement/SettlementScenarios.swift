@@ -11,13 +11,13 @@ public enum SettlementScenarios {
             name: "settlement",
             summary: "Trades settling on a chosen layer preset: atomic per-trade (sync) vs batched net settlement from inventory (async).",
             designs: SettlementDesign.presets.map { ($0.name, $0.summary) },
-            metrics: SettlementScenario.metrics,
+            metricSchema: SettlementScenario.metricSchema,
             make: { node in try SettlementScenario(config: node) }),
         ScenarioKind(
             name: "cross-chain",
             summary: "Transfers between two layers through relayers: ordered vs unordered channels, lock-step vs pipelined senders.",
             designs: SettlementDesign.presets.map { ($0.name, $0.summary) },
-            metrics: CrossChainScenario.metrics,
+            metricSchema: CrossChainScenario.metricSchema,
             make: { node in try CrossChainScenario(config: node) }),
     ]
 

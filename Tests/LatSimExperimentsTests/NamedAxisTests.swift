@@ -20,6 +20,22 @@ import Testing
 
         """
 
+    /// A number axis mixing integers and fractions is written in decimal form (label and value),
+    /// so a reader inferring types from the first rows (polars: 100) does not take it for integers.
+    @Test func mixedNumberAxisIsWrittenInDecimalForm() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let config = NamedAxisTests.config.replacingOccurrences(of: "model.arrival.mean: [2ms, 4ms]",
+                                                                with: "model.arrival.mean: [2ms, 4ms]\n  model.reject_probability: [0, 0.05, 1e-1]")
+        let plan = try ExperimentPlan(file: directory.write("c.yaml", config))
+        #expect(plan.points.count == 12)
+        #expect(AxisColumns.values(plan, point: 0).prefix(4) == ["2ms", "2000000", "0.0", "0.0"])
+        #expect(AxisColumns.values(plan, point: 2).prefix(4) == ["2ms", "2000000", "0.05", "0.05"])
+        #expect(AxisColumns.values(plan, point: 4).prefix(4) == ["2ms", "2000000", "0.1", "0.1"])
+        // Integers only: labels as written.
+        #expect(AxisColumns.values(plan, point: 3).suffix(4) == ["3", "3", "50", "50"])
+    }
+
     @Test func namedAxisKeysVaryTogether() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

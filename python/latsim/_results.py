@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 # Text columns of the tables (besides the axis labels).
-_TEXT = ("design", "metric", "unit", "baseline")
+_TEXT = ("design", "metric", "unit", "baseline", "component")
 # Integer columns: read by pandas as int64 already; checked, never coerced silently.
 _INTEGER = ("point", "replication", "n")
 _TABLES = ("summary", "aggregate", "comparison", "trace")
@@ -34,12 +34,28 @@ def axis_columns(header):
     return labels, typed
 
 
+def column_types(header):
+    """What each column of a table holds: "text" (axis labels, names), "integer" (point,
+    replication, n and durations in ns) or "real" (every other column). An empty table (a
+    header only: the comparison of a one-design run, a trace with no rows) is typed by these,
+    since a CSV reader has no values to infer them from."""
+    labels, _ = axis_columns(header)
+    return {c: "text" if c in _TEXT or c in labels else "integer" if c in _INTEGER or c.endswith("_ns") else "real"
+            for c in header}
+
+
+_PANDAS = {"text": str, "integer": "int64", "real": "float64"}
+
+
 def read_table(path):
-    """One latsim CSV as a pandas DataFrame: axis labels and text columns as str, numbers typed."""
+    """One latsim CSV as a pandas DataFrame: axis labels and text columns as str, numbers typed
+    (an empty table too: its columns get the types of `column_types`)."""
     header = pd.read_csv(path, nrows=0).columns
     labels, _ = axis_columns(header)
     dtype = {c: str for c in list(_TEXT) + labels if c in header}
     frame = pd.read_csv(path, dtype=dtype)
+    if frame.empty:
+        return frame.astype({c: _PANDAS[kind] for c, kind in column_types(header).items()})
     for column in _INTEGER:
         if column in frame.columns and frame[column].dtype.kind not in "iu":
             raise ValueError(f"{path}: column {column} is {frame[column].dtype}, not integers")
@@ -85,6 +101,9 @@ class Results:
             header = pd.read_csv(path, nrows=0).columns
             labels, _ = axis_columns(header)
             overrides = {c: pl.Utf8 for c in list(_TEXT) + labels if c in header}
+            if pd.read_csv(path, nrows=1).empty:
+                polars_types = {"text": pl.Utf8, "integer": pl.Int64, "real": pl.Float64}
+                overrides = {c: polars_types[kind] for c, kind in column_types(header).items()}
             tables[name] = pl.read_csv(path, schema_overrides=overrides)
         return PolarsResults(run_info=self.run_info, config=self.config, directory=self.directory, **tables)
 

@@ -70,3 +70,38 @@ def test_package_frames_match_the_default_reads(outputs):
     # The package reads axis labels as text even when they look like numbers.
     assert pd.api.types.is_string_dtype(results.aggregate["model.window"])
     assert plain["model.window"].dtype == "int64"
+
+
+def test_empty_tables_are_typed_in_both(tmp_path):
+    """A one-design run writes a comparison with a header only: default reads cannot infer its
+    types (pandas gives object, polars String), the package's frames are typed all the same."""
+    results = latsim.run(EXPERIMENTS / "quickstart.yaml", replications=2, set={**SHORT, "designs": ["sync"]})
+    assert results.comparison is not None and results.comparison.empty
+    frames = {"pandas": results.comparison, "polars": results.to_polars().comparison}
+    assert frames["polars"].is_empty()
+    for column in results.comparison.columns:
+        if column in FLOAT:
+            assert frames["pandas"][column].dtype == "float64" and frames["polars"].schema[column] == pl.Float64, column
+        elif column in INTEGER or column.endswith("_ns"):
+            assert frames["pandas"][column].dtype == "int64" and frames["polars"].schema[column] == pl.Int64, column
+        elif column in TEXT:
+            # The dtype pandas gives text columns of a non-empty table (object in pandas 2, str in 3).
+            assert frames["pandas"][column].dtype == results.aggregate["design"].dtype, column
+            assert frames["polars"].schema[column] == pl.Utf8, column
+    # The non-empty tables of the same run keep their inferred types.
+    assert results.aggregate["n"].dtype == "int64" and results.aggregate["mean"].dtype == "float64"
+
+
+def test_a_number_axis_mixing_integers_and_fractions_reads_by_default_in_polars():
+    """polars infers a column's type from its first 100 rows: an axis [100, 150.5] with more rows
+    than that at 100 would read as integers and fail at 150.5, so such an axis is written in
+    decimal form ("100.0", "150.5"), its label and its value."""
+    results = latsim.sweep(EXPERIMENTS / "quickstart.yaml", grid={"model.rate_per_client_per_s": [100, 150.5]},
+                           replications=5, set=SHORT)
+    path = results.directory / "summary.csv"
+    assert (results.summary["point"] == 0).sum() > 100
+    polars = pl.read_csv(path)
+    assert polars.schema["model.rate_per_client_per_s_value"] == pl.Float64
+    assert sorted(polars["model.rate_per_client_per_s_value"].unique().to_list()) == [100.0, 150.5]
+    assert sorted(results.summary["model.rate_per_client_per_s"].unique()) == ["100.0", "150.5"]
+    # (An axis of integers keeps its labels as written: test_package_frames_match_the_default_reads.)

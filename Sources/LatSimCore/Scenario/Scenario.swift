@@ -121,4 +121,14 @@ public struct ScenarioKind: Sendable {
         self.metrics = metrics
         self.make = make
     }
+
+    /// A kind whose metric list is its scenarios' schema (what `run` records, each summary with
+    /// its unit), so `latsim list` cannot drift from the recorded metrics. Names a config chooses
+    /// (a bot's, a venue's) appear as placeholders such as `<bot>`.
+    public init(name: String, summary: String, designs: [(name: String, summary: String)] = [],
+                metricSchema: [(name: String, unit: String, summary: String)],
+                make: @escaping @Sendable (ConfigNode) throws -> any Scenario) {
+        self.init(name: name, summary: summary, designs: designs,
+                  metrics: metricSchema.map { ($0.name, $0.summary + ($0.unit.isEmpty ? "" : " (\($0.unit))")) }, make: make)
+    }
 }

@@ -92,6 +92,14 @@ public struct LatencyHistogram: Sendable, Equatable {
         maximum = Swift.max(maximum, other.maximum)
     }
 
+    /// The metrics `summarize(into:name:unit:)` records, in its order, each described as a
+    /// statistic of `what` (for a scenario's metric schema: `latsim list` and the `metrics:` filter).
+    public static func metricSchema(name: String, unit: String = "ns", of what: String) -> [(name: String, unit: String, summary: String)] {
+        [("_mean", unit, "mean"), ("_p50", unit, "median"), ("_p90", unit, "90th percentile"), ("_p99", unit, "99th percentile"),
+         ("_p999", unit, "99.9th percentile"), ("_max", unit, "maximum"), ("_count", "count", "number of samples")]
+            .map { (name + $0.0, $0.1, $0.2 + " of " + what) }
+    }
+
     /// Records the standard summary into a replication's metrics:
     /// `<name>_mean`, `_p50`, `_p90`, `_p99`, `_p999`, `_max` and `<name>_count`.
     public func summarize(into result: inout ReplicationResult, name: String, unit: String = "ns") {

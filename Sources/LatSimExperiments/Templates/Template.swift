@@ -21,16 +21,14 @@ public struct Template: Sendable {
                 example: String, expand: @escaping @Sendable (ConfigNode) throws -> ConfigNode) {
         self.expand = expand
         self.example = example
-        let metrics: [(name: String, summary: String)]
+        let schema: [(name: String, unit: String, summary: String)]
         do {
             let model = try YAMLConfig.parse(example, file: "<\(name) template example>", path: "model")
-            metrics = (try GraphScenario(config: try expand(model)).metricSchema ?? []).map {
-                ($0.name, $0.summary + ($0.unit.isEmpty ? "" : " (\($0.unit))"))
-            }
+            schema = try GraphScenario(config: try expand(model)).metricSchema ?? []
         } catch {
             preconditionFailure("the \(name) template's example does not expand: \(error)")
         }
-        kind = ScenarioKind(name: name, summary: summary, designs: designs, metrics: metrics,
+        kind = ScenarioKind(name: name, summary: summary, designs: designs, metricSchema: schema,
                             make: { try GraphScenario(config: try expand($0)) })
     }
 }

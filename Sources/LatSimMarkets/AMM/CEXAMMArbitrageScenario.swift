@@ -22,6 +22,48 @@ public struct CEXAMMArbitrageScenario: Scenario {
     /// A venue, a pool and the bots: nothing sized by products of parameters.
     public func replicationMemoryBytes(spec: ReplicationSpec) -> Double { 64 * 1_024 + Double(parameters.bots.count) * 4_096 }
 
+    /// Every metric a run records, in its order: the kind's list with each bot's name in place of
+    /// `<bot>` (the `metrics:` filter checks against it).
+    public var metricSchema: [(name: String, unit: String, summary: String)]? {
+        CEXAMMArbitrageScenario.metricSchema(bots: parameters.bots.map(\.name))
+    }
+
+    /// The metrics of `run` for these bot names, in recording order (formulas in docs/markets.md);
+    /// `latsim list cex-amm-arbitrage` shows them for the name `<bot>`.
+    public static func metricSchema(bots: [String]) -> [(name: String, unit: String, summary: String)] {
+        var schema: [(name: String, unit: String, summary: String)] = [
+            ("blocks_count", "count", "measured blocks"),
+            ("blocks_with_arbitrage_ratio", "ratio", "blocks with at least one successful arbitrage swap / blocks"),
+            ("arbitrage_profit_per_block_mean", "quote", "successful swaps' profit marked at the block's CEX quote, net of gas, per block"),
+            ("profit_available_per_block_mean", "quote", "optimal trade's profit at the block's start against the CEX quote, net of one gas, per block"),
+            ("arbitrage_capture_ratio", "ratio", "arbitrage profit / profit available, summed over blocks"),
+            ("pool_fees_per_block_mean", "quote", "fee x input of successful swaps (in quote) per block"),
+            ("transactions_per_block_mean", "count", "included transactions per block"),
+            ("reverted_transactions_count", "count", "swaps whose output was below their minimum"),
+            ("inclusion_delay_mean", "ns", "mean time from mempool arrival to block"),
+            ("inclusion_delay_p99", "ns", "99th percentile of the time from mempool arrival to block"),
+            ("focal_transactions_count", "count", "swaps sent by the focal bot"),
+            ("focal_succeeded_count", "count", "the focal bot's settled swaps that succeeded"),
+            ("focal_reverted_count", "count", "the focal bot's settled swaps that reverted"),
+            ("focal_blocks_won_ratio", "ratio", "blocks whose first successful arbitrage was the focal bot's / blocks with arbitrage"),
+            ("focal_realised_profit_total", "quote", "focal bot's cash flows net of fees and gas, residual base at the CEX mid"),
+            ("focal_gas_spent_total", "quote", "gas x the focal bot's settled attempts"),
+            ("focal_legging_failures_count", "count", "reverted swaps of the focal bot whose concurrent hedge was unwound"),
+            ("focal_legging_cost_total", "quote", "the focal bot's losses from unwinding those hedges"),
+        ]
+        for bot in bots {
+            schema += [("bot_" + bot + "_realised_profit_total", "quote", "bot " + bot + "'s cash flows net of fees and gas"),
+                       ("bot_" + bot + "_blocks_won_count", "count", "blocks whose first successful arbitrage was bot " + bot + "'s")]
+        }
+        return schema + [
+            ("market_data_messages_count", "count", "market data messages sent by the CEX"),
+            ("requests_count", "count", "market data requests sent by the bots"),
+            ("transactions_count", "count", "swaps sent to the mempool"),
+            ("hedge_orders_count", "count", "hedge orders sent to the CEX"),
+            ("block_notifications_count", "count", "block notifications delivered to the bots"),
+        ]
+    }
+
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult {
         guard let chosen = namedDesigns.first(where: { $0.name == design }) else {
             preconditionFailure("unknown design \(design); known: \(designs)")

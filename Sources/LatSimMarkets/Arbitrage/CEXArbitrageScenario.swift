@@ -128,6 +128,60 @@ public struct CEXArbitrageScenario: Scenario {
         return (result, sim.model)
     }
 
+    /// Every metric a run records (`summarize`), in its order: the kind's list with each bot's and
+    /// venue's name in place of `<bot>` and `<venue>` (the `metrics:` filter checks against it).
+    public var metricSchema: [(name: String, unit: String, summary: String)]? {
+        CEXArbitrageScenario.metricSchema(bots: parameters.bots.map(\.name), venues: parameters.exchanges.map(\.name))
+    }
+
+    /// The metrics of `summarize` for these bot and venue names, in recording order (formulas in
+    /// docs/markets.md); `latsim list cex-arbitrage` shows them for the names `<bot>` and `<venue>`.
+    public static func metricSchema(bots: [String], venues: [String]) -> [(name: String, unit: String, summary: String)] {
+        var schema: [(name: String, unit: String, summary: String)] = [
+            ("opportunities_count", "count", "episodes when the true books' net edge for order_size is > 0"),
+            ("opportunities_per_second", "1/s", "episodes per measured second"),
+            ("opportunity_duration_mean", "ns", "mean duration of an episode"),
+            ("profit_available_total", "quote", "sum over episodes of order_size x the episode's largest net edge"),
+            ("capture_rate_any_bot", "ratio", "episodes captured by some bot / episodes"),
+        ]
+        schema += botSchema(prefix: "focal", who: "the focal bot", detailed: true)
+        for bot in bots { schema += botSchema(prefix: "bot_" + bot, who: "bot " + bot, detailed: false) }
+        for venue in venues {
+            let prefix = "venue_" + venue
+            schema += [
+                (prefix + "_market_data_messages_count", "count", "market data messages sent by venue " + venue),
+                (prefix + "_pull_requests_count", "count", "market data requests received by venue " + venue),
+                (prefix + "_orders_count", "count", "orders received by venue " + venue),
+                (prefix + "_acks_count", "count", "acknowledgements sent by venue " + venue),
+                (prefix + "_fill_reports_count", "count", "fill reports sent by venue " + venue),
+            ]
+            schema += ServiceStationMetrics.metricSchema(prefix: prefix + "_engine", of: "venue " + venue + "'s matching engine")
+        }
+        return schema
+    }
+
+    static func botSchema(prefix: String, who: String, detailed: Bool) -> [(name: String, unit: String, summary: String)] {
+        var schema: [(name: String, unit: String, summary: String)] = [
+            (prefix + "_captured_count", "count", "episodes in which " + who + " completed both legs"),
+            (prefix + "_capture_rate", "ratio", prefix + "_captured_count / episodes"),
+            (prefix + "_profit_captured_total", "quote", "realised profit of " + who + "'s completed attempts"),
+            (prefix + "_profit_capture_ratio", "ratio", prefix + "_profit_captured_total / profit_available_total"),
+            (prefix + "_legging_failures_count", "count", "attempts of " + who + " with exactly one leg filled"),
+            (prefix + "_legging_cost_total", "quote", "losses of " + who + " from unwinding the filled leg at the true book"),
+        ]
+        guard detailed else { return schema }
+        schema += [
+            (prefix + "_attempts_count", "count", "attempts started by " + who),
+            (prefix + "_completed_count", "count", "attempts of " + who + " with both legs filled"),
+            (prefix + "_missed_count", "count", "attempts of " + who + " with no leg filled"),
+            (prefix + "_rejected_stale_count", "count", "orders of " + who + " rejected as stale"),
+            (prefix + "_orders_count", "count", "orders sent by " + who),
+            (prefix + "_requests_count", "count", "market data requests sent by " + who),
+            (prefix + "_market_data_received_count", "count", "market data messages received by " + who),
+        ]
+        return schema + LatencyHistogram.metricSchema(name: prefix + "_order_latency", of: who + "'s order latency (sent to acknowledged)")
+    }
+
     static func summarize(_ model: CEXArbitrageModel, into result: inout ReplicationResult, measuredSeconds: Double, end: SimInstant) {
         let tracker = model.tracker
         let opportunities = tracker.count

@@ -25,6 +25,33 @@ public struct MarketMakingScenario: Scenario {
     /// One venue, one maker and the order flows: nothing sized by parameters.
     public func replicationMemoryBytes(spec: ReplicationSpec) -> Double { 64 * 1_024 }
 
+    /// Every metric a run records, in its order (the kind's list; the `metrics:` filter checks against it).
+    public var metricSchema: [(name: String, unit: String, summary: String)]? { MarketMakingScenario.metricSchema }
+
+    /// The metrics of `run`, in recording order (formulas in docs/markets.md).
+    public static let metricSchema: [(name: String, unit: String, summary: String)] = [
+        ("quoted_spread_mean_bps", "bps", "time-weighted (ask - bid)/mid while two-sided"),
+        ("two_sided_uptime_ratio", "ratio", "fraction of time with both sides quoted"),
+        ("fills_per_second", "1/s", "fills of the MM's quotes per measured second"),
+        ("noise_fill_ratio", "ratio", "noise orders filled / noise orders sent"),
+        ("informed_fill_share", "ratio", "informed fills / fills"),
+        ("effective_spread_mean_bps", "bps", "mean over fills of 2 d (p - m_t)/m_t"),
+        ("realised_spread_mean_bps", "bps", "mean over fills of 2 d (p - m_{t+h})/m_t"),
+        ("adverse_selection_mean_bps", "bps", "mean over fills of 2 d (m_{t+h} - m_t)/m_t"),
+        ("marked_out_profit_total", "quote", "sum over fills of quote_size x d (p - m_{t+h})"),
+        ("half_spread_final_bps", "bps", "the MM's half-spread at the end"),
+        ("fills_count", "count", "fills of the MM's quotes"),
+        ("informed_fills_count", "count", "fills by informed takers"),
+        ("noise_fills_count", "count", "fills by noise takers"),
+        ("quotes_sent_count", "count", "quotes (new or replace) sent by the MM"),
+        ("cancels_sent_count", "count", "cancels sent by the MM"),
+        ("market_data_messages_count", "count", "market data messages sent by the venue"),
+        ("requests_count", "count", "market data requests sent by the MM"),
+        ("taker_orders_count", "count", "orders sent by takers"),
+        ("acks_count", "count", "acknowledgements sent by the venue"),
+        ("fill_reports_count", "count", "fill reports sent by the venue"),
+    ] + ServiceStationMetrics.metricSchema(prefix: "engine", of: "the matching engine")
+
     public func run(design: String, spec: ReplicationSpec) -> ReplicationResult { simulate(design: design, spec: spec).result }
 
     /// Runs one replication; the finished model too (tests read its live state).

@@ -230,7 +230,8 @@ public struct ServiceStation<Job> {
     /// Mean busy workers over [reset, end] divided by `workers`.
     public func utilisation(until end: SimInstant) -> Double { busyWorkers.mean(until: end) / Double(workers) }
 
-    /// Records the station's standard metrics under `prefix` (e.g. "station").
+    /// Records the station's standard metrics under `prefix` (e.g. "station"), in the order of
+    /// `ServiceStationMetrics.metricSchema`.
     public func summarize(into result: inout ReplicationResult, prefix: String, until end: SimInstant) {
         result.record(prefix + "_utilisation", unit: "ratio", value: utilisation(until: end))
         result.record(prefix + "_queue_length_mean", unit: "jobs", value: queueLength.mean(until: end))
@@ -241,5 +242,20 @@ public struct ServiceStation<Job> {
         result.record(prefix + "_started", unit: "count", value: Double(started))
         result.record(prefix + "_dropped", unit: "count", value: Double(droppedNewest + droppedOldest))
         result.record(prefix + "_blocked", unit: "count", value: Double(blockedCount))
+    }
+}
+
+/// The metrics every `ServiceStation` records (not generic over the job type, so a scenario can
+/// declare them without naming one).
+public enum ServiceStationMetrics {
+    /// The metrics `ServiceStation.summarize(into:prefix:until:)` records, in its order (for a scenario's metric
+    /// schema: `latsim list` and the `metrics:` filter); `what` names the station in the summaries.
+    public static func metricSchema(prefix: String, of what: String) -> [(name: String, unit: String, summary: String)] {
+        [("_utilisation", "ratio", "mean busy workers / workers"), ("_queue_length_mean", "jobs", "time-weighted mean queue length"),
+         ("_queue_length_max", "jobs", "maximum queue length"), ("_wait_mean", "ns", "mean wait from arrival to start of service"),
+         ("_sojourn_mean", "ns", "mean time from arrival to departure"), ("_in_system_mean", "jobs", "time-weighted mean jobs in the station"),
+         ("_started", "count", "services started"), ("_dropped", "count", "jobs dropped by a full queue"),
+         ("_blocked", "count", "arrivals held at their sender by a full queue (backpressure)")]
+            .map { (prefix + $0.0, $0.1, what + ": " + $0.2) }
     }
 }

@@ -161,18 +161,23 @@ public struct CrossChainScenario: Scenario {
         return (result, model)
     }
 
-    /// Metric families (a family `x` covers `x` and `x_*`); formulas in docs/settlement.md.
-    public static let metrics: [(name: String, summary: String)] = [
-        ("transfer_latency", "request to execution on the destination, ns: _mean, _p50, _p90, _p99, _p999, _max, _count"),
-        ("delivery_latency", "sent on the source to execution on the destination, ns: _mean, _p50, ..., _count"),
-        ("head_of_line_delay", "time ready but held behind an earlier nonce, ns (0 on unordered channels): _mean, _p50, ..., _count"),
-        ("transfers_requested", "requests in the window"),
-        ("transfers_delivered", "measured transfers delivered"),
-        ("delivered_throughput_per_hour", "executions on the destination in the window per hour"),
-        ("out_of_order_executions", "executions of a nonce below one already executed"),
-        ("failed_attempts", "failed executions (each retried)"),
-        ("stale_deliveries", "landed copies ignored (invalidated or already executed)"),
-        ("sender_backlog", "transfers waiting at a lock-step sender: time-weighted _mean and _max"),
-        ("transfers_undelivered", "measured transfers not delivered when the run stopped (drain limit)"),
-    ]
+    /// Every metric a run records, in its order (the kind's list; the `metrics:` filter checks against it).
+    public var metricSchema: [(name: String, unit: String, summary: String)]? { CrossChainScenario.metricSchema }
+
+    /// The metrics of `runDetailed`, in recording order; formulas in docs/settlement.md.
+    public static let metricSchema: [(name: String, unit: String, summary: String)] =
+        LatencyHistogram.metricSchema(name: "transfer_latency", of: "request to execution on the destination")
+        + LatencyHistogram.metricSchema(name: "delivery_latency", of: "sent on the source to execution on the destination")
+        + LatencyHistogram.metricSchema(name: "head_of_line_delay", of: "time ready but held behind an earlier nonce (0 on unordered channels)")
+        + [
+            ("transfers_requested", "count", "requests in the window"),
+            ("transfers_delivered", "count", "measured transfers delivered"),
+            ("delivered_throughput_per_hour", "transfers/h", "executions on the destination in the window per hour"),
+            ("out_of_order_executions", "count", "executions of a nonce below one already executed"),
+            ("failed_attempts", "count", "failed executions (each retried)"),
+            ("stale_deliveries", "count", "landed copies ignored (invalidated or already executed)"),
+            ("sender_backlog_mean", "transfers", "time-weighted mean of transfers waiting at a lock-step sender"),
+            ("sender_backlog_max", "transfers", "maximum of transfers waiting at a lock-step sender"),
+            ("transfers_undelivered", "count", "measured transfers not delivered when the run stopped (drain limit)"),
+        ]
 }

@@ -126,19 +126,26 @@ public struct SettlementScenario: Scenario {
         return (result, model)
     }
 
-    /// Metric families (a family `x` covers `x` and `x_*`); formulas in docs/settlement.md.
-    public static let metrics: [(name: String, summary: String)] = [
-        ("settlement_soft_latency", "trade execution to soft confirmation, ns: _mean, _p50, _p90, _p99, _p999, _max, _count"),
-        ("settlement_final_latency", "trade execution to finality, ns: _mean, _p50, _p90, _p99, _p999, _max, _count"),
-        ("withdrawal_latency", "final latency plus the layer's withdrawal delay (rollup challenge window), ns: _mean, _p99"),
-        ("exposure_gross", "executed, not-final notional: time-weighted _mean and _max"),
-        ("exposure_net", "|signed net| of executed, not-final notional: time-weighted _mean and _max"),
-        ("trades_offered", "trades arriving in the window"),
-        ("trades_executed", "measured trades executed"),
-        ("trades_lost", "measured trades lost to locked capital"),
-        ("capture_rate", "trades_executed / trades_offered"),
-        ("settled_throughput_per_hour", "trades becoming final in the window per hour"),
-        ("settlement_transactions", "settlement transactions sent in the window"),
-        ("trades_unsettled", "measured trades not final when the run stopped (drain limit)"),
-    ]
+    /// Every metric a run records, in its order (the kind's list; the `metrics:` filter checks against it).
+    public var metricSchema: [(name: String, unit: String, summary: String)]? { SettlementScenario.metricSchema }
+
+    /// The metrics of `runDetailed`, in recording order; formulas in docs/settlement.md.
+    public static let metricSchema: [(name: String, unit: String, summary: String)] =
+        LatencyHistogram.metricSchema(name: "settlement_soft_latency", of: "trade execution to soft confirmation")
+        + LatencyHistogram.metricSchema(name: "settlement_final_latency", of: "trade execution to finality")
+        + [
+            ("withdrawal_latency_mean", "ns", "mean final latency plus the layer's withdrawal delay (rollup challenge window)"),
+            ("withdrawal_latency_p99", "ns", "99th percentile of the final latency plus the layer's withdrawal delay"),
+            ("exposure_gross_mean", "notional", "time-weighted mean of executed, not-final notional"),
+            ("exposure_gross_max", "notional", "maximum of executed, not-final notional"),
+            ("exposure_net_mean", "notional", "time-weighted mean of |signed net| executed, not-final notional"),
+            ("exposure_net_max", "notional", "maximum of |signed net| executed, not-final notional"),
+            ("trades_offered", "count", "trades arriving in the window"),
+            ("trades_executed", "count", "measured trades executed"),
+            ("trades_lost", "count", "measured trades lost to locked capital"),
+            ("capture_rate", "ratio", "trades_executed / trades_offered"),
+            ("settled_throughput_per_hour", "trades/h", "trades becoming final in the window per hour"),
+            ("settlement_transactions", "count", "settlement transactions sent in the window"),
+            ("trades_unsettled", "count", "measured trades not final when the run stopped (drain limit)"),
+        ]
 }

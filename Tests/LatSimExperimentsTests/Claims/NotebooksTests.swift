@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// Regenerates the notebooks from scratch and compares their Markdown exports with the
-/// committed ones (`scripts/notebooks.sh --check`). Slow (a venv, a release build, every
-/// curated experiment), so it runs only when LATSIM_NOTEBOOKS=1:
+/// committed ones (`scripts/notebooks.sh --check`). Slow (a venv, a release build, the
+/// Python package, the notebooks' experiments), so it runs only when LATSIM_NOTEBOOKS=1:
 ///
 ///     LATSIM_NOTEBOOKS=1 swift test --filter NotebooksTests
 @Suite struct NotebooksTests {
