@@ -85,6 +85,33 @@ import Darwin
         #expect(result.value("a.legging_failures_count") == 0)
     }
 
+    @Test("Completed trades leave by settle: decision to finality = execution + wire + the ledger's latency")
+    func settlePortCarriesCompletedTrades() throws {
+        var graph = Self.raceGraph.replacingOccurrences(of: "{latency: {type: lognormal, median: 1ms, sigma: 0.5}}", with: "1ms")
+        graph = graph.components(separatedBy: "\n").filter { !$0.contains("b.") && !$0.contains("name: b,") }.joined(separator: "\n")
+        graph = graph.replacingOccurrences(of: "connections:\n", with: """
+              - {name: ledger, type: settlement, layer: {type: ledger, ledger_latency: 2ms}}
+              - {name: settled, type: sink}
+            connections:
+              - {from: a.settle, to: ledger.in, link: 5ms}
+              - {from: ledger.out, to: settled.in, link: 0ms}
+
+            """) + "\npaths:\n  - {name: trade, from: a, to: settled}\n"
+        let result = try GraphSupport.run(graph, seed: 3, horizon: .seconds(Int64(20)))
+        let completed = try #require(result.value("a.completed_count"))
+        #expect(completed > 400)
+        #expect(result.value("a.settlements_sent_count") == completed)
+        let settled = try #require(result.value("trade.latency_count"))
+        #expect(settled >= completed - 2 && settled <= completed, "every trade settled but those in flight at the end")
+        // Execution: order 1 ms, the engine's service (exponential, mean 20 us), acknowledgement 1 ms; then
+        // 5 ms of wire and the ledger's 2 ms.
+        let latency = try #require(result.value("trade.latency_mean")), wire = try #require(result.value("trade.wire_mean"))
+        let service = try #require(result.value("trade.service_mean"))
+        #expect(abs(wire - 5e6) < 1, "the settle link's 5 ms: \(wire)")
+        #expect(abs(latency - 9.02e6) < 0.05e6, "decision to finality: \(latency) ns, expected about 9.02 ms")
+        #expect(abs(latency - (wire + service + (result.value("trade.wait_mean") ?? .nan))) < 1, "the breakdown sums to the latency")
+    }
+
     @Test("The price path does not depend on the bots: designs see the same ticks and quotes (common random numbers)")
     func pricesAreCommonRandomNumbers() throws {
         let slow = Self.raceGraph.replacingOccurrences(of: "median: 1ms", with: "median: 5ms")

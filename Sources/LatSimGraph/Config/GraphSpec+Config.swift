@@ -182,6 +182,9 @@ extension GraphSpec {
         try item.checkKeys(connectionKeys)
         let from = try endpoint(item, key: "from", direction: .output, components: components)
         let to = try endpoint(item, key: "to", direction: .input, components: components)
+        let fromText = try item.string("from")
+        let fromPortName = String(fromText[fromText.index(after: fromText.lastIndex(of: ".")!)...])
+        let fromPort = components[from].type.ports.filter { $0.direction == .output }.firstIndex { $0.name == fromPortName } ?? 0
         let (a, b) = (components[from], components[to])
         if a.count > 1 && b.count > 1 && a.count != b.count {
             throw item.error("joins \(a.name) (\(a.count) instances) to \(b.name) (\(b.count) instances)",
@@ -200,7 +203,7 @@ extension GraphSpec {
         }
         let reply = try item.child("reply_link").map { try GraphSpec.link($0) }
         let replyReverse = regions.flatMap { reply == nil && item.child("link") == nil ? $0.latency(from: b, to: a) : nil }
-        return Connection(name: name, from: from, to: to, link: link, regime: regime,
+        return Connection(name: name, from: from, to: to, fromPort: fromPort, link: link, regime: regime,
                           replyLink: try reply?.0 ?? replyReverse.map { try LinkParameters(latency: $0) } ?? link,
                           replyRegime: reply == nil ? regime : reply?.1,
                           weight: try item.double("weight", default: 1, range: 0...1e12),
@@ -253,8 +256,9 @@ extension GraphSpec {
     func checkPorts(_ node: ConfigNode) throws {
         for (index, component) in components.enumerated() {
             for port in component.type.ports {
+                let outputIndex = component.type.ports.filter { $0.direction == .output }.firstIndex { $0.name == port.name } ?? 0
                 let count = port.direction == .output
-                    ? connections.filter { $0.from == index }.count
+                    ? connections.filter { $0.from == index && $0.fromPort == outputIndex }.count
                     : connections.filter { $0.to == index }.count
                 let where_ = ConfigNode(value: .null, location: component.location, path: node.path.isEmpty ? "components" : node.path + ".components")
                 if port.required && count == 0 {
@@ -264,13 +268,13 @@ extension GraphSpec {
                                        given: "no connection")
                 }
                 if port.direction == .output && !port.multiple && count > 1 {
-                    let targets = connections.filter { $0.from == index }.map { components[$0.to].name }
+                    let targets = connections.filter { $0.from == index && $0.fromPort == outputIndex }.map { components[$0.to].name }
                     throw where_.error("connects \(component.name).\(port.name) \(count) times (to \(targets.joined(separator: ", ")))",
                                        allowed: "one connection (put a router or a fan-out behind it to reach several)", given: "\(count)")
                 }
             }
             for connection in connections where connection.from == index && component.count == 1 && components[connection.to].count > 1 {
-                guard component.type.port(named: "out")!.multiple else {
+                guard component.type.ports.filter({ $0.direction == .output })[connection.fromPort].multiple else {
                     throw where_error(node, component).error(
                         "connects its single instance to \(components[connection.to].count) instances of \(components[connection.to].name)",
                         allowed: "a router, fan-out or broker in between, or equal counts", given: connection.name)

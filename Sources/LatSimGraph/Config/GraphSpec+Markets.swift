@@ -15,7 +15,7 @@ extension GraphSpec {
                                   problem: "connects price source \(from.name) to \(to.name), a \(to.type.rawValue)",
                                   allowed: "a price source's out goes to venues", given: "\(from.name).out -> \(to.name).in")
             }
-            if from.type == .arbitrageur && to.type != .venue {
+            if from.type == .arbitrageur && connection.fromPort == 0 && to.type != .venue {
                 throw ConfigError(location: connection.location, path: "model.connections",
                                   problem: "connects arbitrageur \(from.name) to \(to.name), a \(to.type.rawValue)",
                                   allowed: "an arbitrageur's out goes to venues, one connection per venue", given: "\(from.name).out -> \(to.name).in")
@@ -35,7 +35,7 @@ extension GraphSpec {
         }
         var botsPerSource: [Int: Int] = [:]
         for (b, bot) in components.enumerated() where bot.type == .arbitrageur {
-            let orders = connections.filter { $0.from == b }
+            let orders = connections.filter { $0.from == b && $0.fromPort == 0 }
             let sources = Set(orders.compactMap { sourceOf[$0.to] })
             guard orders.count >= 2, sources.count == 1, let source = sources.first else {
                 throw ConfigError(location: bot.location, path: "model.components",

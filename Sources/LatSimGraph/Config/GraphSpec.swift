@@ -28,6 +28,9 @@ public struct GraphSpec: Sendable {
         public var name: String
         public var from: Int
         public var to: Int
+        /// Which output port of `from` it leaves by: 0 for `out`, 1 for a type's second output
+        /// port (an arbitrageur's `settle`).
+        public var fromPort: Int = 0
         public var link: LinkParameters
         public var regime: LatencyRegime?
         /// The link replies travel back over (by default the forward link's parameters, its own draws).

@@ -84,7 +84,9 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .arbitrageur:
             return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
                     Port(name: "out", direction: .output, required: true, multiple: true,
-                         summary: "orders and snapshot requests, one connection per venue; answers come back over it")]
+                         summary: "orders and snapshot requests, one connection per venue; answers come back over it"),
+                    Port(name: "settle", direction: .output, required: false, multiple: true,
+                         summary: "each completed trade, a transfer to settle it (created when the trade was decided)")]
         }
     }
 

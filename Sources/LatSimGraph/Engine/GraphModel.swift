@@ -44,6 +44,9 @@ public struct GraphModel: SimulationModel {
     /// The outgoing connections of instance i: outConnections[outStart[i] ..< outStart[i + 1]].
     let outStart: ContiguousArray<Int32>
     let outConnections: ContiguousArray<Int32>
+    /// The same for a type's second output port (an arbitrageur's `settle`).
+    let out2Start: ContiguousArray<Int32>
+    let out2Connections: ContiguousArray<Int32>
     var linkArrivalsPending: Int64 = 0
     /// Connections cut by a fault, per spec connection and per instance connection.
     var connectionCut: [Bool]
@@ -114,7 +117,7 @@ public struct GraphModel: SimulationModel {
         streams = names.map { replication.stream($0) }
 
         // Instance-level connections, in spec order; pairwise for equal counts.
-        var source: [Int32] = [], target: [Int32] = [], specIndex: [Int32] = [], links: [Link] = []
+        var source: [Int32] = [], target: [Int32] = [], specIndex: [Int32] = [], links: [Link] = [], port: [Int] = []
         var linkStreams: [RandomStream] = []
         for (j, connection) in spec.connections.enumerated() {
             let a = spec.components[connection.from], b = spec.components[connection.to]
@@ -125,6 +128,7 @@ public struct GraphModel: SimulationModel {
                 source.append(s)
                 target.append(t)
                 specIndex.append(Int32(j))
+                port.append(connection.fromPort)
                 links.append(Link(source: s, target: t, parameters: connection.link, regime: connection.regime))
                 links.append(Link(source: t, target: s, parameters: connection.replyLink, regime: connection.replyRegime))
                 let name = pairs == 1 ? "link.\(connection.name)" : "link.\(connection.name)[\(k)]"
@@ -137,19 +141,22 @@ public struct GraphModel: SimulationModel {
         connectionSpec = ContiguousArray(specIndex)
         self.links = ContiguousArray(links)
         self.linkStreams = linkStreams
-        // Outgoing connections grouped by source instance, in connection order (a counting sort:
-        // O(instances + connections), so 100,000 components build in linear time).
-        var start = [Int32](repeating: 0, count: group.count + 1)
-        for s in source { start[Int(s) + 1] += 1 }
-        for instance in 0..<group.count { start[instance + 1] += start[instance] }
-        var outs = [Int32](repeating: 0, count: source.count)
-        var fill = start
-        for (c, s) in source.enumerated() {
-            outs[Int(fill[Int(s)])] = Int32(c)
-            fill[Int(s)] += 1
+        // Outgoing connections grouped by source instance and port, in connection order (a
+        // counting sort: O(instances + connections), so 100,000 components build in linear time).
+        func grouped(port wanted: Int) -> (ContiguousArray<Int32>, ContiguousArray<Int32>) {
+            var start = [Int32](repeating: 0, count: group.count + 1)
+            for (c, s) in source.enumerated() where port[c] == wanted { start[Int(s) + 1] += 1 }
+            for instance in 0..<group.count { start[instance + 1] += start[instance] }
+            var outs = [Int32](repeating: 0, count: Int(start[group.count]))
+            var fill = start
+            for (c, s) in source.enumerated() where port[c] == wanted {
+                outs[Int(fill[Int(s)])] = Int32(c)
+                fill[Int(s)] += 1
+            }
+            return (ContiguousArray(start), ContiguousArray(outs))
         }
-        outStart = ContiguousArray(start)
-        outConnections = ContiguousArray(outs)
+        (outStart, outConnections) = grouped(port: 0)
+        (out2Start, out2Connections) = grouped(port: 1)
         connectionCut = Array(repeating: false, count: spec.connections.count)
         instanceCut = Array(repeating: false, count: source.count)
 
@@ -169,7 +176,7 @@ public struct GraphModel: SimulationModel {
             case .station(let p): stations.append(StationState(parameters: p))
             case .delay(let p): delays.append(DelayState(parameters: p))
             case .router(let p): routers.append(RouterState(parameters: p))
-            case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(start[instance + 1] - start[instance])))
+            case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(outStart[instance + 1] - outStart[instance])))
             case .sink(let p): sinks.append(SinkState(parameters: p))
             case .priceSource(let p):
                 priceSources.append(PriceSourceState(parameters: p, stream: streams[instance], tickStream: replication.stream(names[instance] + ".ticks")))

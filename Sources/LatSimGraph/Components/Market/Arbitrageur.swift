@@ -43,6 +43,8 @@ struct ArbitrageAttemptSlot {
     /// Fill price per leg (NaN: missed or rejected); `done` bits 1 and 2 for legs 0 and 1.
     var fills: (Double, Double) = (.nan, .nan)
     var done: UInt8 = 0
+    /// When the bot decided the trade.
+    var started = SimInstant.zero
     /// The episode open when a leg first filled, and that fill's number (fills are numbered in order).
     var episode: Int64 = -1
     var matchTime: Double = .infinity
@@ -60,6 +62,8 @@ struct ArbitrageurStatistics {
     var rejectedStale: Int64 = 0
     var requestsSent: Int64 = 0
     var marketDataReceived: Int64 = 0
+    /// Transfers sent by `settle` for completed trades.
+    var settlementsSent: Int64 = 0
     /// Distinct measured episodes this bot completed an attempt in.
     var captured: Int64 = 0
     var orderLatency = LatencyHistogram()
@@ -134,6 +138,8 @@ extension GraphModel {
         ComponentMetric("requests_count", "count", "snapshot requests sent (pull)") { m, g, _ in m.arbitrageurSum(g) { Double($0.requestsSent) } },
         ComponentMetric("market_data_received_count", "count", "market-data messages and snapshots received") { m, g, _ in
             m.arbitrageurSum(g) { Double($0.marketDataReceived) } },
+        ComponentMetric("settlements_sent_count", "count", "transfers sent by settle for completed trades") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.settlementsSent) } },
     ] + ComponentMetric.histogram("order_latency", "order round trip: sent to acknowledgement received (ns)") { m, g in
         var h = LatencyHistogram()
         for i in m.instances(of: g) { h.merge(m.arbitrageurs[Int(m.instanceLocal[Int(i)])].statistics.orderLatency) }
@@ -270,7 +276,8 @@ extension GraphModel {
         let a = Int(market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount])
         arbitrageurs[local].fresh = false
         market.attempts[a] = ArbitrageAttemptSlot(venues: (Int32(buy), Int32(sell)),
-                                                  limits: (market.views[buy].ask, market.views[sell].bid), measured: measuring)
+                                                  limits: (market.views[buy].ask, market.views[sell].bid), measured: measuring,
+                                                  started: context.now)
         arbitrageurs[local].inFlight += 1
         if measuring { arbitrageurs[local].statistics.attempts += 1 }
         sendLeg(local, instance: instance, attempt: a, leg: 0, context: &context)
@@ -315,11 +322,30 @@ extension GraphModel {
             }
         }
         if !buy.isNaN && !sell.isNaN && attempt.episode >= 0 { markCapture(local, episode: attempt.episode, measuredAttempt: attempt.measured) }
+        if !buy.isNaN && !sell.isNaN { settle(local, instance: instance, attempt, quantity: q, context: &context) }
         market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount] = Int32(a)
         arbitrageurs[local].freeCount += 1
         arbitrageurs[local].inFlight -= 1
         if arbitrageurs[local].parameters.design.marketData == .pull { schedulePoll(local, instance: instance, context: &context) } else {
             decide(local, instance: instance, context: &context)
+        }
+    }
+
+    /// A completed trade leaves by `settle`: one transfer per connection, created when the trade
+    /// was decided, its execution (decision to the last acknowledgement) counted as service, so a
+    /// path from the bot to where it is settled measures decision to finality, split by stage.
+    /// `value0` is the bought leg's notional, `value1` the quantity.
+    mutating func settle(_ local: Int, instance: Int32, _ attempt: ArbitrageAttemptSlot, quantity q: Double,
+                         context: inout SimulationContext<GraphEvent>) {
+        let now = context.now
+        for k in out2Start[Int(instance)]..<out2Start[Int(instance) + 1] {
+            if attempt.measured { arbitrageurs[local].statistics.settlementsSent += 1 }
+            let m = create(by: instance, now: attempt.started)
+            pool.account(m, .service, at: now)
+            pool[m].value0 = attempt.fills.0 * q
+            pool[m].value1 = q
+            pool[m].sizeBytes = UInt32(clamping: arbitrageurs[local].parameters.orderBytes)
+            transmit(m, over: out2Connections[Int(k)], context: &context)
         }
     }
 
