@@ -112,6 +112,52 @@ import Darwin
         #expect(abs(latency - (wire + service + (result.value("trade.wait_mean") ?? .nan))) < 1, "the breakdown sums to the latency")
     }
 
+    @Test("Capital for one trade, settled in 100 ms: captures per tick q / (1 + 5q), q = P(edge at a tick)")
+    func capitalLockedUntilSettled() throws {
+        var graph = Self.raceGraph.replacingOccurrences(of: "{latency: {type: lognormal, median: 1ms, sigma: 0.5}}", with: "1ms")
+        graph = graph.components(separatedBy: "\n").filter { !$0.contains("b.") && !$0.contains("name: b,") }.joined(separator: "\n")
+        graph = graph.replacingOccurrences(of: "{name: a, type: arbitrageur, design: async}", with: "{name: a, type: arbitrageur, design: async, capital_trades: 1}")
+        // Alpha (constant mid) after beta at each tick, so that no decision is taken on a new alpha
+        // quote beside the previous tick's beta quote (refused while the capital was locked).
+        graph = graph.replacingOccurrences(of: "{from: market.out, to: alpha.in, link: 0ms}", with: "{from: market.out, to: alpha.in, link: 2us}")
+        graph = graph.replacingOccurrences(of: "connections:\n", with: """
+              - {name: ledger, type: settlement, layer: {type: ledger, ledger_latency: 100ms}}
+            connections:
+              - {from: a.settle, to: ledger.in, link: 0ms}
+
+            """)
+        let result = try GraphSupport.run(graph, seed: 9, horizon: .seconds(Int64(200)))
+        // An edge at a tick: beta's basis b ~ N(0, 0.001^2) beyond +-c, c = ln((1 + h)(1 + f) / ((1 - h)(1 - f))), h = f = 1 bp.
+        let c = log((1.0001 * 1.0001) / (0.9999 * 0.9999))
+        let q = 2 * (1 - 0.5 * (1 + erf(c / 0.001 / 2.0.squareRoot())))
+        // A trade at a tick locks the capital for 1 us + 2 ms + service + 100 ms: the next five ticks
+        // (every 20 ms) are refused, the sixth is free. Renewal: q captures per 1 + 5q ticks.
+        let ticks = try #require(result.value("market.ticks_count"))
+        let perTick = try #require(result.value("a.captured_count")) / ticks
+        let expected = q / (1 + 5 * q)
+        let se = (expected * (1 - expected) / ticks).squareRoot()
+        print("capital: q \(q), captures per tick \(perTick), expected \(expected), se \(se)")
+        #expect(abs(perTick - expected) < 5 * se, "captures per tick \(perTick), expected \(expected) (q = \(q)), se \(se)")
+        // Opportunities refused for capital: at most one count per episode (an episode that lasts
+        // into the next free tick can be refused and then captured).
+        let lost = try #require(result.value("a.lost_to_capital_count")), captured = try #require(result.value("a.captured_count"))
+        let opportunities = try #require(result.value("market.opportunities_count"))
+        #expect(lost > 0.5 * captured && lost <= opportunities, "lost \(lost), captured \(captured), opportunities \(opportunities)")
+        #expect(result.value("a.capital_locked_max") == 1)
+        // Locked for 102.03 ms per trade (5.1015 ticks of 20 ms): the time-weighted mean is trades per tick x 5.1015.
+        let lockedMean = try #require(result.value("a.capital_locked_mean"))
+        #expect(abs(lockedMean - perTick * 5.1015) < 0.01, "time locked per tick: \(lockedMean) vs \(perTick * 5.1015)")
+    }
+
+    @Test("capital_trades needs a settle connection to a settlement that confirms back")
+    func capitalWithoutSettlementIsAnError() throws {
+        let graph = Self.raceGraph.replacingOccurrences(of: "{name: a, type: arbitrageur, design: async}",
+                                                        with: "{name: a, type: arbitrageur, design: async, capital_trades: 2}")
+        let text = try GraphConfigErrorTests.failure(graph)
+        #expect(text.contains("capital_trades"), "\(text)")
+        #expect(text.contains("no settle connection"), "\(text)")
+    }
+
     @Test("The price path does not depend on the bots: designs see the same ticks and quotes (common random numbers)")
     func pricesAreCommonRandomNumbers() throws {
         let slow = Self.raceGraph.replacingOccurrences(of: "median: 1ms", with: "median: 5ms")

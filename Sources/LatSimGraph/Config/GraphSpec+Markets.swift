@@ -48,6 +48,15 @@ extension GraphSpec {
                                   problem: "arbitrageur \(bot.name) has \(bot.count) instances and trades a venue with several instances",
                                   allowed: "one side of each order connection with a single instance", given: "count \(bot.count)")
             }
+            if case .arbitrageur(let p) = bot.parameters, p.capitalTrades != nil {
+                let settles = connections.filter { $0.from == b && $0.fromPort == 1 }
+                guard settles.count == 1, components[settles[0].to].type == .settlement else {
+                    throw ConfigError(location: bot.location, path: "model.components",
+                                      problem: "arbitrageur \(bot.name) has capital_trades but its settle port does not reach a settlement component",
+                                      allowed: "one connection from \(bot.name).settle to a settlement component (it confirms each transfer back to the bot when final)",
+                                      given: settles.isEmpty ? "no settle connection" : settles.map { components[$0.to].name }.joined(separator: ", "))
+                }
+            }
             botsPerSource[source, default: 0] += bot.count
             if botsPerSource[source]! > 63 {
                 throw ConfigError(location: bot.location, path: "model.components",

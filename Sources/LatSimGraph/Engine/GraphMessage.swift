@@ -69,6 +69,8 @@ public struct GraphMessage {
 /// The kinds of market message (the market components': price source, venue, arbitrageur).
 public enum MarketMessageKind: UInt8, Sendable {
     case none, price, quote, request, order
+    /// A completed trade's transfer to settlement (an arbitrageur's `settle` port).
+    case transfer
 }
 
 /// Where the time of a message goes: on links, waiting in queues, in service (or a delay).

@@ -387,7 +387,10 @@ public struct GraphModel: SimulationModel {
         for index in brokers.indices { brokers[index].broker.resetStatistics(at: now) }
         for index in priceSources.indices { priceSources[index].resetStatistics() }
         for index in venues.indices { venues[index].resetStatistics(at: now) }
-        for index in arbitrageurs.indices { arbitrageurs[index].statistics = ArbitrageurStatistics() }
+        for index in arbitrageurs.indices {
+            arbitrageurs[index].statistics = ArbitrageurStatistics()
+            arbitrageurs[index].locked.reset(at: now)
+        }
         for index in settlements.indices { settlements[index].resetStatistics() }
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
     }

@@ -24,9 +24,13 @@ public struct ArbitrageurParameters: Sendable {
     public var minProfit: Double
     public var orderBytes: Int
     public var requestBytes: Int
+    /// The trades its capital covers at once (nil: unlimited): a trade locks its capital from the
+    /// decision until its settlement is confirmed final (or until it ends without a fill pair).
+    public var capitalTrades: Int?
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["design", "order_size", "min_profit", "order_bytes", "request_bytes"])
+        try node.checkKeys(["design", "order_size", "min_profit", "order_bytes", "request_bytes", "capital_trades"])
+        capitalTrades = node.has("capital_trades") ? try node.int("capital_trades", range: 1...1_000_000) : nil
         design = try node.child("design").map { try BotDesign(config: $0) } ?? .sync
         orderSize = try node.double("order_size", default: 1, range: 1e-12...1e12)
         minProfit = try node.double("min_profit", default: 0)
@@ -64,6 +68,9 @@ struct ArbitrageurStatistics {
     var marketDataReceived: Int64 = 0
     /// Transfers sent by `settle` for completed trades.
     var settlementsSent: Int64 = 0
+    /// Opportunities (measured episodes of its price source, open at the refusal) in which locked
+    /// capital refused a trade its view called for; refusals on views that show no true opportunity do not count.
+    var lostToCapital: Int64 = 0
     /// Distinct measured episodes this bot completed an attempt in.
     var captured: Int64 = 0
     var orderLatency = LatencyHistogram()
@@ -89,6 +96,10 @@ struct ArbitrageurState {
     var source = -1
     var bit = 0
     var statistics = ArbitrageurStatistics()
+    /// Trades whose capital is locked (in flight, or completed and not yet settled), time-weighted.
+    var locked = TimeWeightedValue(start: .zero)
+    /// The episode of its last refusal for capital (-2: none), so an opportunity counts once.
+    var lastRefusedEpisode: Int64 = -2
 
     init(parameters: ArbitrageurParameters) { self.parameters = parameters }
 }
@@ -140,6 +151,12 @@ extension GraphModel {
             m.arbitrageurSum(g) { Double($0.marketDataReceived) } },
         ComponentMetric("settlements_sent_count", "count", "transfers sent by settle for completed trades") { m, g, _ in
             m.arbitrageurSum(g) { Double($0.settlementsSent) } },
+        ComponentMetric("lost_to_capital_count", "count", "opportunities in which locked capital refused a trade its view called for") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.lostToCapital) } },
+        ComponentMetric("capital_locked_mean", "trades", "time-weighted trades whose capital is locked (summed over instances)") { m, g, end in
+            m.instances(of: g).reduce(0) { $0 + m.arbitrageurs[Int(m.instanceLocal[Int($1)])].locked.mean(until: end) } },
+        ComponentMetric("capital_locked_max", "trades", "most trades locked at once at one instance") { m, g, _ in
+            m.instances(of: g).reduce(-Double.infinity) { Swift.max($0, m.arbitrageurs[Int(m.instanceLocal[Int($1)])].locked.maximum) } },
     ] + ComponentMetric.histogram("order_latency", "order round trip: sent to acknowledgement received (ns)") { m, g in
         var h = LatencyHistogram()
         for i in m.instances(of: g) { h.merge(m.arbitrageurs[Int(m.instanceLocal[Int(i)])].statistics.orderLatency) }
@@ -196,6 +213,13 @@ extension GraphModel {
 
     /// A snapshot (pull) or an order's acknowledgement comes back.
     mutating func arbitrageurReply(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if pool[m].kind == .transfer {
+            // A settlement's confirmation: the trade's capital is free again.
+            discard(m)
+            arbitrageurs[local].locked.add(-1, at: context.now)
+            decide(local, instance: instance, context: &context)
+            return
+        }
         if pool[m].kind == .quote {
             if let v = viewSlot(local, of: pool[m].producer) { takeView(local, venue: v, m) }
             discard(m)
@@ -272,7 +296,19 @@ extension GraphModel {
             }
         }
         guard buy >= 0, best * size > arbitrageurs[local].parameters.minProfit else { return }
+        if let capital = arbitrageurs[local].parameters.capitalTrades, arbitrageurs[local].locked.current >= Double(capital) {
+            arbitrageurs[local].fresh = false
+            // Counted once per opportunity episode of its price source (the one open now).
+            let s = arbitrageurs[local].source
+            let episode = s >= 0 ? priceSources[s].openEpisode : -1
+            if measuring && episode >= 0 && episode != arbitrageurs[local].lastRefusedEpisode && priceSources[s].isMeasured(episode) {
+                arbitrageurs[local].statistics.lostToCapital += 1
+            }
+            arbitrageurs[local].lastRefusedEpisode = episode
+            return
+        }
         arbitrageurs[local].freeCount -= 1
+        if arbitrageurs[local].parameters.capitalTrades != nil { arbitrageurs[local].locked.add(1, at: context.now) }
         let a = Int(market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount])
         arbitrageurs[local].fresh = false
         market.attempts[a] = ArbitrageAttemptSlot(venues: (Int32(buy), Int32(sell)),
@@ -322,7 +358,11 @@ extension GraphModel {
             }
         }
         if !buy.isNaN && !sell.isNaN && attempt.episode >= 0 { markCapture(local, episode: attempt.episode, measuredAttempt: attempt.measured) }
-        if !buy.isNaN && !sell.isNaN { settle(local, instance: instance, attempt, quantity: q, context: &context) }
+        if !buy.isNaN && !sell.isNaN && out2Start[Int(instance) + 1] > out2Start[Int(instance)] {
+            settle(local, instance: instance, attempt, quantity: q, context: &context)
+        } else if arbitrageurs[local].parameters.capitalTrades != nil {
+            arbitrageurs[local].locked.add(-1, at: context.now)   // nothing to settle: the capital is free
+        }
         market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount] = Int32(a)
         arbitrageurs[local].freeCount += 1
         arbitrageurs[local].inFlight -= 1
@@ -342,8 +382,11 @@ extension GraphModel {
             if attempt.measured { arbitrageurs[local].statistics.settlementsSent += 1 }
             let m = create(by: instance, now: attempt.started)
             pool.account(m, .service, at: now)
+            pool[m].kind = .transfer
             pool[m].value0 = attempt.fills.0 * q
             pool[m].value1 = q
+            // With capital to track, the settlement confirms back (its `out` unconnected).
+            pool[m].wantsReply = arbitrageurs[local].parameters.capitalTrades != nil
             pool[m].sizeBytes = UInt32(clamping: arbitrageurs[local].parameters.orderBytes)
             transmit(m, over: out2Connections[Int(k)], context: &context)
         }
