@@ -158,6 +158,38 @@ import Darwin
         #expect(text.contains("no settle connection"), "\(text)")
     }
 
+    /// The race graph's bot `a` alone, constant 1 ms order links with `loss`, blocking order flow.
+    static func lossyBot(loss: Double, timeout: String?) -> String {
+        var graph = raceGraph.components(separatedBy: "\n").filter { !$0.contains("b.") && !$0.contains("name: b,") }.joined(separator: "\n")
+        let link = "{latency: 1ms, loss: \(loss)}"
+        graph = graph.replacingOccurrences(of: "{latency: {type: lognormal, median: 1ms, sigma: 0.5}}", with: link)
+        let timeoutKey = timeout.map { ", order_timeout: \($0)" } ?? ""
+        return graph.replacingOccurrences(of: "{name: a, type: arbitrageur, design: async}",
+                                          with: "{name: a, type: arbitrageur, design: {preset: async, order_flow: blocking}\(timeoutKey)}")
+    }
+
+    @Test("order_timeout: a lost order or acknowledgement times its leg out (a blocking bot no longer stalls); late acks are counted")
+    func orderTimeouts() throws {
+        let stalled = try GraphSupport.run(Self.lossyBot(loss: 0.2, timeout: nil), seed: 4, horizon: .seconds(Int64(20)))
+        let attemptsStalled = try #require(stalled.value("a.attempts_count"))
+        #expect(attemptsStalled < 20, "without a timeout the first lost message stops a blocking bot: \(attemptsStalled) attempts")
+        let result = try GraphSupport.run(Self.lossyBot(loss: 0.2, timeout: "10ms"), seed: 4, horizon: .seconds(Int64(20)))
+        let attempts = try #require(result.value("a.attempts_count"))
+        #expect(attempts > 300, "\(attempts) attempts")
+        // Every lost order or acknowledgement (both directions of the order connections) times one leg out.
+        let lost = try #require(result.value("link.a-alpha.lost")) + (try #require(result.value("link.a-beta.lost")))
+        let timedOut = try #require(result.value("a.orders_timed_out_count"))
+        #expect(timedOut <= lost && timedOut >= lost - 2, "timed out \(timedOut), lost \(lost) (the last may not have timed out yet)")
+        #expect(result.value("a.late_acks_count") == 0, "a 10 ms timeout is five round trips")
+        // A timeout shorter than the 2 ms round trip: every leg times out, every acknowledgement is late.
+        let early = try GraphSupport.run(Self.lossyBot(loss: 0, timeout: "1500us"), seed: 4, horizon: .seconds(Int64(5)))
+        let sent = try #require(early.value("a.orders_count")), late = try #require(early.value("a.late_acks_count"))
+        #expect(try #require(early.value("a.orders_timed_out_count")) == sent)
+        #expect(late >= sent - 2 && late <= sent)
+        #expect(early.value("a.completed_count") == 0 && early.value("a.captured_count") == 0)
+        #expect(try #require(early.value("a.late_fills_count")) > 0, "the venue filled orders the bot gave up on")
+    }
+
     @Test("The price path does not depend on the bots: designs see the same ticks and quotes (common random numbers)")
     func pricesAreCommonRandomNumbers() throws {
         let slow = Self.raceGraph.replacingOccurrences(of: "median: 1ms", with: "median: 5ms")

@@ -242,7 +242,7 @@ public struct GraphModel: SimulationModel {
             case .broker: brokerTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .priceSource: priceSourceTimer(local, instance: instance, context: &context)
             case .venue: venueTimer(local, instance: instance, code: code, payload: payload, context: &context)
-            case .arbitrageur: arbitrageurTimer(local, instance: instance, context: &context)
+            case .arbitrageur: arbitrageurTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .settlement: settlementTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
             }

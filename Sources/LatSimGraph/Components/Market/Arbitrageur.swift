@@ -27,9 +27,13 @@ public struct ArbitrageurParameters: Sendable {
     /// The trades its capital covers at once (nil: unlimited): a trade locks its capital from the
     /// decision until its settlement is confirmed final (or until it ends without a fill pair).
     public var capitalTrades: Int?
+    /// How long it waits for an order's acknowledgement before counting the leg missed (nil:
+    /// forever; a lost order or acknowledgement then leaves its attempt in flight).
+    public var orderTimeout: SimDuration?
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["design", "order_size", "min_profit", "order_bytes", "request_bytes", "capital_trades"])
+        try node.checkKeys(["design", "order_size", "min_profit", "order_bytes", "request_bytes", "capital_trades", "order_timeout"])
+        orderTimeout = node.has("order_timeout") ? try node.duration("order_timeout", allowZero: false) : nil
         capitalTrades = node.has("capital_trades") ? try node.int("capital_trades", range: 1...1_000_000) : nil
         design = try node.child("design").map { try BotDesign(config: $0) } ?? .sync
         orderSize = try node.double("order_size", default: 1, range: 1e-12...1e12)
@@ -49,6 +53,11 @@ struct ArbitrageAttemptSlot {
     var done: UInt8 = 0
     /// When the bot decided the trade.
     var started = SimInstant.zero
+    /// The attempt's number (a run-wide counter, wrapping): its orders carry it, so an
+    /// acknowledgement or a timeout that arrives after the slot was reused is recognised.
+    var serial: UInt32 = 0
+    /// True from the decision until the attempt is settled (`finish`).
+    var inFlight = false
     /// The episode open when a leg first filled, and that fill's number (fills are numbered in order).
     var episode: Int64 = -1
     var matchTime: Double = .infinity
@@ -68,6 +77,11 @@ struct ArbitrageurStatistics {
     var marketDataReceived: Int64 = 0
     /// Transfers sent by `settle` for completed trades.
     var settlementsSent: Int64 = 0
+    /// Legs counted missed after `order_timeout`, and acknowledgements that came after it (fills
+    /// among them: positions the bot did not know it held).
+    var ordersTimedOut: Int64 = 0
+    var lateAcks: Int64 = 0
+    var lateFills: Int64 = 0
     /// Opportunities (measured episodes of its price source, open at the refusal) in which locked
     /// capital refused a trade its view called for; refusals on views that show no true opportunity do not count.
     var lostToCapital: Int64 = 0
@@ -118,6 +132,7 @@ struct MarketTables {
     var viewVenue: ContiguousArray<Int32> = []
     var attempts: ContiguousArray<ArbitrageAttemptSlot> = []
     var attemptFree: ContiguousArray<Int32> = []
+    var nextSerial: UInt32 = 0
 }
 
 extension GraphModel {
@@ -151,6 +166,12 @@ extension GraphModel {
             m.arbitrageurSum(g) { Double($0.marketDataReceived) } },
         ComponentMetric("settlements_sent_count", "count", "transfers sent by settle for completed trades") { m, g, _ in
             m.arbitrageurSum(g) { Double($0.settlementsSent) } },
+        ComponentMetric("orders_timed_out_count", "count", "legs counted missed after order_timeout without an acknowledgement") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.ordersTimedOut) } },
+        ComponentMetric("late_acks_count", "count", "acknowledgements that arrived after their leg timed out (ignored)") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.lateAcks) } },
+        ComponentMetric("late_fills_count", "count", "late acknowledgements that were fills: positions the bot did not know it held") { m, g, _ in
+            m.arbitrageurSum(g) { Double($0.lateFills) } },
         ComponentMetric("lost_to_capital_count", "count", "opportunities in which locked capital refused a trade its view called for") { m, g, _ in
             m.arbitrageurSum(g) { Double($0.lostToCapital) } },
         ComponentMetric("capital_locked_mean", "trades", "time-weighted trades whose capital is locked (summed over instances)") { m, g, end in
@@ -232,19 +253,32 @@ extension GraphModel {
         let message = pool[m]
         discard(m)
         let a = Int(message.slot), leg = Int(message.key)
-        let measured = market.attempts[a].measured
-        if measured {
+        guard market.attempts[a].serial == message.id, market.attempts[a].done & UInt8(1 << leg) == 0,
+              market.attempts[a].inFlight else {
+            // The leg timed out before (its slot may serve another attempt now).
+            if measuring {
+                arbitrageurs[local].statistics.lateAcks += 1
+                if !message.value2.isNaN { arbitrageurs[local].statistics.lateFills += 1 }
+            }
+            return
+        }
+        if market.attempts[a].measured {
             arbitrageurs[local].statistics.orderLatency.record(context.now - message.created)
             if message.isRejected { arbitrageurs[local].statistics.rejectedStale += 1 }
         }
-        if leg == 0 { market.attempts[a].fills.0 = message.value2 } else { market.attempts[a].fills.1 = message.value2 }
-        market.attempts[a].done |= UInt8(1 << leg)
         if !message.value2.isNaN && message.value3 < market.attempts[a].matchTime {
             market.attempts[a].matchTime = message.value3
             market.attempts[a].episode = message.tag
         }
+        legDone(local, instance: instance, attempt: a, leg: leg, fill: message.value2, context: &context)
+    }
+
+    /// Leg `leg` of attempt `a` is resolved (filled at `fill`, or NaN: missed, rejected, timed out).
+    mutating func legDone(_ local: Int, instance: Int32, attempt a: Int, leg: Int, fill: Double, context: inout SimulationContext<GraphEvent>) {
+        if leg == 0 { market.attempts[a].fills.0 = fill } else { market.attempts[a].fills.1 = fill }
+        market.attempts[a].done |= UInt8(1 << leg)
         if arbitrageurs[local].parameters.design.legs == .sequential && leg == 0 {
-            if message.value2.isNaN { finish(local, instance: instance, attempt: a, context: &context) } else {
+            if fill.isNaN { finish(local, instance: instance, attempt: a, context: &context) } else {
                 sendLeg(local, instance: instance, attempt: a, leg: 1, context: &context)
             }
             return
@@ -252,8 +286,21 @@ extension GraphModel {
         if market.attempts[a].done == 3 { finish(local, instance: instance, attempt: a, context: &context) }
     }
 
-    /// Timer 0: a pull-bot polls every venue.
-    mutating func arbitrageurTimer(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+    /// Timer 1 + leg: `order_timeout` after a leg was sent (payload: the attempt's serial).
+    mutating func orderTimedOut(_ local: Int, instance: Int32, leg: Int, serial: UInt32, context: inout SimulationContext<GraphEvent>) {
+        let start = arbitrageurs[local].attemptStart, capacity = arbitrageurs[local].parameters.design.capacity
+        guard let a = (start..<start + capacity).first(where: { market.attempts[$0].inFlight && market.attempts[$0].serial == serial }),
+              market.attempts[a].done & UInt8(1 << leg) == 0 else { return }   // answered in time
+        if market.attempts[a].measured { arbitrageurs[local].statistics.ordersTimedOut += 1 }
+        legDone(local, instance: instance, attempt: a, leg: leg, fill: .nan, context: &context)
+    }
+
+    /// Timer 0: a pull-bot polls every venue; timers 1 and 2: a leg's `order_timeout`.
+    mutating func arbitrageurTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code > 0 {
+            orderTimedOut(local, instance: instance, leg: Int(code) - 1, serial: UInt32(bitPattern: payload), context: &context)
+            return
+        }
         arbitrageurs[local].pollScheduled = false
         if instanceDown[Int(instance)] {
             schedulePoll(local, instance: instance, context: &context)
@@ -311,9 +358,10 @@ extension GraphModel {
         if arbitrageurs[local].parameters.capitalTrades != nil { arbitrageurs[local].locked.add(1, at: context.now) }
         let a = Int(market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount])
         arbitrageurs[local].fresh = false
+        market.nextSerial &+= 1
         market.attempts[a] = ArbitrageAttemptSlot(venues: (Int32(buy), Int32(sell)),
                                                   limits: (market.views[buy].ask, market.views[sell].bid), measured: measuring,
-                                                  started: context.now)
+                                                  started: context.now, serial: market.nextSerial, inFlight: true)
         arbitrageurs[local].inFlight += 1
         if measuring { arbitrageurs[local].statistics.attempts += 1 }
         sendLeg(local, instance: instance, attempt: a, leg: 0, context: &context)
@@ -331,9 +379,13 @@ extension GraphModel {
         pool[m].value1 = arbitrageurs[local].parameters.orderSize
         pool[m].slot = Int32(a)
         pool[m].key = UInt32(leg)
+        pool[m].id = attempt.serial
         pool[m].wantsReply = true
         pool[m].sizeBytes = UInt32(clamping: arbitrageurs[local].parameters.orderBytes)
         transmit(m, over: outConnections[Int(outStart[Int(instance)]) + v], context: &context)
+        if let timeout = arbitrageurs[local].parameters.orderTimeout {
+            context.schedule(.timer(component: instance, code: Int32(1 + leg), payload: Int32(bitPattern: attempt.serial)), after: timeout)
+        }
     }
 
     /// Settles an attempt: a capture, a legging failure (the filled leg unwound at the true book now), or a miss.
@@ -363,6 +415,7 @@ extension GraphModel {
         } else if arbitrageurs[local].parameters.capitalTrades != nil {
             arbitrageurs[local].locked.add(-1, at: context.now)   // nothing to settle: the capital is free
         }
+        market.attempts[a].inFlight = false
         market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount] = Int32(a)
         arbitrageurs[local].freeCount += 1
         arbitrageurs[local].inFlight -= 1
