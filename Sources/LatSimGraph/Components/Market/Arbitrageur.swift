@@ -222,13 +222,14 @@ extension GraphModel {
     /// Takes quote `m` into view slot `v` when it is newer than the view.
     mutating func takeView(_ local: Int, venue v: Int, _ m: Int32) {
         if measuring { arbitrageurs[local].statistics.marketDataReceived += 1 }
-        let message = pool[m]
-        guard message.tag > market.views[v].version else { return }
-        market.views[v].bid = message.value0
-        market.views[v].ask = message.value1
-        market.views[v].bidSize = message.value2
-        market.views[v].askSize = message.value3
-        market.views[v].version = message.tag
+        // Fields read in place (a whole message is 176 bytes).
+        let version = pool[m].tag
+        guard version > market.views[v].version else { return }
+        market.views[v].bid = pool[m].value0
+        market.views[v].ask = pool[m].value1
+        market.views[v].bidSize = pool[m].value2
+        market.views[v].askSize = pool[m].value3
+        market.views[v].version = version
         arbitrageurs[local].fresh = true
     }
 
