@@ -137,8 +137,7 @@ struct MarketTables {
 
 extension GraphModel {
     static let arbitrageurMetrics: [ComponentMetric] = [
-        ComponentMetric("captured_count", "count", "distinct opportunity episodes captured (both legs filled)") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.captured) } },
+        count("captured_count", "distinct opportunity episodes captured (both legs filled)", \.captured),
         ComponentMetric("capture_rate", "ratio", "episodes captured / episodes of its price source (mean over instances)") { m, g, _ in
             m.arbitrageurMean(g) { m, bot in
                 guard bot.source >= 0 else { return .nan }
@@ -151,29 +150,21 @@ extension GraphModel {
                 guard bot.source >= 0 else { return .nan }
                 let available = m.priceSources[bot.source].totals(until: end).profit
                 return available > 0 ? bot.statistics.profitCaptured / available : .nan } },
-        ComponentMetric("legging_failures_count", "count", "attempts with exactly one leg filled") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.leggingFailures) } },
+        count("legging_failures_count", "attempts with exactly one leg filled", \.leggingFailures),
         ComponentMetric("legging_cost_total", "quote", "loss of unwinding the filled leg at the true book (negative: a gain)") { m, g, _ in
             m.arbitrageurSum(g) { $0.leggingCost } },
-        ComponentMetric("attempts_count", "count", "attempts started") { m, g, _ in m.arbitrageurSum(g) { Double($0.attempts) } },
-        ComponentMetric("completed_count", "count", "attempts with both legs filled") { m, g, _ in m.arbitrageurSum(g) { Double($0.completed) } },
-        ComponentMetric("missed_count", "count", "attempts with no leg filled") { m, g, _ in m.arbitrageurSum(g) { Double($0.missed) } },
-        ComponentMetric("rejected_stale_count", "count", "orders the venue rejected as stale") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.rejectedStale) } },
-        ComponentMetric("orders_count", "count", "orders sent") { m, g, _ in m.arbitrageurSum(g) { Double($0.ordersSent) } },
-        ComponentMetric("requests_count", "count", "snapshot requests sent (pull)") { m, g, _ in m.arbitrageurSum(g) { Double($0.requestsSent) } },
-        ComponentMetric("market_data_received_count", "count", "market-data messages and snapshots received") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.marketDataReceived) } },
-        ComponentMetric("settlements_sent_count", "count", "transfers sent by settle for completed trades") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.settlementsSent) } },
-        ComponentMetric("orders_timed_out_count", "count", "legs counted missed after order_timeout without an acknowledgement") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.ordersTimedOut) } },
-        ComponentMetric("late_acks_count", "count", "acknowledgements that arrived after their leg timed out (ignored)") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.lateAcks) } },
-        ComponentMetric("late_fills_count", "count", "late acknowledgements that were fills: positions the bot did not know it held") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.lateFills) } },
-        ComponentMetric("lost_to_capital_count", "count", "opportunities in which locked capital refused a trade its view called for") { m, g, _ in
-            m.arbitrageurSum(g) { Double($0.lostToCapital) } },
+        count("attempts_count", "attempts started", \.attempts),
+        count("completed_count", "attempts with both legs filled", \.completed),
+        count("missed_count", "attempts with no leg filled", \.missed),
+        count("rejected_stale_count", "orders the venue rejected as stale", \.rejectedStale),
+        count("orders_count", "orders sent", \.ordersSent),
+        count("requests_count", "snapshot requests sent (pull)", \.requestsSent),
+        count("market_data_received_count", "market-data messages and snapshots received", \.marketDataReceived),
+        count("settlements_sent_count", "transfers sent by settle for completed trades", \.settlementsSent),
+        count("orders_timed_out_count", "legs counted missed after order_timeout without an acknowledgement", \.ordersTimedOut),
+        count("late_acks_count", "acknowledgements that arrived after their leg timed out (ignored)", \.lateAcks),
+        count("late_fills_count", "late acknowledgements that were fills: positions the bot did not know it held", \.lateFills),
+        count("lost_to_capital_count", "opportunities in which locked capital refused a trade its view called for", \.lostToCapital),
         ComponentMetric("capital_locked_mean", "trades", "time-weighted trades whose capital is locked (summed over instances)") { m, g, end in
             m.instances(of: g).reduce(0) { $0 + m.arbitrageurs[Int(m.instanceLocal[Int($1)])].locked.mean(until: end) } },
         ComponentMetric("capital_locked_max", "trades", "most trades locked at once at one instance") { m, g, _ in
@@ -182,6 +173,11 @@ extension GraphModel {
         var h = LatencyHistogram()
         for i in m.instances(of: g) { h.merge(m.arbitrageurs[Int(m.instanceLocal[Int(i)])].statistics.orderLatency) }
         return h
+    }
+
+    /// A counter of `ArbitrageurStatistics`, summed over the group's instances.
+    static func count(_ name: String, _ summary: String, _ field: KeyPath<ArbitrageurStatistics, Int64> & Sendable) -> ComponentMetric {
+        ComponentMetric(name, "count", summary) { m, g, _ in m.arbitrageurSum(g) { Double($0[keyPath: field]) } }
     }
 
     func arbitrageurSum(_ g: Int, _ f: (ArbitrageurStatistics) -> Double) -> Double {
