@@ -23,7 +23,7 @@ public struct GraphScenario: Scenario {
 
     public static let kind = ScenarioKind(
         name: "graph",
-        summary: "Any system as components (source, client, station, delay, router, fan-out, broker, sink) and connections over links; designs are patches.",
+        summary: "Any system as components (" + ComponentType.allCases.map(\.rawValue).joined(separator: ", ") + ") and connections over links; designs are patches.",
         designs: [("<from model.designs>", "each design a mapping of key paths to values; none: one design named `base`")],
         metrics: [("<component>.<metric>", "per component, by its type (docs/graph.md)"),
                   ("link.<connection>.<metric>", "per connection: sent, delivered, lost, lost_outage, head-of-line"),
