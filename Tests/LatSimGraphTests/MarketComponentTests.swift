@@ -156,6 +156,18 @@ import Darwin
         let text = try GraphConfigErrorTests.failure(graph)
         #expect(text.contains("capital_trades"), "\(text)")
         #expect(text.contains("no settle connection"), "\(text)")
+        // A route that ends in a sink which does not acknowledge would never free the capital.
+        let silent = graph.replacingOccurrences(of: "connections:\n", with: """
+              - {name: ledger, type: settlement, layer: cex}
+              - {name: archive, type: sink}
+            connections:
+              - {from: a.settle, to: ledger.in, link: 0ms}
+              - {from: ledger.out, to: archive.in, link: 0ms}
+
+            """)
+        let silentText = try GraphConfigErrorTests.failure(silent)
+        #expect(silentText.contains("confirms back") && silentText.contains("acknowledge: true"), "\(silentText)")
+        _ = try GraphSupport.spec(silent.replacingOccurrences(of: "{name: archive, type: sink}", with: "{name: archive, type: sink, acknowledge: true}"))
     }
 
     /// The race graph's bot `a` alone, constant 1 ms order links with `loss`, blocking order flow.

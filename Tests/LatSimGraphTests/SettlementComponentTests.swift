@@ -47,6 +47,30 @@ import Testing
         #expect(maxSoft <= 12.1e9, "never more than one slot (histogram resolution): \(maxSoft)")
     }
 
+    @Test("A bridge as settlement -> delay -> settlement: the mean is the sum of the stages' means (20 s + 5 s + 1 s)")
+    func bridgeIsTheSumOfItsStages() throws {
+        let graph = """
+            components:
+              - {name: transfers, type: source, arrival: poisson, rate_per_s: 0.01}
+              - {name: source-chain, type: settlement, layer: {type: chain, name: src, blocks: {type: poisson, mean_interval: 10s}, capacity: 100, ordering: fee, finality: {confirmations: 2}}}
+              - {name: relayer, type: delay, delay: {type: exponential, mean: 5s}}
+              - {name: destination, type: settlement, layer: {type: chain, name: dst, blocks: {type: slots, slot: 2s, missed_probability: 0}, capacity: 100, ordering: fifo, finality: {confirmations: 1}}, release: soft}
+              - {name: done, type: sink}
+            connections:
+              - {from: transfers.out, to: source-chain.in, link: 0ms}
+              - {from: source-chain.out, to: relayer.in, link: 0ms}
+              - {from: relayer.out, to: destination.in, link: 0ms}
+              - {from: destination.out, to: done.in, link: 0ms}
+            paths:
+              - {name: bridge, from: transfers, to: done}
+            """
+        let results = try GraphSupport.replicate(graph, replications: 8, horizon: .seconds(Int64(60_000)), warmUp: .zero)
+        // Source: Erlang(2, 10 s), mean 20 s; relayer: 5 s; destination inclusion: the residual of 2 s slots, mean 1 s.
+        checkTheory(GraphSupport.estimate(results, "bridge.latency_mean", scale: 1e-9), 26, relativeBound: 0.15, "bridge mean (s)")
+        checkTheory(GraphSupport.estimate(results, "source-chain.final_latency_mean", scale: 1e-9), 20, relativeBound: 0.15, "source finality (s)")
+        checkTheory(GraphSupport.estimate(results, "destination.soft_latency_mean", scale: 1e-9), 1, relativeBound: 0.15, "destination inclusion (s)")
+    }
+
     @Test("A preset by name decodes; a bad layer names the key")
     func presetsAndErrors() throws {
         let result = try GraphSupport.run(Self.graph(layer: "ethereum"), horizon: .seconds(Int64(3_600)))

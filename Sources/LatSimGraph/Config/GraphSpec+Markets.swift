@@ -50,10 +50,10 @@ extension GraphSpec {
             }
             if case .arbitrageur(let p) = bot.parameters, p.capitalTrades != nil {
                 let settles = connections.filter { $0.from == b && $0.fromPort == 1 }
-                guard settles.count == 1, components[settles[0].to].type == .settlement else {
+                guard settles.count == 1, components[settles[0].to].type == .settlement, confirmsBack(settles[0].to) else {
                     throw ConfigError(location: bot.location, path: "model.components",
-                                      problem: "arbitrageur \(bot.name) has capital_trades but its settle port does not reach a settlement component",
-                                      allowed: "one connection from \(bot.name).settle to a settlement component (it confirms each transfer back to the bot when final)",
+                                      problem: "arbitrageur \(bot.name) has capital_trades but its settle port does not reach a settlement whose route confirms back",
+                                      allowed: "one connection from \(bot.name).settle to a settlement component whose out is unconnected, or leads through settlements and delays to one whose out is unconnected or to a sink with acknowledge: true",
                                       given: settles.isEmpty ? "no settle connection" : settles.map { components[$0.to].name }.joined(separator: ", "))
                 }
             }
@@ -63,6 +63,23 @@ extension GraphSpec {
                                   problem: "makes \(botsPerSource[source]!) arbitrageur instances on price source \(components[source].name)",
                                   allowed: "at most 63 per price source", given: "\(botsPerSource[source]!)")
             }
+        }
+    }
+}
+
+extension GraphSpec {
+    /// Whether a message that wants a reply and reaches component `index` gets one back along its
+    /// route: a settlement or station whose `out` is unconnected answers; a delay, settlement or
+    /// station with one onward connection defers to it; a sink answers with `acknowledge: true`.
+    func confirmsBack(_ index: Int, depth: Int = 0) -> Bool {
+        let onward = connections.filter { $0.from == index }
+        switch components[index].parameters {
+        case .sink(let p): return p.acknowledge
+        case .settlement, .station:
+            if onward.isEmpty { return true }
+            return onward.count == 1 && depth < 64 && confirmsBack(onward[0].to, depth: depth + 1)
+        case .delay: return onward.count == 1 && depth < 64 && confirmsBack(onward[0].to, depth: depth + 1)
+        default: return false
         }
     }
 }

@@ -13,9 +13,10 @@ import LatSimSettlement
 /// Every message reaching `in` is a transaction, bidding `fee` (the mempool orders by fee when
 /// the layer's `ordering` is `fee`). It leaves when it is final (`release: final`, the default)
 /// or soft-confirmed (`release: soft`: included in a block, the sequencer's confirmation, the
-/// ledger's update): by `out` when connected, and back to its sender as a confirmation when it
-/// wants a reply (a blocking client waits for its settlement; an arbitrageur with
-/// `capital_trades` frees the trade's capital), a copy each when both apply; otherwise consumed. Its
+/// ledger's update): by `out` when connected, otherwise back to its sender as a confirmation
+/// when it wants a reply (a blocking client waits for its settlement; an arbitrageur with
+/// `capital_trades` frees the trade's capital), otherwise consumed. Chained (`settlement ->
+/// delay -> settlement`: a bridge), the last hop confirms and the reply retraces the route. Its
 /// time in the layer counts as service on its paths. A transaction a full mempool refuses is
 /// counted `refused` and dropped. Streams: `<name>:...` (the layer's own, by component name).
 public struct SettlementParameters: Sendable {
@@ -155,19 +156,17 @@ extension GraphModel {
         }
     }
 
-    /// A settled transaction leaves: by `out` when connected, and back to its sender as a
-    /// confirmation when it wants one (both, with a copy, when both apply); otherwise consumed.
+    /// A settled transaction leaves: by `out` when connected (a confirmation, if it wants one,
+    /// then comes from downstream: the next layer of a bridge, an acknowledging sink), otherwise
+    /// back to its sender as a confirmation when it wants one, otherwise consumed.
     mutating func settlementRelease(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         pool.account(m, .service, at: context.now)
-        let confirm = pool[m].wantsReply, onward = hasOutput(instance)
-        if confirm && onward {
-            let copy = pool.copy(m)
-            pool[copy].wantsReply = false
-            forward(copy, from: instance, context: &context)
-        } else if onward {
+        if hasOutput(instance) {
             forward(m, from: instance, context: &context)
-            return
+        } else if pool[m].wantsReply {
+            reply(m, sizeBytes: settlements[local].parameters.replyBytes, context: &context)
+        } else {
+            discard(m)
         }
-        if confirm { reply(m, sizeBytes: settlements[local].parameters.replyBytes, context: &context) } else { discard(m) }
     }
 }
