@@ -56,8 +56,11 @@ let package = Package(
         ),
         .executableTarget(name: "latsim", dependencies: ["LatSimCLI"]),
         .testTarget(name: "LatSimCoreTests", dependencies: ["LatSimCore"]),
-        .testTarget(name: "LatSimNetworkTests", dependencies: ["LatSimCore", "LatSimNetwork"]),
-        .testTarget(name: "LatSimGraphTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimGraph", "LatSimExperiments"]),
+        // Theory and replication estimates shared by the statistical tests (not a product).
+        .target(name: "LatSimTestSupport", dependencies: ["LatSimCore"], path: "Tests/LatSimTestSupport"),
+        .testTarget(name: "LatSimNetworkTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimTestSupport"]),
+        .testTarget(name: "LatSimGraphTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets", "LatSimGraph", "LatSimExperiments",
+                                                    "LatSimTestSupport"]),
         .testTarget(name: "LatSimMarketsTests", dependencies: ["LatSimCore", "LatSimNetwork", "LatSimMarkets"]),
         .testTarget(
             name: "LatSimExperimentsTests",

@@ -1,3 +1,4 @@
+import LatSimTestSupport
 import Foundation
 import LatSimCore
 import LatSimExperiments

@@ -1,3 +1,4 @@
+import LatSimTestSupport
 import LatSimCore
 import LatSimExperiments
 import LatSimGraph

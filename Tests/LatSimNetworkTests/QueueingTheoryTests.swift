@@ -1,3 +1,4 @@
+import LatSimTestSupport
 import Foundation
 import Testing
 @testable import LatSimNetwork
@@ -122,7 +123,7 @@ struct QueueingTheoryTests {
 
     @Test func closedLoopThroughputMatchesMVA() throws {
         let clients = 10, think = 5.0, service = 1.0   // ms
-        let exact = QueueingTheory.mva(clients: clients, think: think, service: service)
+        let exact = QueueingTheory.mva(population: clients, think: think, service: service)
         let run = Self.simulate(stations: { [ServiceStation(workers: 1, service: try! .exponential(mean: service * Self.millisecond))] },
                                 source: .closed(clients: clients, think: try .exponential(mean: think * Self.millisecond)),
                                 arrivalRatePerMillisecond: exact.throughput, customers: 25_000)
