@@ -90,6 +90,9 @@ extension GraphScenario {
                 case .client(let p): each += Double(p.isWindowUnlimited ? 16 : p.window) * 32   // unlimited: grows with pending work
                 case .source(let p): each += Double(p.population) * 48
                 case .broker(let p): each += Double(p.partitions) * 96 * Double(max(1, graph.connections.filter { $0.from == graph.componentIndex(component.name)! }.count))
+                case .arbitrageur(let p): each += Double(p.design.capacity) * 96   // attempt slots (views: per connection)
+                case .priceSource: each += 16 * 16_384                             // the observer's ring of recent episodes
+                case .venue(let p): each += Double(p.exchange.workers) * 64          // the engine's workers
                 default: break
                 }
                 bytes += each * Double(component.count)

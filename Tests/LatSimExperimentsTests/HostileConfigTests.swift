@@ -74,6 +74,18 @@ import LatSimExperiments
         #expect(tracedLong >= short && tracedLonger == tracedLong, "\(config): the trace is capped (\(tracedLong), \(tracedLonger))")
     }
 
+    /// The market components' fixed state counts: attempt slots by the bots' design, the
+    /// opportunity observer's ring per price source (the rival: the designs patch the focal bot).
+    @Test func marketComponentsCountInTheEstimate() throws {
+        func replicationBytes(_ overrides: [String]) throws -> Double {
+            try ExperimentPlan(file: HostileConfigTests.experiments + "/graph-cex-arbitrage.yaml", overrides: overrides).memoryEstimate(jobs: 1).replicationBytes
+        }
+        let few = try replicationBytes(["model.components.rival.design={preset: async, max_in_flight: 4}"])
+        let many = try replicationBytes(["model.components.rival.design={preset: async, max_in_flight: 1000}"])
+        #expect(many - few >= 996 * 96, "\(few) bytes with 4 attempts in flight, \(many) with 1,000")
+        #expect(few >= 16 * 16_384, "the price source's ring: \(few) bytes")
+    }
+
     @Test func memorySizesParse() {
         #expect(MemoryBudget.parseBytes("512MiB") == 512.0 * 1_048_576)
         #expect(MemoryBudget.parseBytes("4GiB") == 4.0 * 1_073_741_824)
