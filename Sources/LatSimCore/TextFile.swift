@@ -14,7 +14,12 @@ import Darwin
 /// directory is refused before reading), and reading stops with an error one byte past the
 /// limit (a file that grows while read cannot get past it either).
 public func readTextFile(_ path: String, limitBytes: Int) throws -> String {
-    precondition(limitBytes > 0, "readTextFile limit must be positive")
+    String(decoding: try readFileBytes(path, limitBytes: limitBytes), as: UTF8.self)
+}
+
+/// The bytes of a regular file of at most `limitBytes`, with the checks and errors of `readTextFile`.
+public func readFileBytes(_ path: String, limitBytes: Int) throws -> [UInt8] {
+    precondition(limitBytes > 0, "readFileBytes limit must be positive")
     func fail(_ problem: String, _ allowed: String = "a readable regular file") -> ParameterError {
         ParameterError(parameter: "", problem: "names a file that " + problem, allowed: allowed, given: path)
     }
@@ -55,7 +60,7 @@ public func readTextFile(_ path: String, limitBytes: Int) throws -> String {
         guard bytes.count + n <= limitBytes else { throw fail("is too large (grew past \(limitText) while read)", "a file of at most \(limitText)") }
         bytes.append(contentsOf: buffer[0..<n])
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
 }
 
 /// "16 MiB", "512 KiB", "100 B": a byte count in binary units (integer when exact, else 1 decimal).
