@@ -13,8 +13,8 @@ private func errorText(_ body: () throws -> Void) -> String? {
 @Suite struct ConfigTests {
     @Test func presetsAreValidAndListed() throws {
         let names = SettlementPresets.presets.map(\.name)
-        #expect(names == ["bitcoin", "ethereum", "solana", "cometbft", "arbitrum", "op-stack", "zk-rollup", "cex",
-                          "colocated", "same-region", "cross-continent"])
+        #expect(names == ["bitcoin", "ethereum", "solana", "solana-alpenglow", "cometbft", "cosmos-hub", "arbitrum", "op-stack",
+                          "zk-rollup", "cex", "wormhole", "ibc", "optimistic-30m", "colocated", "same-region", "cross-continent"])
         #expect(Set(names).count == names.count)
         for preset in SettlementPresets.layerPresets {
             switch preset.spec {
@@ -33,6 +33,7 @@ private func errorText(_ body: () throws -> Void) -> String? {
         let bitcoin3 = try m([("layer", m([("preset", s("bitcoin")), ("finality", m([("confirmations", s("3"))]))]))]).layerSpec("layer")
         var expected = SettlementPresets.bitcoin
         expected.finality = .confirmations(3)
+        expected.intermediateLevels = []  // confirmed-3 no longer fits below finality at 3
         #expect(bitcoin3 == .chain(expected))
         let rollup = try m([("layer", m([("preset", s("arbitrum")), ("batch_interval", s("30s")),
                                         ("l1", m([("preset", s("ethereum")), ("finality", m([("confirmations", s("1"))]))]))]))]).layerSpec("layer")
