@@ -126,4 +126,20 @@ private func errorText(_ body: () throws -> Void) -> String? {
         }
         #expect(design?.contains("did you mean \"async\"") == true, "\(design ?? "no error")")
     }
+
+    /// `bridge: <preset>` sets the relayers and the delivery latency; explicit keys override.
+    @Test func bridgePresetsDecode() throws {
+        func scenario(_ extra: [(String, ConfigNode)]) throws -> CrossChainScenario {
+            try CrossChainScenario(config: m([("source", s("ethereum")), ("destination", s("cometbft")),
+                                              ("transfers", m([("rate_per_second", s("1"))]))] + extra))
+        }
+        let wormhole = try scenario([("bridge", s("wormhole"))])
+        #expect(wormhole.relayerCount == 19 && wormhole.quorum == 13 && wormhole.deliveryLatency.mean == 0)
+        let optimistic = try scenario([("bridge", s("optimistic-30m"))])
+        #expect(optimistic.relayerCount == 1 && optimistic.deliveryLatency.mean == 1_800e9)
+        let fewer = try scenario([("bridge", s("wormhole")), ("relayers", m([("quorum", s("10"))]))])
+        #expect(fewer.relayerCount == 19 && fewer.quorum == 10 && fewer.relayerLatency == SettlementPresets.bridge(named: "wormhole")!.relayerLatency)
+        let unknown = errorText { _ = try scenario([("bridge", s("wormhol"))]) }
+        #expect(unknown?.contains("model.bridge") == true && unknown?.contains("wormhole") == true, "\(unknown ?? "no error")")
+    }
 }
