@@ -81,39 +81,46 @@ public enum SettlementPresets {
 
     /// The layer presets, by name, with the date and the sources of their figures.
     public static let layerPresets: [(name: String, spec: LayerSpec, dated: PresetSource)] = [
-        ("bitcoin", .chain(bitcoin), PresetSource(asOf: "2026-12-01", source:
-            "Nakamoto, Bitcoin: A Peer-to-Peer Electronic Cash System (2008), s. 11 Calculations; Bitcoin Core chainparams "
-            + "nPowTargetSpacing 600 s; 6 confirmations customary, 3 an exchange practice (estimate); capacity and reorg rate estimates")),
-        ("ethereum", .chain(ethereum), PresetSource(asOf: "2026-12-01", source:
-            "ethereum/consensus-specs presets/mainnet (SECONDS_PER_SLOT 12, SLOTS_PER_EPOCH 32, an epoch 6.4 min); ethereum.org "
-            + "Single-slot finality (a block final in about 15 min: Casper FFG, justified one epoch, finalized two); missed slots, "
-            + "capacity and reorg rate estimates")),
+        ("bitcoin", .chain(bitcoin), PresetSource(asOf: "2026-11-26", source:
+            "Nakamoto, Bitcoin: A Peer-to-Peer Electronic Cash System (2008), s. 11 Calculations (6 confirmations); Bitcoin Core "
+            + "chainparams.cpp nPowTargetSpacing = 10 * 60 (600 s mean); confirmed-3, capacity (BIP 141 weight limit) and the "
+            + "reorg rate are estimates")),
+        ("ethereum", .chain(ethereum), PresetSource(asOf: "2026-12-02", source:
+            "ethereum/consensus-specs presets/mainnet (SECONDS_PER_SLOT 12, SLOTS_PER_EPOCH 32: an epoch is 6.4 min); "
+            + "ethereum.org, Roadmap: Single-slot finality (a block is final after about 15 minutes: Casper FFG justifies an "
+            + "epoch's checkpoint at its end, finalizes it one epoch later); 1% missed slots (beaconcha.in), capacity and "
+            + "reorg rate are estimates")),
         ("solana", .chain(solana), PresetSource(asOf: "2025-08-01", source:
-            "TowerBFT era, before Alpenglow: Solana docs CommitmentLevel (solana-sdk commitment_config: confirmed = voted by a "
-            + "supermajority, finalized = max lockout, 31 confirmed blocks on top); Helius, What are Solana commitment levels; "
-            + "400 ms slots; confirmed at the next slot and missed slots are estimates")),
-        ("solana-alpenglow", .chain(solanaAlpenglow), PresetSource(asOf: "2026-12-01", source:
-            "solana.com Developers, DeFi: Finality (Alpenglow, SIMD-0326: finalization certificate about 150 ms after a block, "
-            + "confirmed = finalized); modelled final at the block, so about 150 ms early (estimate); 400 ms slots")),
-        ("cometbft", .chain(cometbft), PresetSource(asOf: "2026-12-01", source:
-            "CometBFT docs, consensus (a committed block is final: instant finality); 6 s blocks a generic Cosmos SDK chain "
-            + "(timeout_commit 5 s plus consensus rounds, estimate)")),
-        ("cosmos-hub", .chain(cosmosHub), PresetSource(asOf: "2026-12-01", source:
-            "Wormhole docs, Reference: Wormhole Finality (consistency levels table: Cosmos Hub about 5 s to finalize); CometBFT "
-            + "instant finality; missed rounds an estimate")),
-        ("arbitrum", .rollup(arbitrum), PresetSource(asOf: "2026-12-01", source:
-            "Arbitrum docs, Glossary: challenge period and assertion (confirmed after 6.4 days, about 45,818 L1 blocks); Arbitrum "
-            + "docs, Monitor withdrawals (batches posted typically within minutes: 120 s an estimate); 250 ms soft "
-            + "confirmation (Arbitrum block time); posting delay an estimate")),
-        ("op-stack", .rollup(opStack), PresetSource(asOf: "2026-12-01", source:
-            "OP Mainnet and Base: Optimism docs, Transaction finality (2 s L2 blocks; final when its data is in a finalized "
-            + "Ethereum block, 20-30 min; Standard Bridge withdrawals 7 days); batch interval and posting delay estimates")),
-        ("zk-rollup", .rollup(zkRollup), PresetSource(asOf: "2026-12-01", source:
-            "ZKsync Era: ZKsync docs, Transaction lifecycle (instant sequencer confirmation, proof within about an hour); "
-            + "ZK Nation forum, ZIP-4 Reduce the execution delay from 21 hours to 3 hours (passed); batch interval, posting "
-            + "delay and the proof time's spread estimates")),
-        ("cex", .ledger(exchangeLedger), PresetSource(asOf: "2026-12-01", source:
-            "an exchange's internal ledger update; 1 ms median an estimate, no public figure")),
+            "TowerBFT, before Alpenglow (approved September 2025): Solana docs, Terminology (400 ms slot) and commitment levels "
+            + "(solana-sdk CommitmentLevel: confirmed = voted on by a supermajority, optimistic confirmation; finalized = "
+            + "maximum lockout, 31+ confirmed blocks built on it); confirmed at the next slot, 3% skipped slots and "
+            + "capacity are estimates")),
+        ("solana-alpenglow", .chain(solanaAlpenglow), PresetSource(asOf: "2026-12-02", source:
+            "solana.com Developers, DeFi: Finality (consensus Alpenglow, SIMD-0326: a block is final with its finalization "
+            + "certificate about 150 ms after it is produced; confirmed = finalized); modelled as final at the block, so "
+            + "about 150 ms early (estimate); 400 ms slots and 3% skipped as for solana (estimates)")),
+        ("cometbft", .chain(cometbft), PresetSource(asOf: "2026-11-26", source:
+            "CometBFT docs, Consensus (a committed block is final: instant finality) and Mempool (FIFO); 6 s blocks as "
+            + "explorers showed for the Cosmos Hub (block time is set by timeout_commit, a node setting); 1% missed rounds "
+            + "and capacity are estimates")),
+        ("cosmos-hub", .chain(cosmosHub), PresetSource(asOf: "2026-12-02", source:
+            "Wormhole docs, Reference: Wormhole Finality (consistency levels table: Cosmos Hub about 5 s to finalize, "
+            + "instant finality); CometBFT consensus and FIFO mempool; 1% missed rounds and capacity are estimates")),
+        ("arbitrum", .rollup(arbitrum), PresetSource(asOf: "2026-12-02", source:
+            "Arbitrum docs, Glossary: challenge period and assertion (confirmed if unchallenged for 6.4 days; about "
+            + "45,818 L1 blocks); Arbitrum docs, Block numbers and time (a block every 0.25 s: soft confirmation); "
+            + "Arbitrum docs, Monitor withdrawals (batches posted typically within minutes): 120 s batches, 2 s posting "
+            + "and the soft spread are estimates")),
+        ("op-stack", .rollup(opStack), PresetSource(asOf: "2026-12-02", source:
+            "OP Mainnet and Base: OP Stack specs (block_time 2 s); Optimism docs, Transaction finality (final when its "
+            + "batch is in a finalized Ethereum block, 20-30 min; Standard Bridge withdrawals wait 7 days); 300 s batches "
+            + "(op-batcher max-channel-duration is per chain) and 2 s posting are estimates")),
+        ("zk-rollup", .rollup(zkRollup), PresetSource(asOf: "2026-12-02", source:
+            "ZKsync Era: ZKsync docs, Transaction lifecycle (sequencer confirmation, then commit, prove (about an hour) "
+            + "and execute on L1); ZK Nation forum, ZIP-4 Reduce the execution delay from 21 hours to 3 hours (passed); "
+            + "1 s L2 blocks, 300 s batches, 2 s posting and the proof time's spread are estimates")),
+        ("cex", .ledger(exchangeLedger), PresetSource(asOf: "2026-11-26", source:
+            "an exchange's internal ledger update after a match: 1 ms median is an estimate, no public figure")),
     ]
 
     /// The bridge designs of the `cross-chain` kind (`bridge: <name>`): the attesting parties
@@ -134,7 +141,7 @@ public enum SettlementPresets {
                         + "lognormal median 2s, sigma 0.5",
                      relayerCount: 19, quorum: 13, relayerLatency: mustBuild { try .lognormal(median: duration("2s"), sigma: 0.5) },
                      deliveryLatency: mustBuild { try .constant(0) },
-                     dated: PresetSource(asOf: "2026-12-01", source:
+                     dated: PresetSource(asOf: "2026-12-02", source:
                         "Wormhole docs, Protocol: Guardians (19 guardians, VAAs as 13-of-19 multisignature attestations) and "
                         + "Reference: Wormhole Finality (guardians sign after the consistency level, finalized by default); a "
                         + "guardian's observe-and-sign latency is an estimate")),
@@ -142,17 +149,17 @@ public enum SettlementPresets {
                         + "destination's light client verifies, lognormal median 6s, sigma 0.5",
                      relayerCount: 1, quorum: 1, relayerLatency: mustBuild { try .lognormal(median: duration("6s"), sigma: 0.5) },
                      deliveryLatency: mustBuild { try .constant(0) },
-                     dated: PresetSource(asOf: "2026-12-01", source:
-                        "cosmos/ibc ICS 02 client semantics and ICS 04 channels (a permissionless relayer submits the packet "
-                        + "with a proof against a light-client header; CometBFT source final on commit); relayer latency "
-                        + "(polling plus a header update) an estimate")),
+                     dated: PresetSource(asOf: "2026-12-02", source:
+                        "cosmos/ibc ICS 02 client semantics; Cosmos docs, IBC light clients: 07-tendermint overview (a relayer "
+                        + "submits UpdateClient with a header the destination's light client verifies, then the packet with "
+                        + "its proof; relaying is permissionless); relayer latency (polling plus a header update) an estimate")),
         BridgePreset(name: "optimistic-30m", summary: "optimistic with challenge: one updater attests, lognormal median 10s, "
                         + "sigma 0.5, then a 30 min fraud window before the destination executes",
                      relayerCount: 1, quorum: 1, relayerLatency: mustBuild { try .lognormal(median: duration("10s"), sigma: 0.5) },
                      deliveryLatency: mustBuild { try .constant(duration("30min")) },
                      dated: PresetSource(asOf: "2022-07-01", source:
-                        "Nomad docs, Security: Optimistic timeout period (optimisticSeconds, 30 minutes for all chains; "
-                        + "before the August 2022 exploit); the updater's latency an estimate. The canonical OP and Arbitrum "
+                        "Nomad docs, The Nomad protocol, Security: Optimistic timeout period (optimisticSeconds, 30 minutes "
+                        + "for all chains; the bridge before its August 2022 exploit); the updater's latency an estimate. The canonical OP and Arbitrum "
                         + "bridges are the rollup presets' withdrawal delays (challenge-end)")),
     ]
 
