@@ -36,14 +36,20 @@ public struct SettlementParameters: Sendable {
         releaseLevel = layer.levelIndex(named: releaseName)!
         levelMetrics = try node.bool("level_metrics", default: false)
         replyBytes = try node.int("reply_bytes", default: 128, range: 0...(1 << 30))
+        softLevel = layer.softLevel
+        finalLevel = layer.finalLevel
+        windowLevel = layer.levels.count > finalLevel + 1 ? finalLevel + 1 : nil
+        tracksWindow = windowLevel != nil && (releaseLevel > finalLevel || levelMetrics)
     }
 
+    // Derived once (the event handlers read them without building the level list).
+    let softLevel: Int
+    let finalLevel: Int
     /// The index of the rollup's withdrawal level (after `l1-final`, a fixed delay), if it has one.
-    var windowLevel: Int? { layer.levels.count > layer.finalLevel + 1 ? layer.finalLevel + 1 : nil }
-
+    let windowLevel: Int?
     /// Whether a final transaction stays pending until its withdrawal window is over: released
     /// there, or its time recorded.
-    var tracksWindow: Bool { windowLevel != nil && (releaseLevel > layer.finalLevel || levelMetrics) }
+    let tracksWindow: Bool
 }
 
 struct SettlementState {
@@ -177,8 +183,8 @@ extension GraphModel {
         settlements[local].layer.handle(GraphModel.layerEvent(code: code, payload: payload), context: &context) {
             GraphModel.layerTimer(instance, $0)
         }
-        let parameters = settlements[local].parameters
-        let release = parameters.releaseLevel, finalLevel = parameters.layer.finalLevel
+        let release = settlements[local].parameters.releaseLevel, finalLevel = settlements[local].parameters.finalLevel
+        let softLevel = settlements[local].parameters.softLevel, tracksWindow = settlements[local].parameters.tracksWindow
         for reached in settlements[local].layer.levelNotifications {
             guard var entry = settlements[local].pending[reached.id] else { continue }
             settlements[local].reach(&entry, level: reached.level, elapsed: context.now - entry.arrival)
@@ -194,15 +200,15 @@ extension GraphModel {
             switch notification.kind {
             case .soft:
                 if entry.measured { settlements[local].soft.record(elapsed) }
-                settlements[local].reach(&entry, level: parameters.layer.softLevel, elapsed: elapsed)
-                let releasing = release <= parameters.layer.softLevel && !entry.released
+                settlements[local].reach(&entry, level: softLevel, elapsed: elapsed)
+                let releasing = release <= softLevel && !entry.released
                 if releasing { entry.released = true }
                 settlements[local].pending[notification.id] = entry
                 if releasing { settlementRelease(local, instance: instance, entry.message, context: &context) }
             case .final:
                 if entry.measured { settlements[local].final.record(elapsed) }
                 settlements[local].reach(&entry, level: finalLevel, elapsed: elapsed)
-                if parameters.tracksWindow {
+                if tracksWindow {
                     // Pending until the withdrawal window is over (released there when `release` is that level).
                     let releasing = release <= finalLevel && !entry.released
                     if releasing { entry.released = true }
@@ -210,7 +216,7 @@ extension GraphModel {
                     settlements[local].inWindow += 1
                     context.schedule(.timer(component: instance, code: GraphModel.settlementWindowTimer,
                                             payload: Int32(truncatingIfNeeded: notification.id)),
-                                     after: parameters.layer.withdrawalDelay)
+                                     after: settlements[local].layer.withdrawalDelay)
                     if releasing { settlementRelease(local, instance: instance, entry.message, context: &context) }
                 } else {
                     settlements[local].pending[notification.id] = nil
