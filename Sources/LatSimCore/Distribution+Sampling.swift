@@ -2,7 +2,7 @@ import CGSL
 
 extension Distribution {
     /// One draw, by GSL's samplers over the stream's generator.
-    public func sample(_ stream: RandomStream) -> Double {
+    public func sample(_ stream: some RandomSource) -> Double {
         let rng = stream.gslGenerator
         switch kind {
         case .constant(let value):
@@ -48,7 +48,7 @@ extension Distribution {
     }
 
     /// One draw as a duration, the distribution's values read as nanoseconds (rounded, >= 0, saturating).
-    @inlinable public func sampleDuration(_ stream: RandomStream) -> SimDuration {
+    @inlinable public func sampleDuration(_ stream: some RandomSource) -> SimDuration {
         let value = sample(stream)
         return SimDuration(roundingNanoseconds: value > 0 ? value : 0)
     }

@@ -89,7 +89,7 @@ public struct Link: Sendable {
     /// A down link under the `buffered` policy holds the message until `upAt`, the time the
     /// link is known to come back (pass `.distantFuture` if unknown: the model must then resend).
     @inline(__always)
-    public mutating func send(sizeBytes: Int = 0, at now: SimInstant, stream: RandomStream,
+    public mutating func send(sizeBytes: Int = 0, at now: SimInstant, stream: some RandomSource,
                               upAt: SimInstant = .distantFuture) -> SimInstant? {
         ledger.recordSent()
         var start = now
@@ -125,7 +125,7 @@ public struct Link: Sendable {
         return arrival
     }
 
-    mutating func regimeLatency(at now: SimInstant, stream: RandomStream) -> Double {
+    mutating func regimeLatency(at now: SimInstant, stream: some RandomSource) -> Double {
         let state = regime!.advance(to: now, stream: stream)
         let s = regime!.states[state]
         return (s.replacement ?? parameters.latency).sample(stream) * s.factor
