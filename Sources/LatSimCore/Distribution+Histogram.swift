@@ -112,17 +112,22 @@ extension Distribution {
             let previous = knots[knots.count - 1]
             guard point.value > previous || (allowEqualValues && point.value == previous) || (point.value == previous && knots.count == 1) else {
                 throw ParameterError(parameter: name, problem: "is \(allowEqualValues ? "smaller than" : "not larger than") the value of the percentile before it",
-                                     allowed: "values increasing with the percentile (\(knots.count == 1 ? "min" : percentileName(cumulative[cumulative.count - 1])) = \(previous))",
-                                     given: "\(point.value)")
+                                     allowed: "values increasing with the percentile (\(knots.count == 1 ? "min" : percentileName(cumulative[cumulative.count - 1])) = \(nanosecondsText(previous)))",
+                                     given: nanosecondsText(point.value))
             }
             knots.append(point.value)
             cumulative.append(point.p)
         }
         guard cumulative[cumulative.count - 1] == 1 else {
-            throw ParameterError(parameter: "percentiles", problem: "does not end at the maximum, so the tail above \(percentileName(cumulative[cumulative.count - 1])) is unknown",
+            throw ParameterError(parameter: "max", problem: "is missing, so the tail above \(percentileName(cumulative[cumulative.count - 1])) is unknown",
                                  allowed: "a `max` (p100) entry", given: points.map { percentileName($0.p) }.joined(separator: ", "))
         }
         return Distribution(.histogram(values: knots, cumulative: cumulative))
+    }
+
+    /// "2000000 ns" (an integral value without its ".0").
+    static func nanosecondsText(_ value: Double) -> String {
+        (value == value.rounded() && abs(value) < 1e18 ? "\(Int64(value))" : "\(value)") + " ns"
     }
 
     /// "p99.9" for 0.999, "max" for 1, "min" for 0.
