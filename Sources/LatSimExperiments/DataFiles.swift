@@ -5,7 +5,8 @@ import LatSimCore
 ///     {"path": "experiments/data/rtt-hist.csv", "bytes": 2048, "fnv1a64": "0x…"}
 ///
 /// Every `file:` key anywhere in the resolved config (a latency's `file`, a replayed venue's
-/// or chain's file, under any node, at every grid point, designs included) names one: its path
+/// or chain's file, under any node, at every grid point, designs included, and a design
+/// patch's dotted `....file:` key) names one: its path
 /// resolves as the readers resolve it (relative to the directory of the config that wrote it,
 /// a `--set` value to the config file's), and its bytes are hashed with 64-bit FNV-1a. So two
 /// runs whose data files differ have different config hashes, and a shard merge refuses
@@ -33,7 +34,8 @@ public struct DataFileRecord: Codable, Sendable, Equatable {
             switch node.value {
             case .mapping(let entries):
                 for (key, value) in entries {
-                    if key == DataFileRecord.key, case .scalar = value.value {
+                    // `file:`, or a design patch's dotted `a.b.file:`.
+                    if key == DataFileRecord.key || key.hasSuffix("." + DataFileRecord.key), case .scalar = value.value {
                         nodes.append((try value.dataFilePath(), value))
                     } else {
                         try walk(value)

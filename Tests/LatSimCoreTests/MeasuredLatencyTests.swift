@@ -93,6 +93,10 @@ import Testing
         // HDR: F(value) = TotalCount / total; the repeated 180/50 row is skipped; 450 repeats as a jump.
         #expect(abs(hdr.cdf(100_000) - 0.01) < 1e-12 && abs(hdr.cdf(180_000) - 0.5) < 1e-12)
         #expect(abs(hdr.cdf(450_000) - 0.95) < 1e-12 && hdr.quantile(1) == 3_000_000)
+        // HdrHistogram's CSV variant (useCsvFormat) reads the same.
+        let csv = MeasuredLatencyTests.file("rtt.csv", "\"Value\",\"Percentile\",\"TotalCount\",\"1/(1-Percentile)\"\n100.000,0.000000000000,1,1.00\n"
+            + "180.000,0.500000000000,50,2.00\n450.000,0.900000000000,90,10.00\n450.000,0.950000000000,95,20.00\n3000.000,1.000000000000,100,Infinity\n")
+        #expect(try Distribution.percentiles(hdrFile: csv, unitNanoseconds: 1_000) == hdr)
     }
 
     @Test func badHistogramFilesNameTheLine() {

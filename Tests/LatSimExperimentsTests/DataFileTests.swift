@@ -60,6 +60,12 @@ import Glibc
         let config = directory.write("c.yaml", DataFileTests.graph(DataFileTests.histogram.replacingOccurrences(of: "data/h.csv", with: "data/b.csv")))
         let plan = try ExperimentPlan(file: config, grid: ["model.connections[0].link.file=data/b.csv,data/a.csv,data/b.csv"])
         #expect(plan.dataFiles.map(\.path) == [directory.path + "/data/a.csv", directory.path + "/data/b.csv"])
+        // A design patch's dotted key names a data file too.
+        directory.write("data/c.csv", "rtt_us,count\n300,1\n")
+        let patched = DataFileTests.graph(DataFileTests.histogram.replacingOccurrences(of: "data/h.csv", with: "data/b.csv"))
+            + "  designs: {base: {}, other: {\"connections[0].link.file\": data/c.csv}}\n"
+        let withDesigns = try ExperimentPlan(file: directory.write("d.yaml", patched))
+        #expect(withDesigns.dataFiles.map(\.path) == [directory.path + "/data/b.csv", directory.path + "/data/c.csv"], "\(withDesigns.dataFiles)")
     }
 
     /// A relative `file:` given with --set resolves against the config's directory, as in the file.
