@@ -33,6 +33,10 @@ extension Distribution {
             return gsl_ran_pareto(rng, shape, scale)
         case .empirical(let sorted):
             return Distribution.empiricalQuantile(sorted, gsl_rng_uniform(rng))
+        case .histogram(let values, let cumulative):
+            return Distribution.histogramQuantile(values, cumulative, gsl_rng_uniform(rng))
+        case .series:
+            preconditionFailure("a series is drawn with sample(_:cursor:): the config accepts it only where a cursor exists")
         case .mixture(let components):
             let u = gsl_rng_uniform(rng) * cumulativeWeights[cumulativeWeights.count - 1]
             var index = 0
