@@ -39,7 +39,7 @@ extension Distribution {
 
     /// One draw, advancing `cursor` when this is (or wraps) a series; otherwise `sample(stream)`.
     @inline(__always)
-    public func sample(_ stream: RandomStream, cursor: inout SeriesCursor) -> Double {
+    public func sample(_ stream: some RandomSource, cursor: inout SeriesCursor) -> Double {
         switch kind {
         case .series(let values, let block, let randomStart):
             if cursor.position < 0 {
