@@ -86,6 +86,13 @@ import Testing
         #expect(abs(buckets.cdf(300_000) - 0.8) < 1e-12)
         #expect(abs(buckets.cdf(700_000) - 0.95) < 1e-12) // the gap [400us, 1ms) has no mass
         #expect(abs(buckets.mean - (0.05 * 50 + 0.6 * 150 + 0.3 * 300 + 0.05 * 3000) * 1_000) < 1e-6)
+        // E[X^2] of a uniform on [a, b) is (a^2 + ab + b^2) / 3, bucket by bucket (us^2).
+        let parts: [(weight: Double, a: Double, b: Double)] = [(0.05, 0, 100), (0.6, 100, 200), (0.3, 200, 400), (0.05, 1_000, 5_000)]
+        var second = 0.0
+        for part in parts { second += part.weight * (part.a * part.a + part.a * part.b + part.b * part.b) / 3 }
+        #expect(abs(buckets.variance - (second * 1e6 - buckets.mean * buckets.mean)) < 1e-6 * buckets.variance)
+        let valuesSecond: Double = (0.7 * 1e4 + 0.1 * 62_500 + 0.15 * 160_000 + 0.05 * 4e6) * 1e6
+        #expect(abs(values.variance - (valuesSecond - values.mean * values.mean)) < 1e-6 * values.variance)
         // (c) linear between the quantiles, from min.
         #expect(table.quantile(0.5) == 1e6 && table.quantile(0.99) == 1e7 && table.quantile(1) == 4e7)
         #expect(abs(table.cdf(2e6) - 0.7) < 1e-12)
