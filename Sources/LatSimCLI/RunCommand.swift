@@ -113,5 +113,13 @@ struct ValidateCommand: ParsableCommand {
             return
         }
         print("ok: \(plan.file): kind \(plan.kind.name); \(plan.points.count) point\(plan.points.count == 1 ? "" : "s"); designs \(designs); \(plan.settings.replications) replications; \(plan.unitCount) runs in all")
+        // Replayed data files: what each point reads (once per distinct file and settings).
+        var seen: [String] = []
+        for point in plan.points {
+            let notes = point.scenario.dataNotes(horizon: point.settings.warmUp + point.settings.horizon)
+            guard !notes.isEmpty, !seen.contains(notes.joined(separator: "\n")) else { continue }
+            seen.append(notes.joined(separator: "\n"))
+            for line in notes { print("data: " + line) }
+        }
     }
 }
