@@ -43,7 +43,7 @@ def trade_times(rng, rate_per_s, count):
         t += rng.expovariate(rate_per_s) * 1000
         if t >= SPAN_MS - 1:
             break
-        times.append(int(t))
+        times.append(t)
     return times
 
 
@@ -57,7 +57,7 @@ def main():
     with open(os.path.join(OUT, "binance-btcusdt-trades.csv"), "w", newline="\n") as f:
         f.write(HEADER)
         trade_id = 3_600_000_000
-        for t in trade_times(brng, 5.0, 3000):
+        for t in map(int, trade_times(brng, 5.0, 3000)):
             buy = brng.random() < 0.5
             price = round(path[t] * (1 + (0.5e-4 if buy else -0.5e-4)), 2)
             qty = round(math.exp(brng.gauss(math.log(0.01), 1.2)), 5) or 0.00001
@@ -70,12 +70,13 @@ def main():
         f.write(HEADER)
         f.write("trade_id,side,size,price,time\n")
         trade_id = 650_000_000
-        for t in trade_times(crng, 3.5, 2100):
+        for tf in trade_times(crng, 3.5, 2100):
+            t = int(tf)
             buy = crng.random() < 0.5
             seen = path[max(0, t - 40)]
             price = round(seen * (1 + (1e-4 if buy else -1e-4)), 2)
             size = round(math.exp(crng.gauss(math.log(0.02), 1.0)), 8) or 0.00000001
-            us = (START_MS + t) * 1000 + crng.randrange(1000)
+            us = START_MS * 1000 + int(tf * 1000)
             secs, frac = divmod(us, 1_000_000)
             days, rest = divmod(secs, 86400)
             # 2024-06-01 is day 19875 since 1970-01-01; the span stays within that day.

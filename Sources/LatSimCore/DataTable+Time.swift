@@ -242,8 +242,12 @@ extension DataTable {
                     hint = " (it is ISO 8601 text: set \(unitKey): iso8601)"
                 } else if format.unit == .iso8601, let unit = TimestampFormat.fittingUnit(cell) {
                     hint = " (it is a number: set \(unitKey): \(unit.rawValue))"
-                } else if format.unit != .iso8601 && TimestampFormat.parseDecimal(cell, scale: 1) != nil {
-                    hint = " (it does not fit in 64-bit nanoseconds)"
+                } else if format.unit != .iso8601, let number = Double(cell), number.isFinite {
+                    // A number too large for 64-bit ns in this unit (ms or us read as s, say).
+                    let years = number * Double(format.unit.nanoseconds) / (365.2425 * 86_400e9)
+                    hint = " (read as \(format.unit.rawValue) it is past 64-bit nanoseconds"
+                        + (format.epoch == .unix ? ", in the year \(formatSignificant(1970 + years, digits: 3))" : "")
+                        + (TimestampFormat.fittingUnit(cell).map { "; \(unitKey): \($0.rawValue) fits it as a Unix time" } ?? "") + ")"
                 }
                 throw error(row: row, "has \(cell.isEmpty ? "an empty cell" : "a cell that is not a timestamp") in column \(columnName(column))\(hint)",
                             allowed: format.unit == .iso8601 ? "ISO 8601 UTC text such as 2024-03-01T12:00:00.5Z" : "a number of \(format.unit.rawValue)",
