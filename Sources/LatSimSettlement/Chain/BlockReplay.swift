@@ -59,9 +59,11 @@ public struct BlockReplay: Sendable, Equatable {
     /// Block `k` (0-based, counting wrapped repetitions): its time, slot number and capacity;
     /// nil past the end with `past_end: stop`.
     public func block(_ k: Int64, defaultCapacity: Int) -> (time: SimInstant, slot: Int64, capacity: Int)? {
+        // Block 0 is row 0; block k >= 1 is row 1 + (k - 1) mod m of repetition (k - 1) / m, so
+        // every row after the first is used once per repetition (its time, slot and capacity).
         let m = Int64(intervalCount)
         if pastEnd == .stop && k > m { return nil }
-        let cycle = k / m, r = Int(k % m)
+        let cycle = k == 0 ? 0 : (k - 1) / m, r = k == 0 ? 0 : Int((k - 1) % m) + 1
         let (shift, o1) = cycle.multipliedReportingOverflow(by: times.last!)
         let (time, o2) = shift.addingReportingOverflow(times[r])
         guard !o1, !o2 else { return nil }
