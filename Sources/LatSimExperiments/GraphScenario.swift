@@ -89,7 +89,7 @@ extension GraphScenario {
                 var notes: [String] = []
                 switch component.parameters {
                 case .priceSource(let p): notes = p.replay?.notes(component: component.name, horizon: horizon) ?? []
-                case .settlement(let p): notes = p.layer.dataNotes(horizon: horizon).map { $0.hasPrefix("  ") ? $0 : "\(component.name): " + $0 }
+                case .settlement(let p): notes = p.layer.dataNotes(horizon: horizon).map { $0.hasPrefix("  ") ? $0 : "\(component.name) (settlement), " + $0 }
                 default: break
                 }
                 if !notes.isEmpty, !lines.contains(notes[0]) { lines += notes }
