@@ -59,6 +59,16 @@ import LatSimCore
         #expect(replay.missedSlots == gaps && gaps > 0, "missed slots \(replay.missedSlots), gaps \(gaps)")
         #expect(spec.production.meanInterval == SimDuration(roundingNanoseconds: Double(span) / Double(rows.count - 1)))
         print("block replay: \(rows.count) blocks reproduced and wrapped; \(replay.statistics)")
+        // What validate prints, against the intervals computed here from the rows.
+        let intervals = zip(rows.dropFirst(), rows).map { Double($0.seconds - $1.seconds) }.sorted()
+        let mean = intervals.reduce(0, +) / Double(intervals.count)
+        let sd = (intervals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(intervals.count - 1)).squareRoot()
+        func d(_ seconds: Double) -> String { "\(SimDuration(roundingNanoseconds: seconds * 1e9))" }
+        let p99 = intervals[Int((0.99 * Double(intervals.count)).rounded(.up)) - 1]
+        #expect(replay.statistics == "\(intervals.count) intervals: mean \(d(mean)), sd \(d(sd)), p50 \(d(intervals[intervals.count / 2 - 1 + intervals.count % 2])), "
+                + "p99 \(d(p99)), max \(d(intervals.last!)); \(gaps) missed slots (numbers \(rows[0].number)...\(rows.last!.number))")
+        #expect(replay.notes(chain: "eth", horizon: .seconds(Int64(20 * 3600))).last?.contains("its intervals repeat from the start") == true)
+        #expect(replay.notes(chain: "eth", horizon: .seconds(Int64(3600))).count == 2, "no note when the run fits in the file")
     }
 
     @Test("past_end: stop ends production; capacity_column caps each block at the file's count")
