@@ -103,15 +103,26 @@ struct ValidateCommand: ParsableCommand {
             return
         }
         let designs = plan.points.first?.designs.joined(separator: ", ") ?? ""
+        // Replayed data files: what each point reads (once per distinct file and settings).
+        var dataLines: [String] = []
+        var seen: [String] = []
+        for point in plan.points {
+            let notes = point.scenario.dataNotes(horizon: point.settings.warmUp + point.settings.horizon)
+            guard !notes.isEmpty, !seen.contains(notes.joined(separator: "\n")) else { continue }
+            seen.append(notes.joined(separator: "\n"))
+            dataLines += notes
+        }
         if format == .json {
             let string = RunManifest.string
             print("{\"file\": \(string(plan.file)), \"kind\": \(string(plan.kind.name)), \"points\": \(plan.points.count), "
                   + "\"axes\": [\(plan.axes.map { string($0.name) }.joined(separator: ", "))], "
                   + "\"designs\": [\(plan.points.first?.designs.map(string).joined(separator: ", ") ?? "")], "
                   + "\"replications\": \(plan.settings.replications), \"units\": \(plan.unitCount), \"config_fnv1a64\": \(string(plan.configHash)),\n"
+                  + "\"data\": [\(dataLines.map(string).joined(separator: ", "))],\n"
                   + "\"config\": \(RunManifest.json(plan.root))}")
             return
         }
         print("ok: \(plan.file): kind \(plan.kind.name); \(plan.points.count) point\(plan.points.count == 1 ? "" : "s"); designs \(designs); \(plan.settings.replications) replications; \(plan.unitCount) runs in all")
+        for line in dataLines { print("data: " + line) }
     }
 }

@@ -81,6 +81,23 @@ extension GraphScenario {
     /// (a client's window slots, a broker's partitions x groups cursors, a closed source's
     /// population of pending timers), per instance connection two links and two streams.
     /// Messages grow with pending work and are bounded by queue capacities.
+    /// Replayed price files (price sources) and block files (settlement components), once each.
+    public func dataNotes(horizon: SimDuration) -> [String] {
+        var lines: [String] = []
+        for spec in specs {
+            for component in spec.components {
+                var notes: [String] = []
+                switch component.parameters {
+                case .priceSource(let p): notes = p.replay?.notes(component: component.name, horizon: horizon) ?? []
+                case .settlement(let p): notes = p.layer.dataNotes(horizon: horizon).map { $0.hasPrefix("  ") ? $0 : "\(component.name) (settlement), " + $0 }
+                default: break
+                }
+                if !notes.isEmpty, !lines.contains(notes[0]) { lines += notes }
+            }
+        }
+        return lines
+    }
+
     public func replicationMemoryBytes(spec: ReplicationSpec) -> Double {
         specs.map { graph in
             var bytes = 0.0

@@ -67,6 +67,7 @@ import LatSimCore
             switch c.production {
             case .poisson(let mean): slot = mean
             case .slots(let s, _): slot = s
+            case .replay: Issue.record("\(name): a preset replays blocks"); continue
             }
             #expect(slot.seconds == interval, "\(name): interval \(slot)")
             #expect(c.finality.description == finality, "\(name): \(c.finality)")

@@ -93,10 +93,14 @@ public protocol Scenario: Sendable {
     /// Checked at validate time against `--memory-limit`, so a run that cannot fit is refused
     /// before it starts.
     func replicationMemoryBytes(spec: ReplicationSpec) -> Double
+    /// What `latsim validate` prints about the data files the config replays (rows, spans,
+    /// interval statistics, what happens past their end in a run of `horizon`, warm-up included).
+    func dataNotes(horizon: SimDuration) -> [String]
 }
 
 extension Scenario {
     public var metricSchema: [(name: String, unit: String, summary: String)]? { nil }
+    public func dataNotes(horizon: SimDuration) -> [String] { [] }
 }
 
 /// A kind of scenario a config can name in `model.kind`, with its decoder.

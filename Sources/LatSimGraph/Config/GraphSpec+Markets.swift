@@ -21,6 +21,21 @@ extension GraphSpec {
                                   allowed: "an arbitrageur's out goes to venues, one connection per venue", given: "\(from.name).out -> \(to.name).in")
             }
         }
+        for (s, source) in components.enumerated() {
+            guard case .priceSource(let p) = source.parameters, let replay = p.replay else { continue }
+            let fed = connections.filter { $0.from == s }.map { components[$0.to].name }
+            let listed = replay.tracks.map(\.venue)
+            if let missing = fed.first(where: { !listed.contains($0) }) {
+                throw ConfigError(location: source.location, path: "model.components",
+                                  problem: "price source \(source.name) replays files but has none for venue \(missing), which it feeds",
+                                  allowed: "one replay.venues entry per venue it feeds: \(fed.joined(separator: ", "))", given: listed.joined(separator: ", "))
+            }
+            if let extra = listed.first(where: { !fed.contains($0) }) {
+                throw ConfigError(location: source.location, path: "model.components",
+                                  problem: "price source \(source.name) has a replay file for \(extra), which is not a venue it feeds",
+                                  allowed: fed.isEmpty ? "connections from \(source.name).out to venues" : fed.joined(separator: ", "), given: extra)
+            }
+        }
         var sourceOf: [Int: Int] = [:]
         for (v, venue) in components.enumerated() where venue.type == .venue {
             let feeds = connections.filter { $0.to == v && type($0.from) == .priceSource }

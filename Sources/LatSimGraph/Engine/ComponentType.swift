@@ -40,7 +40,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .fanOut: return "Copies each message to every one of its connections (publish/subscribe)."
         case .broker: return "A Kafka-like topic: partitions, consumer groups, persist and acknowledge, prefetch, at-least-once redelivery, capacity."
         case .sink: return "Consumes messages: the end of a path."
-        case .priceSource: return "A fundamental price (GBM with jumps) sent to venues, and the observer of their arbitrage opportunities."
+        case .priceSource: return "A fundamental price (GBM with jumps, or trade files replayed per venue) sent to venues, and the observer of their arbitrage opportunities."
         case .venue: return "An exchange: a quote with depth following its price source, a FIFO matching engine, fees, stale rejection, a market-data feed."
         case .settlement: return "A settlement layer (chain, rollup on an L1, or exchange ledger): transactions leave when final or soft-confirmed."
         case .arbitrageur: return "A CEX-CEX arbitrage bot: views per venue (pushed or pulled), IOC legs concurrent or sequential, blocking or pipelined."

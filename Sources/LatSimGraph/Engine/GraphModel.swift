@@ -184,7 +184,8 @@ public struct GraphModel: SimulationModel {
             case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(outStart[instance + 1] - outStart[instance])))
             case .sink(let p): sinks.append(SinkState(parameters: p))
             case .priceSource(let p):
-                priceSources.append(PriceSourceState(parameters: p, stream: streamOwners[instance], tickStream: replication.stream(names[instance] + ".ticks")))
+                priceSources.append(PriceSourceState(parameters: p, stream: streamOwners[instance], tickStream: replication.stream(names[instance] + ".ticks"),
+                                                     replayStreams: p.replay?.tracks.map { replication.stream(names[instance] + ".replay." + $0.venue) } ?? []))
             case .venue(let p): venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis")))
             case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
             case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))
@@ -193,6 +194,7 @@ public struct GraphModel: SimulationModel {
         }
         for index in brokers.indices { configureBroker(index) }
         connectMarkets()
+        connectPriceReplay()
     }
 
     // MARK: Dispatch
@@ -245,7 +247,7 @@ public struct GraphModel: SimulationModel {
             case .station: stationTimer(local, instance: instance, payload: payload, context: &context)
             case .delay: delayTimer(local, instance: instance, payload: payload, context: &context)
             case .broker: brokerTimer(local, instance: instance, code: code, payload: payload, context: &context)
-            case .priceSource: priceSourceTimer(local, instance: instance, context: &context)
+            case .priceSource: priceSourceTimer(local, instance: instance, code: code, context: &context)
             case .venue: venueTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .arbitrageur: arbitrageurTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .settlement: settlementTimer(local, instance: instance, code: code, payload: payload, context: &context)

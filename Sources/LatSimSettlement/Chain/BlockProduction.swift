@@ -13,12 +13,15 @@ import LatSimCore
 public enum BlockProduction: Sendable, Equatable, CustomStringConvertible {
     case poisson(meanInterval: SimDuration)
     case slots(slot: SimDuration, missedProbability: Double)
+    /// The blocks of a file, at its times (see `BlockReplay`).
+    case replay(BlockReplay)
 
     /// The mean time between produced blocks.
     public var meanInterval: SimDuration {
         switch self {
         case .poisson(let mean): return mean
         case .slots(let slot, let missed): return slot.scaled(by: 1 / (1 - missed))
+        case .replay(let r): return r.meanInterval
         }
     }
 
@@ -26,6 +29,7 @@ public enum BlockProduction: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .poisson(let mean): return "Poisson blocks every \(mean) on average"
         case .slots(let slot, let missed): return "\(slot) slots, \(formatSignificant(missed * 100))% missed"
+        case .replay(let r): return "\(r.times.count) blocks replayed from \(r.file) (mean interval \(r.meanInterval), \(r.missedSlots) missed slots)"
         }
     }
 
@@ -43,6 +47,8 @@ public enum BlockProduction: Sendable, Equatable, CustomStringConvertible {
                 throw ParameterError(parameter: "blocks.missed_probability", problem: "is out of range",
                                      allowed: "a probability in [0, 1)", given: "\(missed)")
             }
+        case .replay:
+            break  // BlockReplay's initializer checks its rows
         }
     }
 }
@@ -75,7 +81,9 @@ public enum FinalityRule: Sendable, Equatable, CustomStringConvertible {
                 throw ParameterError(parameter: "finality.confirmations", problem: "is out of range", allowed: "an integer in 1...10000", given: "\(k)")
             }
         case .epochs(let s, let e):
-            guard case .slots = production else {
+            switch production {
+            case .slots, .replay: break
+            case .poisson:
                 throw ParameterError(parameter: "finality.epochs", problem: "needs slot-based block production",
                                      allowed: "blocks: {type: slots, ...} with an epoch rule, or finality: {confirmations: k}",
                                      given: "Poisson blocks")

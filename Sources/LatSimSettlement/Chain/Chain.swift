@@ -45,6 +45,10 @@ public struct Chain {
     var tipEpoch: Int64 = -1
     /// The slot of the next scheduled block (slot production only).
     var scheduledSlot: Int64 = 0
+    /// Replay: the next file block to schedule (counting wrapped repetitions), and the capacity
+    /// of the block scheduled.
+    var replayNext: Int64 = 0
+    var scheduledCapacity = 0
     public private(set) var blocksProduced: Int64 = 0
     public private(set) var blocksOrphaned: Int64 = 0
     public private(set) var rejectedCount: Int64 = 0
@@ -103,7 +107,8 @@ public struct Chain {
     }
 
     /// Draws the time of the next block after `now` (the host schedules it): `now + Exp(mean)`
-    /// for Poisson blocks, else the start of the next slot that is not missed.
+    /// for Poisson blocks, the start of the next slot that is not missed for slots, the file's
+    /// next block for a replay (`SimInstant.distantFuture` past its end with `past_end: stop`).
     public mutating func scheduleNextBlock(after now: SimInstant) -> SimInstant {
         switch spec.production {
         case .poisson(let mean):
@@ -113,6 +118,12 @@ public struct Chain {
             while missed > 0 && blockStream.bernoulli(missed) { next += 1 }
             scheduledSlot = next
             return SimInstant(nanosecondsSinceStart: next &* slot.nanoseconds)
+        case .replay(let replay):
+            guard let block = replay.block(replayNext, defaultCapacity: spec.capacityPerBlock) else { return .distantFuture }
+            replayNext += 1
+            scheduledSlot = block.slot
+            scheduledCapacity = block.capacity
+            return Swift.max(now, block.time)
         }
     }
 
@@ -133,6 +144,7 @@ public struct Chain {
         tipEpoch = epoch
         blocksProduced += 1
         var room = spec.capacityPerBlock
+        if case .replay = spec.production { room = scheduledCapacity }
         while room > 0, let entry = mempool.popMin() {
             room -= 1
             guard entry.id >= 0 else { backgroundIncluded += 1; continue }

@@ -70,8 +70,10 @@ extension ConfigNode {
         let name = try string("name", default: base?.name ?? "chain")
         let production: BlockProduction
         if let blocks = child("blocks") {
-            let kind = try blocks.string("type", oneOf: ["poisson", "slots"])
-            if kind == "poisson" {
+            let kind = try blocks.string("type", oneOf: ["poisson", "slots", "replay"])
+            if kind == "replay" {
+                production = .replay(try blocks.blockReplayValue())
+            } else if kind == "poisson" {
                 try blocks.checkKeys(["type", "mean_interval"])
                 production = .poisson(meanInterval: try blocks.interval("mean_interval"))
             } else {
@@ -82,7 +84,7 @@ extension ConfigNode {
         } else if let base {
             production = base.production
         } else {
-            _ = try required("blocks", allowed: "{type: poisson, mean_interval: 600s} or {type: slots, slot: 12s, missed_probability: 0.01}")
+            _ = try required("blocks", allowed: "{type: poisson, mean_interval: 600s}, {type: slots, slot: 12s, missed_probability: 0.01} or {type: replay, file: blocks.csv}")
             fatalError("unreachable")
         }
         let finality: FinalityRule
@@ -147,6 +149,68 @@ extension ConfigNode {
                 return ConfirmationLevel(name: name, rule: .epochs(try item.int("epochs", range: 0...1_000)))
             }
             return ConfirmationLevel(name: name, rule: .confirmations(try item.int("confirmations", range: 1...10_000)))
+        }
+    }
+
+    static let blockReplayKeys = ["type", "file", "number_column", "time_column", "time_unit", "epoch", "past_end", "capacity_column",
+                                  "capacity_scale", "delimiter"]
+
+    /// `blocks: {type: replay, file: ...}`: the file read through `DataTable`, every data error
+    /// naming this key, the file and its line.
+    func blockReplayValue() throws -> BlockReplay {
+        try checkKeys(ConfigNode.blockReplayKeys)
+        let fileNode = try required("file", allowed: "a CSV of block numbers and timestamps, relative to the config file")
+        var path = try fileNode.text()
+        if !path.hasPrefix("/") { path = fileNode.location.baseDirectory + path }  // relative to the config (also from --set)
+        let numberName = try string("number_column", default: "number")
+        let timeName = try string("time_column", default: "timestamp")
+        let unit = TimestampFormat.Unit(rawValue: try string("time_unit", default: "s", oneOf: TimestampFormat.Unit.allCases.map(\.rawValue)))!
+        let epoch = TimestampFormat.Epoch(rawValue: try string("epoch", default: "unix", oneOf: TimestampFormat.Epoch.allCases.map(\.rawValue)))!
+        let pastEnd = BlockReplay.PastEnd(rawValue: try string("past_end", default: "wrap", oneOf: BlockReplay.PastEnd.allCases.map(\.rawValue)))!
+        let capacityName = try child("capacity_column")?.text()
+        let scale = try double("capacity_scale", default: 1, range: 1e-12...1e12)
+        if has("capacity_scale") && capacityName == nil {
+            throw error("gives capacity_scale without capacity_column", allowed: "capacity_column: tx_count (or gas_used) with it", given: "capacity_scale", key: "capacity_scale")
+        }
+        let delimiterText = try string("delimiter", default: ",")
+        guard delimiterText.count == 1 || delimiterText == "tab" else {
+            throw error("must be one character", allowed: "\",\", \";\", \"|\" or tab", given: delimiterText, key: "delimiter")
+        }
+        let delimiter: Character = delimiterText == "tab" ? "\t" : delimiterText.first!
+        let format = TimestampFormat(unit: unit, epoch: epoch)
+        do {
+            let table = try DataTable.read(path, delimiter: delimiter)
+            let numberColumn = try table.column(named: numberName), timeColumn = try table.column(named: timeName)
+            let times = try table.timestamps(column: timeColumn, format: format)
+            var numbers: [Int64] = []
+            numbers.reserveCapacity(table.rows.count)
+            for row in table.rows.indices {
+                let cell = table.rows[row][numberColumn]
+                guard let number = Int64(cell) else {
+                    throw table.error(row: row, "has a block number that is not an integer in column \(table.columnName(numberColumn))",
+                                      allowed: "an integer block or slot number", given: "\"\(cell)\"")
+                }
+                if let previous = numbers.last, number <= previous {
+                    throw table.error(row: row, "has block number \(number) after \(previous) (line \(table.lines[row - 1]))",
+                                      allowed: "strictly increasing block numbers (a gap is missed slots)", given: "\(previous) then \(number)")
+                }
+                numbers.append(number)
+            }
+            var capacities: [Int]? = nil
+            if let capacityName {
+                let column = try table.column(named: capacityName)
+                capacities = try table.rows.indices.map { row in
+                    let value = try table.double(row: row, column: column) * scale
+                    guard value >= 0, value.rounded() <= 10_000_000 else {
+                        throw table.error(row: row, "gives a capacity out of range in column \(table.columnName(column)) (x capacity_scale \(formatSignificant(scale)))",
+                                          allowed: "0...10000000 transactions per block", given: table.rows[row][column])
+                    }
+                    return Int(value.rounded())
+                }
+            }
+            return try BlockReplay(file: path, contentHash: table.contentHashText, times: times, numbers: numbers, capacities: capacities, pastEnd: pastEnd)
+        } catch let e as ParameterError {
+            throw ConfigError(location: fileNode.location, path: "\(fileNode.path): \(e.parameter)", problem: e.problem, allowed: e.allowed, given: e.given)
         }
     }
 

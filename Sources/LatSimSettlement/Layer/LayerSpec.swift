@@ -98,3 +98,17 @@ public enum LayerSpec: Sendable, Equatable {
         }
     }
 }
+
+extension LayerSpec {
+    /// Validate's notes on a replayed chain (the chain itself or a rollup's L1); empty otherwise.
+    public func dataNotes(horizon: SimDuration) -> [String] {
+        switch self {
+        case .chain(let c):
+            if case .replay(let r) = c.production { return r.notes(chain: c.name, horizon: horizon) }
+        case .rollup(let r):
+            if case .replay(let b) = r.l1.production { return b.notes(chain: "\(r.l1.name) (L1 of \(r.name))", horizon: horizon) }
+        case .ledger: break
+        }
+        return []
+    }
+}

@@ -96,7 +96,7 @@ public struct SettlementLayer {
     public mutating func start<E>(context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
         if chain != nil {
             let t = chain!.scheduleNextBlock(after: context.now)
-            context.schedule(wrap(.block), at: t)
+            if t != .distantFuture { context.schedule(wrap(.block), at: t) }  // a replay past its end (stop)
         }
         if case .rollup(let r) = spec {
             context.schedule(wrap(.batchTimer), after: r.batchInterval)
@@ -144,7 +144,7 @@ public struct SettlementLayer {
                 for id in chain!.finalized { notifications.append(LayerNotification(kind: .final, id: id)) }
             }
             let t = chain!.scheduleNextBlock(after: context.now)
-            context.schedule(wrap(.block), at: t)
+            if t != .distantFuture { context.schedule(wrap(.block), at: t) }  // a replay past its end (stop)
         case .softConfirm(let id):
             guard case .rollup(let r) = spec else { preconditionFailure("softConfirm on a non-rollup layer") }
             notifications.append(LayerNotification(kind: .soft, id: id))

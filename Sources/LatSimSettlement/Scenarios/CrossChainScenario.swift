@@ -170,6 +170,7 @@ public struct CrossChainScenario: Scenario {
 
     /// Every metric a run records, in its order (the kind's list; the `metrics:` filter checks against it).
     public var metricSchema: [(name: String, unit: String, summary: String)]? { CrossChainScenario.metricSchema }
+    public func dataNotes(horizon: SimDuration) -> [String] { source.dataNotes(horizon: horizon) + destination.dataNotes(horizon: horizon) }
 
     /// The metrics of `runDetailed`, in recording order; formulas in docs/settlement.md.
     public static let metricSchema: [(name: String, unit: String, summary: String)] =

@@ -128,6 +128,7 @@ public struct SettlementScenario: Scenario {
 
     /// Every metric a run records, in its order (the kind's list; the `metrics:` filter checks against it).
     public var metricSchema: [(name: String, unit: String, summary: String)]? { SettlementScenario.metricSchema }
+    public func dataNotes(horizon: SimDuration) -> [String] { layer.dataNotes(horizon: horizon) }
 
     /// The metrics of `runDetailed`, in recording order; formulas in docs/settlement.md.
     public static let metricSchema: [(name: String, unit: String, summary: String)] =

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LatSimCore
 import LatSimMarkets
 import LatSimNetwork
@@ -18,12 +23,27 @@ public struct PriceSourceParameters: Sendable {
     public var fundamental: PriceProcessParameters
     public var tickInterval: Distribution
     public var opportunitySize: Double
+    /// Trade files replayed per venue in place of the GBM (nil: the GBM); see `PriceReplay`.
+    public var replay: PriceReplay?
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["fundamental", "tick_interval", "opportunity_size"])
-        fundamental = try PriceProcessParameters(config: try node.required("fundamental", allowed: "{initial_price, volatility_per_sqrt_year, ...}"))
-        tickInterval = try node.intervalDistribution("tick_interval")
+        try node.checkKeys(["fundamental", "tick_interval", "opportunity_size", "replay"])
         opportunitySize = try node.double("opportunity_size", default: 1, range: 1e-12...1e12)
+        if let replayNode = node.child("replay") {
+            for key in ["fundamental", "tick_interval"] where node.has(key) {
+                throw node.error("gives both replay and \(key)", allowed: "replay (the files' prices at the files' times) or fundamental and tick_interval (the GBM)",
+                                 given: "both", key: key)
+            }
+            let replay = try PriceReplay(config: replayNode)
+            self.replay = replay
+            // Not sampled when replaying: a constant price at the first replayed one.
+            fundamental = try node.wrap { try PriceProcessParameters(initialPrice: replay.tracks[0].prices[0], volatilityPerSqrtYear: 0) }
+            tickInterval = try .constant(1e9)
+        } else {
+            fundamental = try PriceProcessParameters(config: try node.required("fundamental", allowed: "{initial_price, volatility_per_sqrt_year, ...}, or replay: {venues: {...}}"))
+            tickInterval = try node.intervalDistribution("tick_interval")
+            replay = nil
+        }
     }
 }
 
@@ -76,11 +96,22 @@ struct PriceSourceState {
     var capturedAny: Int64 = 0
     var unattributed: Int64 = 0
     var ticks: Int64 = 0
+    // Replay: per out connection k (venue order), its track in `parameters.replay` and the next row.
+    var replayTrack: [Int] = []
+    var replayCursor: [Int] = []
+    /// Noise streams `<name>.replay.<venue>`, one per track.
+    let replayStreams: [RandomStream]
+    /// Every replayed price as published (time ns, connection k, price), kept with the trace
+    /// (tests read it back; at most `ReplicationSpec.traceRowLimit` rows, the rest counted).
+    var recordPublished = false
+    var published: [(time: Int64, connection: Int32, price: Double)] = []
+    var publishedDropped = 0
 
-    init(parameters: PriceSourceParameters, stream: RandomStream, tickStream: RandomStream) {
+    init(parameters: PriceSourceParameters, stream: RandomStream, tickStream: RandomStream, replayStreams: [RandomStream] = []) {
         self.parameters = parameters
         process = PriceProcess(parameters: parameters.fundamental, stream: stream)
         self.tickStream = tickStream
+        self.replayStreams = replayStreams
     }
 
     func isMeasured(_ episode: Int64) -> Bool { episode >= firstMeasured }
@@ -151,13 +182,81 @@ extension GraphModel {
         instances(of: g).reduce(0) { $0 + f(priceSources[Int(instanceLocal[Int($1)])]) }
     }
 
-    /// The first tick, at time zero.
+    /// The first tick, at time zero; when replaying, each venue connection's first row.
     func startPriceSource(instance: Int32) -> [(GraphEvent, SimInstant)] {
-        [(.timer(component: instance, code: 0, payload: 0), .zero)]
+        let local = Int(instanceLocal[Int(instance)])
+        guard let replay = priceSources[local].parameters.replay else { return [(.timer(component: instance, code: 0, payload: 0), .zero)] }
+        return priceSources[local].replayTrack.enumerated().map { k, track in
+            (.timer(component: instance, code: Int32(k + 1), payload: 0), SimInstant(nanosecondsSinceStart: replay.tracks[track].times[0]))
+        }
+    }
+
+    /// Resolves each out connection's replay track by its venue's component name (the names were
+    /// checked against the wiring when decoding).
+    mutating func connectPriceReplay() {
+        for instance in instanceType.indices where instanceType[instance] == .priceSource {
+            let s = Int(instanceLocal[instance])
+            guard let replay = priceSources[s].parameters.replay else { continue }
+            for k in outStart[instance]..<outStart[instance + 1] {
+                let venue = spec.components[Int(instanceGroup[Int(connectionTarget[Int(outConnections[Int(k)])])])].name
+                priceSources[s].replayTrack.append(replay.track(venue: venue) ?? 0)
+            }
+            priceSources[s].replayCursor = Array(repeating: 0, count: priceSources[s].replayTrack.count)
+            priceSources[s].recordPublished = keepTrace
+        }
+    }
+
+    /// Timer `1 + k`: venue connection k's rows at this time are published in file order, and
+    /// its next row scheduled; after its last row it publishes nothing more.
+    mutating func priceReplayTimer(_ local: Int, instance: Int32, connection k: Int, context: inout SimulationContext<GraphEvent>) {
+        let now = context.now
+        let track = priceSources[local].replayTrack[k]
+        let connection = outConnections[Int(outStart[Int(instance)]) + k]
+        let noiseSD = priceSources[local].parameters.replay!.noiseSD
+        var cursor = priceSources[local].replayCursor[k]
+        let count = priceSources[local].parameters.replay!.tracks[track].times.count
+        while cursor < count {
+            let (time, row) = withReplayRow(local, track: track, row: cursor)
+            guard time <= now.nanosecondsSinceStart else { break }
+            cursor += 1
+            var price = row.price
+            if noiseSD > 0 { price *= exp(priceSources[local].replayStreams[track].gaussian(standardDeviation: noiseSD)) }
+            guard !instanceDown[Int(instance)] else { continue }
+            if measuring { priceSources[local].ticks += 1 }
+            if priceSources[local].recordPublished {
+                if priceSources[local].published.count < ReplicationSpec.traceRowLimit {
+                    priceSources[local].published.append((now.nanosecondsSinceStart, Int32(k), price))
+                } else {
+                    priceSources[local].publishedDropped += 1
+                }
+            }
+            let m = create(by: instance, now: now)
+            pool[m].kind = .price
+            pool[m].value0 = price
+            pool[m].value1 = row.size
+            pool[m].value2 = Double(row.side)
+            pool[m].sizeBytes = 64
+            transmit(m, over: connection, context: &context)
+        }
+        priceSources[local].replayCursor[k] = cursor
+        if cursor < count {
+            let next = withReplayRow(local, track: track, row: cursor).time
+            context.schedule(.timer(component: instance, code: Int32(k + 1), payload: 0), at: SimInstant(nanosecondsSinceStart: next))
+        }
+    }
+
+    @inline(__always)
+    func withReplayRow(_ local: Int, track: Int, row: Int) -> (time: Int64, row: (price: Double, size: Double, side: Int8)) {
+        let t = priceSources[local].parameters.replay!.tracks[track]
+        return (t.times[row], (t.prices[row], t.sizes[row], t.sides[row]))
     }
 
     /// A tick: the fundamental sampled now, one price message per venue connection, the next tick drawn.
-    mutating func priceSourceTimer(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+    mutating func priceSourceTimer(_ local: Int, instance: Int32, code: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code > 0 {
+            priceReplayTimer(local, instance: instance, connection: Int(code) - 1, context: &context)
+            return
+        }
         let now = context.now
         let price = priceSources[local].process.value(at: now)
         if !instanceDown[Int(instance)] {
