@@ -343,8 +343,10 @@ public struct ExperimentPlan: Sendable {
             for (keyPath, values) in zip(axis.keyPaths, axis.values) { text += " " + keyPath + "=" + values.map(\.canonicalText).joined(separator: ",") }
             if let labels = axis.labels { text += " labels=" + labels.joined(separator: ",") }
         }
-        // Data files by content (a config without any hashes as before).
-        for file in dataFiles { text += "\ndata_file " + file.path + " " + String(file.bytes) + " " + file.fnv1a64 }
+        // Data files by content (a config without any hashes as before). Not by resolved path:
+        // that depends on where the checkout is and how the config was named (the path as
+        // written is in the config text already), and the hash must not.
+        for file in dataFiles { text += "\ndata_file " + String(file.bytes) + " " + file.fnv1a64 }
         return StreamKey(value: StreamKey.fnv1a64(text)).description
     }
 }

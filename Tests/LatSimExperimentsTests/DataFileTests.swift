@@ -52,6 +52,21 @@ import Glibc
     }
 
     /// Files swept by the grid are all hashed, in path order, each once.
+    /// The golden fingerprints record the config hash: it must not depend on where the
+    /// checkout is (CI clones elsewhere) or on how the config's path is written.
+    @Test func theConfigHashDoesNotDependOnTheCheckoutsLocation() throws {
+        var hashes: [String] = []
+        for _ in 0..<2 {
+            let directory = TemporaryDirectory()
+            defer { directory.remove() }
+            let config = directory.write("c.yaml", DataFileTests.graph(DataFileTests.histogram))
+            directory.write("data/h.csv", "rtt_us,count\n100,7\n250,3\n")
+            hashes.append(try ExperimentPlan(file: config).configHash)
+            #expect(try ExperimentPlan(file: directory.path + "/./c.yaml").configHash == hashes.last)
+        }
+        #expect(hashes[0] == hashes[1])
+    }
+
     @Test func everyPointsFilesAreRecordedOnceInPathOrder() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
