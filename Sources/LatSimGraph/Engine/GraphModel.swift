@@ -180,7 +180,9 @@ public struct GraphModel: SimulationModel {
             case .sink(let p): sinks.append(SinkState(parameters: p))
             case .priceSource(let p):
                 priceSources.append(PriceSourceState(parameters: p, stream: streams[instance], tickStream: replication.stream(names[instance] + ".ticks")))
-            case .venue(let p): venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis")))
+            case .venue(let p):
+                venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis"),
+                                         flowStream: p.book == nil ? nil : replication.stream(names[instance] + ".flow")))
             case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
             case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))
             case .fanOut: break

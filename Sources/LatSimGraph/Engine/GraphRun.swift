@@ -21,6 +21,7 @@ public enum GraphRun {
             case .client: initial += model.startClient(local, instance: instance)
             case .priceSource: initial += model.startPriceSource(instance: instance)
             case .arbitrageur: initial += model.startArbitrageur(local, instance: instance)
+            case .venue: initial += model.startVenue(local, instance: instance)
             case .settlement: initial += model.startSettlement(instance: instance)
             default: break
             }
@@ -46,7 +47,7 @@ public enum GraphRun {
     static func baseSchema(_ spec: GraphSpec) -> [(name: String, unit: String, summary: String)] {
         var schema: [(String, String, String)] = []
         for component in spec.components {
-            for metric in component.type.metrics { schema.append((component.name + "." + metric.name, metric.unit, metric.summary)) }
+            for metric in component.recordedMetrics { schema.append((component.name + "." + metric.name, metric.unit, metric.summary)) }
         }
         for connection in spec.connections {
             for metric in GraphModel.linkMetrics { schema.append(("link.\(connection.name).\(metric.name)", metric.unit, metric.summary)) }
@@ -83,11 +84,22 @@ extension ComponentType {
         case .broker: own = GraphModel.brokerMetrics
         case .sink: own = GraphModel.sinkMetrics
         case .priceSource: own = GraphModel.priceSourceMetrics
-        case .venue: own = GraphModel.venueMetrics
+        case .venue: own = GraphModel.venueMetrics + GraphModel.venueBookMetrics
         case .arbitrageur: own = GraphModel.arbitrageurMetrics
         case .settlement: own = GraphModel.settlementMetrics
         }
         return own + GraphModel.commonMetrics
+    }
+}
+
+extension GraphSpec.Component {
+    /// The metrics this component records: its type's, without the book metrics of a venue that has no `book:`.
+    public var recordedMetrics: [ComponentMetric] {
+        if case .venue(let p) = parameters, p.book == nil {
+            let book = Set(GraphModel.venueBookMetrics.map(\.name))
+            return type.metrics.filter { !book.contains($0.name) }
+        }
+        return type.metrics
     }
 }
 
@@ -156,7 +168,7 @@ extension GraphModel {
         let schema = GraphRun.metricSchema(spec)
         var values: [Double] = []
         for (g, component) in spec.components.enumerated() {
-            for metric in component.type.metrics { values.append(metric.value(self, g, end)) }
+            for metric in component.recordedMetrics { values.append(metric.value(self, g, end)) }
         }
         for j in spec.connections.indices { for metric in GraphModel.linkMetrics { values.append(metric.value(self, j, end)) } }
         for p in spec.paths.indices { for metric in GraphModel.pathMetrics { values.append(metric.value(self, p, end)) } }

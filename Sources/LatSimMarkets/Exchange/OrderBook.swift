@@ -94,6 +94,8 @@ public struct TakerExecution: Sendable, Equatable {
     /// The best price on the side it took from, before it traded (NaN: that side was empty).
     public var topPrice: Double
     public var levelsTouched: Int
+    /// Sum over the levels taken of quantity x |price - top price| (exactly 0 for a fill at the top).
+    public var slippageNotional: Double = 0
 
     public var averagePrice: Double { filled > 0 ? notional / filled : .nan }
     public var isPartial: Bool { filled > 0 && filled < requested * (1 - 1e-12) }
@@ -101,7 +103,7 @@ public struct TakerExecution: Sendable, Equatable {
     /// disfavour (a buy paying above the best ask is positive). NaN when nothing filled.
     public var slippageFraction: Double {
         guard filled > 0, topPrice > 0 else { return .nan }
-        return abs(averagePrice - topPrice) / topPrice
+        return slippageNotional / (filled * topPrice)
     }
 }
 
@@ -295,6 +297,7 @@ public struct OrderBook: Sendable {
             left -= x
             execution.filled += x
             execution.notional += x * p
+            execution.slippageNotional += x * abs(p - execution.topPrice)
             execution.levelsTouched += 1
         }
         if left <= 1e-12 * quantity { execution.filled = quantity }
