@@ -33,14 +33,17 @@ public struct GraphModel: SimulationModel {
     let instanceOrdinal: ContiguousArray<Int32>
     var instanceDown: ContiguousArray<Bool>
     let groupFirstInstance: [Int32]
-    let streams: [RandomStream]
+    /// Per instance, its random stream (owned by `streamOwners`; a handle costs no reference count per use).
+    let streams: ContiguousArray<StreamHandle>
+    let streamOwners: [RandomStream]
 
     // Connections (instance level).
     let connectionSource: ContiguousArray<Int32>
     let connectionTarget: ContiguousArray<Int32>
     let connectionSpec: ContiguousArray<Int32>
     var links: ContiguousArray<Link>
-    let linkStreams: [RandomStream]
+    let linkStreams: ContiguousArray<StreamHandle>
+    let linkStreamOwners: [RandomStream]
     /// The outgoing connections of instance i: outConnections[outStart[i] ..< outStart[i + 1]].
     let outStart: ContiguousArray<Int32>
     let outConnections: ContiguousArray<Int32>
@@ -114,7 +117,8 @@ public struct GraphModel: SimulationModel {
         instanceOrdinal = ContiguousArray(ordinal)
         instanceDown = ContiguousArray(repeating: false, count: group.count)
         groupFirstInstance = first
-        streams = names.map { replication.stream($0) }
+        streamOwners = names.map { replication.stream($0) }
+        streams = ContiguousArray(streamOwners.map(\.handle))
 
         // Instance-level connections, in spec order; pairwise for equal counts.
         var source: [Int32] = [], target: [Int32] = [], specIndex: [Int32] = [], links: [Link] = [], port: [Int] = []
@@ -140,7 +144,8 @@ public struct GraphModel: SimulationModel {
         connectionTarget = ContiguousArray(target)
         connectionSpec = ContiguousArray(specIndex)
         self.links = ContiguousArray(links)
-        self.linkStreams = linkStreams
+        linkStreamOwners = linkStreams
+        self.linkStreams = ContiguousArray(linkStreams.map(\.handle))
         // Outgoing connections grouped by source instance and port, in connection order (a
         // counting sort: O(instances + connections), so 100,000 components build in linear time).
         func grouped(port wanted: Int) -> (ContiguousArray<Int32>, ContiguousArray<Int32>) {
@@ -179,7 +184,7 @@ public struct GraphModel: SimulationModel {
             case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(outStart[instance + 1] - outStart[instance])))
             case .sink(let p): sinks.append(SinkState(parameters: p))
             case .priceSource(let p):
-                priceSources.append(PriceSourceState(parameters: p, stream: streams[instance], tickStream: replication.stream(names[instance] + ".ticks")))
+                priceSources.append(PriceSourceState(parameters: p, stream: streamOwners[instance], tickStream: replication.stream(names[instance] + ".ticks")))
             case .venue(let p):
                 venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis"),
                                          flowStream: p.book == nil ? nil : replication.stream(names[instance] + ".flow")))
