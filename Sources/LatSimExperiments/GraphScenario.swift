@@ -109,7 +109,9 @@ extension GraphScenario {
                 case .broker(let p): each += Double(p.partitions) * 96 * Double(max(1, graph.connections.filter { $0.from == graph.componentIndex(component.name)! }.count))
                 case .arbitrageur(let p): each += Double(p.design.capacity) * 96   // attempt slots (views: per connection)
                 case .priceSource: each += 16 * 16_384                             // the observer's ring of recent episodes
-                case .venue(let p): each += Double(p.exchange.workers) * 64          // the engine's workers
+                case .venue(let p):
+                    each += Double(p.exchange.workers) * 64                          // the engine's workers
+                    if let flow = p.book { each += Double(flow.book.levels) * 16 + 256 }  // the book's two depth arrays
                 default: break
                 }
                 bytes += each * Double(component.count)

@@ -186,7 +186,9 @@ public struct GraphModel: SimulationModel {
             case .priceSource(let p):
                 priceSources.append(PriceSourceState(parameters: p, stream: streamOwners[instance], tickStream: replication.stream(names[instance] + ".ticks"),
                                                      replayStreams: p.replay?.tracks.map { replication.stream(names[instance] + ".replay." + $0.venue) } ?? []))
-            case .venue(let p): venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis")))
+            case .venue(let p):
+                venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis"),
+                                         flowStream: p.book == nil ? nil : replication.stream(names[instance] + ".flow")))
             case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
             case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))
             case .fanOut: break

@@ -21,6 +21,7 @@ public enum GraphRun {
             case .client: initial += model.startClient(local, instance: instance)
             case .priceSource: initial += model.startPriceSource(instance: instance)
             case .arbitrageur: initial += model.startArbitrageur(local, instance: instance)
+            case .venue: initial += model.startVenue(local, instance: instance)
             case .settlement: initial += model.startSettlement(instance: instance)
             default: break
             }
@@ -70,11 +71,19 @@ extension GraphSpec {
 }
 
 extension GraphSpec.Component {
-    /// This component's metrics: its type's, then those its parameters add (a settlement's
-    /// `time_to_<level>` with `level_metrics: true`).
+    /// The metrics this component records: its type's, then those its parameters add (a
+    /// settlement's `time_to_<level>` with `level_metrics: true`), less those its parameters
+    /// rule out (a venue without `book:` records no book metrics).
     public var metrics: [ComponentMetric] {
-        if case .settlement(let p) = parameters, p.levelMetrics { return type.metrics + GraphModel.settlementLevelMetrics(p) }
-        return type.metrics
+        switch parameters {
+        case .settlement(let p) where p.levelMetrics:
+            return type.metrics + GraphModel.settlementLevelMetrics(p)
+        case .venue(let p) where p.book == nil:
+            let book = Set(GraphModel.venueBookMetrics.map(\.name))
+            return type.metrics.filter { !book.contains($0.name) }
+        default:
+            return type.metrics
+        }
     }
 }
 
@@ -92,7 +101,7 @@ extension ComponentType {
         case .broker: own = GraphModel.brokerMetrics
         case .sink: own = GraphModel.sinkMetrics
         case .priceSource: own = GraphModel.priceSourceMetrics
-        case .venue: own = GraphModel.venueMetrics
+        case .venue: own = GraphModel.venueMetrics + GraphModel.venueBookMetrics
         case .arbitrageur: own = GraphModel.arbitrageurMetrics
         case .settlement: own = GraphModel.settlementMetrics
         }

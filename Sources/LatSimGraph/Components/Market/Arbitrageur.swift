@@ -50,6 +50,8 @@ struct ArbitrageAttemptSlot {
     var measured = false
     /// Fill price per leg (NaN: missed or rejected); `done` bits 1 and 2 for legs 0 and 1.
     var fills: (Double, Double) = (.nan, .nan)
+    /// Quantity filled per leg (a book venue may fill part of an order; otherwise all or nothing).
+    var filled: (Double, Double) = (0, 0)
     var done: UInt8 = 0
     /// When the bot decided the trade.
     var started = SimInstant.zero
@@ -267,12 +269,18 @@ extension GraphModel {
             market.attempts[a].matchTime = message.value3
             market.attempts[a].episode = message.tag
         }
-        legDone(local, instance: instance, attempt: a, leg: leg, fill: message.value2, context: &context)
+        legDone(local, instance: instance, attempt: a, leg: leg, fill: message.value2,
+                quantity: message.value2.isNaN ? 0 : message.value1, context: &context)
     }
 
-    /// Leg `leg` of attempt `a` is resolved (filled at `fill`, or NaN: missed, rejected, timed out).
-    mutating func legDone(_ local: Int, instance: Int32, attempt a: Int, leg: Int, fill: Double, context: inout SimulationContext<GraphEvent>) {
-        if leg == 0 { market.attempts[a].fills.0 = fill } else { market.attempts[a].fills.1 = fill }
+    /// Leg `leg` of attempt `a` is resolved (filled at `fill` for `quantity`, or NaN: missed, rejected, timed out).
+    mutating func legDone(_ local: Int, instance: Int32, attempt a: Int, leg: Int, fill: Double, quantity: Double,
+                          context: inout SimulationContext<GraphEvent>) {
+        if leg == 0 {
+            market.attempts[a].fills.0 = fill; market.attempts[a].filled.0 = quantity
+        } else {
+            market.attempts[a].fills.1 = fill; market.attempts[a].filled.1 = quantity
+        }
         market.attempts[a].done |= UInt8(1 << leg)
         if arbitrageurs[local].parameters.design.legs == .sequential && leg == 0 {
             if fill.isNaN { finish(local, instance: instance, attempt: a, context: &context) } else {
@@ -289,7 +297,7 @@ extension GraphModel {
         guard let a = (start..<start + capacity).first(where: { market.attempts[$0].inFlight && market.attempts[$0].serial == serial }),
               market.attempts[a].done & UInt8(1 << leg) == 0 else { return }   // answered in time
         if market.attempts[a].measured { arbitrageurs[local].statistics.ordersTimedOut += 1 }
-        legDone(local, instance: instance, attempt: a, leg: leg, fill: .nan, context: &context)
+        legDone(local, instance: instance, attempt: a, leg: leg, fill: .nan, quantity: 0, context: &context)
     }
 
     /// Timer 0: a pull-bot polls every venue; timers 1 and 2: a leg's `order_timeout`.
@@ -373,7 +381,9 @@ extension GraphModel {
         pool[m].kind = .order
         pool[m].side = UInt8(leg)
         pool[m].value0 = leg == 0 ? attempt.limits.buy : attempt.limits.sell
-        pool[m].value1 = arbitrageurs[local].parameters.orderSize
+        // A sequential sell is for what the buy got (all of order_size unless a book filled part of it).
+        let sequentialSell = leg == 1 && arbitrageurs[local].parameters.design.legs == .sequential
+        pool[m].value1 = sequentialSell ? attempt.filled.0 : arbitrageurs[local].parameters.orderSize
         pool[m].slot = Int32(a)
         pool[m].key = UInt32(leg)
         pool[m].id = attempt.serial
@@ -386,9 +396,12 @@ extension GraphModel {
     }
 
     /// Settles an attempt: a capture, a legging failure (the filled leg unwound at the true book now), or a miss.
+    /// Partial fills (book venues): the matched quantity min(bought, sold) counts as the trade; the
+    /// excess of the larger leg is unwound at the true book now and counted in the legging cost.
     mutating func finish(_ local: Int, instance: Int32, attempt a: Int, context: inout SimulationContext<GraphEvent>) {
         let attempt = market.attempts[a]
-        let q = arbitrageurs[local].parameters.orderSize
+        let (bought, sold) = attempt.filled
+        let q = Swift.min(bought, sold)
         let buyVenue = Int(market.viewVenue[Int(attempt.venues.buy)]), sellVenue = Int(market.viewVenue[Int(attempt.venues.sell)])
         let feeBuy = market.fees[buyVenue], feeSell = market.fees[sellVenue]
         let (buy, sell) = attempt.fills
@@ -396,12 +409,17 @@ extension GraphModel {
             if !buy.isNaN && !sell.isNaN {
                 arbitrageurs[local].statistics.completed += 1
                 arbitrageurs[local].statistics.profitCaptured += q * (sell * (1 - feeSell) - buy * (1 + feeBuy))
+                if bought > sold {
+                    arbitrageurs[local].statistics.leggingCost += (bought - sold) * (buy * (1 + feeBuy) - market.books[buyVenue].bid * (1 - feeBuy))
+                } else if sold > bought {
+                    arbitrageurs[local].statistics.leggingCost += (sold - bought) * (market.books[sellVenue].ask * (1 + feeSell) - sell * (1 - feeSell))
+                }
             } else if !buy.isNaN {
                 arbitrageurs[local].statistics.leggingFailures += 1
-                arbitrageurs[local].statistics.leggingCost += q * (buy * (1 + feeBuy) - market.books[buyVenue].bid * (1 - feeBuy))
+                arbitrageurs[local].statistics.leggingCost += bought * (buy * (1 + feeBuy) - market.books[buyVenue].bid * (1 - feeBuy))
             } else if !sell.isNaN {
                 arbitrageurs[local].statistics.leggingFailures += 1
-                arbitrageurs[local].statistics.leggingCost += q * (market.books[sellVenue].ask * (1 + feeSell) - sell * (1 - feeSell))
+                arbitrageurs[local].statistics.leggingCost += sold * (market.books[sellVenue].ask * (1 + feeSell) - sell * (1 - feeSell))
             } else {
                 arbitrageurs[local].statistics.missed += 1
             }

@@ -30,8 +30,10 @@ public struct VenueParameters: Sendable {
     /// Bytes of a market-data message and of an acknowledgement on the wire.
     public var quoteBytes: Int
     public var ackBytes: Int
+    /// An L2 order book in place of the quote with depth (nil: the quote, as before).
+    public var book: VenueBookParameters?
 
-    static let ownKeys = ["basis_sd", "basis_half_life", "quote_bytes", "ack_bytes"]
+    static let ownKeys = ["basis_sd", "basis_half_life", "quote_bytes", "ack_bytes", "book"]
 
     public init(name: String, config node: ConfigNode) throws {
         try node.checkKeys(ExchangeParameters.keys + VenueParameters.ownKeys)
@@ -42,6 +44,15 @@ public struct VenueParameters: Sendable {
         basisHalfLife = try node.duration("basis_half_life", default: .milliseconds(300))
         quoteBytes = try node.int("quote_bytes", default: 128, range: 0...(1 << 30))
         ackBytes = try node.int("ack_bytes", default: 128, range: 0...(1 << 30))
+        if let bookNode = node.child("book") {
+            for key in ["half_spread_bps", "depth"] where node.has(key) {
+                throw ConfigError(location: node.location, path: node.path + "." + key,
+                                  problem: "\(key) sets the quote with depth, which a venue with book: does not have",
+                                  allowed: "book: {tick_size, depth_per_level, ...} or half_spread_bps and depth without book:",
+                                  given: "both \(key) and book:")
+            }
+            book = try VenueBookParameters(config: bookNode, takerFeeFraction: exchange.takerFeeFraction)
+        }
     }
 }
 
@@ -64,9 +75,19 @@ struct VenueState {
     var fills: Int64 = 0
     var rejectedStale: Int64 = 0
     var ignored: Int64 = 0
+    /// The order book and its background flow's stream (`<name>.flow`), with `book:` only.
+    var book: OrderBook?
+    var flowStream: RandomStream?
+    var bookStatistics = VenueBookStatistics()
+    var depthSampleTotal = 0.0
+    var depthSamples: Int64 = 0
 
-    init(parameters: VenueParameters, basisStream: RandomStream) {
+    init(parameters: VenueParameters, basisStream: RandomStream, flowStream: RandomStream?) {
         self.parameters = parameters
+        if let flow = parameters.book {
+            book = OrderBook(parameters: flow.book)
+            self.flowStream = flowStream
+        }
         basis = BasisNoise(standardDeviation: parameters.basisSD, halfLife: parameters.basisHalfLife, stream: basisStream)
         engine = ServiceStation(workers: parameters.exchange.workers, service: parameters.exchange.serviceTime)
     }
@@ -74,6 +95,7 @@ struct VenueState {
     mutating func resetStatistics(at now: SimInstant) {
         engine.resetStatistics(at: now)
         marketDataMessages = 0; pullRequests = 0; orders = 0; acks = 0; fills = 0; rejectedStale = 0; ignored = 0
+        bookStatistics = VenueBookStatistics(); depthSampleTotal = 0; depthSamples = 0
     }
 }
 
@@ -114,7 +136,12 @@ extension GraphModel {
             let exchange = venues[local].parameters.exchange
             let mid = pool[m].value0 * exp(venues[local].basis.value(at: now))
             discard(m)
-            market.books[local].refresh(mid: mid, halfSpreadFraction: exchange.halfSpreadFraction, depth: exchange.depth)
+            if venues[local].book != nil {
+                venues[local].book!.recentre(mid: mid, at: now)
+                venueSyncBook(local, at: now)
+            } else {
+                market.books[local].refresh(mid: mid, halfSpreadFraction: exchange.halfSpreadFraction, depth: exchange.depth)
+            }
             venueBookChanged(local, instance: instance, context: &context)
         case .request:
             if measuring { venues[local].pullRequests += 1 }
@@ -142,8 +169,7 @@ extension GraphModel {
         if venues[local].parameters.exchange.isStale(sent: pool[m].created, now: now) {
             pool[m].isRejected = true
             if measuring { venues[local].rejectedStale += 1 }
-        } else if let price = market.books[local].take(pool[m].side == 0 ? .buy : .sell, limit: pool[m].value0, quantity: pool[m].value1) {
-            pool[m].value2 = price
+        } else if venueMatch(local, m, at: now) {
             matchesStarted += 1
             pool[m].value3 = Double(matchesStarted)
             let source = venues[local].source
@@ -153,9 +179,28 @@ extension GraphModel {
         context.schedule(.timer(component: instance, code: 0, payload: m), at: completion)
     }
 
+    /// Matches order `m` (its fill price into `value2`): on the book (which may fill part of it,
+    /// its filled quantity then in `value1`), or against the quote with depth (all or none).
+    mutating func venueMatch(_ local: Int, _ m: Int32, at now: SimInstant) -> Bool {
+        if venues[local].book != nil {
+            let filled = venueMatchOnBook(local, m, at: now)
+            if filled { venueSyncBook(local, at: now) }
+            return filled
+        }
+        guard let price = market.books[local].take(pool[m].side == 0 ? .buy : .sell, limit: pool[m].value0, quantity: pool[m].value1) else {
+            return false
+        }
+        pool[m].value2 = price
+        return true
+    }
+
     /// Timer 0: order `payload`'s service ends (it is acknowledged); timer 1: the throttled feed flushes.
     mutating func venueTimer(_ local: Int, instance: Int32, code: Int32, payload m: Int32, context: inout SimulationContext<GraphEvent>) {
         let now = context.now
+        if code >= 2 {
+            venueBackgroundFlow(local, instance: instance, code: code, context: &context)
+            return
+        }
         if code == 1 {
             venues[local].flushPending = false
             venues[local].lastFlush = now
