@@ -18,6 +18,8 @@ import LatSimNetwork
 /// A consumer acknowledges by replying (a station without `out` does); acknowledgements are
 /// cumulative. When a consumer has held unacknowledged messages for `ack_timeout` without
 /// progress, its partitions are rewound and redelivered (at least once: duplicates possible).
+/// `overflow: block` holds a message at its producer while its partition is full (the
+/// station's `Backpressure`), storing it in order when an acknowledgement frees room.
 /// While the broker is down, published messages and acknowledgements are lost; its log (and
 /// what it was persisting) is kept and delivery resumes when it is back.
 public struct BrokerParameters: Sendable {
@@ -40,7 +42,7 @@ public struct BrokerParameters: Sendable {
         } else {
             capacityPerPartition = try node.int("capacity_per_partition", default: .max, range: 1...Int.max)
         }
-        overflow = OverflowPolicy(rawValue: try node.string("overflow", default: "drop-newest", oneOf: ["drop-newest", "drop-oldest"]))!
+        overflow = OverflowPolicy(rawValue: try node.string("overflow", default: "drop-newest", oneOf: ["drop-newest", "drop-oldest", "block"]))!
         prefetch = try node.int("prefetch", default: 1, range: 1...1_000_000)
         acknowledge = try node.bool("acknowledge", default: true)
         ackTimeout = try node.duration("ack_timeout", default: .seconds(Int64(1)), allowZero: false)
@@ -65,11 +67,22 @@ struct BrokerState {
     var groups = 1
     /// Per partition: when the last message published to it is persisted (persistence is FIFO).
     var persistedUntil: [SimInstant]
+    /// Per partition, `overflow: block`: messages held at their producers while the partition
+    /// is full, stored in order as acknowledgements free room (the station's mechanism).
+    var held: [Backpressure<Int32>]
 
     init(parameters: BrokerParameters, consumers: Int) {
         self.parameters = parameters
         broker = Broker(partitions: parameters.partitions, groups: 1)
         persistedUntil = Array(repeating: .zero, count: parameters.partitions)
+        held = Array(repeating: Backpressure(), count: parameters.overflow == .block ? parameters.partitions : 0)
+    }
+
+    var heldCount: Int { held.reduce(0) { $0 + $1.count } }
+
+    mutating func resetStatistics(at now: SimInstant) {
+        broker.resetStatistics(at: now)
+        for p in held.indices { held[p].resetStatistics(at: now) }
     }
 }
 
@@ -91,6 +104,14 @@ extension GraphModel {
         ComponentMetric("stored_max", "messages", "most messages stored at once (one instance)") { m, g, _ in
             m.instances(of: g).reduce(0) { Swift.max($0, m.brokers[Int(m.instanceLocal[Int($1)])].broker.storedLength.maximum) } },
         ComponentMetric("stored_end", "messages", "messages stored at the end") { m, g, _ in m.brokerTotal(g) { Double($0.storedCount) } },
+        ComponentMetric("blocked", "count", "messages held at their producers by a full partition (overflow: block)") { m, g, _ in
+            Double(m.instances(of: g).reduce(Int64(0)) { t, i in
+                t + m.brokers[Int(m.instanceLocal[Int(i)])].held.reduce(Int64(0)) { $0 + $1.blockedCount } }) },
+        ComponentMetric("held_mean", "messages", "time-weighted messages held at producers by a full partition (overflow: block)") { m, g, end in
+            Double(m.instances(of: g).reduce(0.0) { t, i in
+                t + m.brokers[Int(m.instanceLocal[Int(i)])].held.reduce(0.0) { $0 + $1.heldLength.mean(until: end) } }) },
+        ComponentMetric("held_end", "messages", "messages held at producers at the end (overflow: block)") { m, g, _ in
+            Double(m.instances(of: g).reduce(0) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].heldCount }) },
         ComponentMetric("lag_max", "messages", "largest backlog of one group on one partition at the end (stored, not committed)") { m, g, _ in
             m.instances(of: g).reduce(0.0) { best, i in
                 let b = m.brokers[Int(m.instanceLocal[Int(i)])]
@@ -143,9 +164,15 @@ extension GraphModel {
     }
 
     /// Stores a (persisted) message in its partition, acknowledges it and delivers what it can.
-    mutating func brokerStore(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+    /// `admitted`: a held message let in by `brokerAdmitHeld` (it goes before the ones still held).
+    mutating func brokerStore(_ local: Int, instance: Int32, _ m: Int32, admitted: Bool = false, context: inout SimulationContext<GraphEvent>) {
         let now = context.now
         let partition = Int(pool[m].key % UInt32(brokers[local].parameters.partitions))
+        // `block`: behind the messages already held (order per partition is kept).
+        if !admitted && !brokers[local].held.isEmpty && !brokers[local].held[partition].isEmpty {
+            brokers[local].held[partition].hold(m, at: now)
+            return
+        }
         switch brokers[local].broker.publish(m, partition: partition, at: now) {
         case .accepted:
             if brokers[local].parameters.acknowledge && pool[m].wantsReply {
@@ -165,7 +192,17 @@ extension GraphModel {
                 for g in 0..<brokers[local].groups { deliver(local, instance: instance, group: g, partition: partition, context: &context) }
             }
         case .rejected:
-            preconditionFailure("a broker component does not block")
+            // Full under `block`: the producer is pushed back; its message (and its acknowledgement,
+            // so a client's window stalls) waits until an acknowledgement frees room.
+            brokers[local].held[partition].hold(m, at: now)
+        }
+    }
+
+    /// `block`: room freed in `partition`; stores the held messages that now fit, oldest first.
+    mutating func brokerAdmitHeld(_ local: Int, instance: Int32, partition: Int, context: inout SimulationContext<GraphEvent>) {
+        guard !brokers[local].held.isEmpty else { return }
+        while brokers[local].broker.hasRoom(partition: partition), let h = brokers[local].held[partition].admit(at: context.now) {
+            brokerStore(local, instance: instance, h.job, admitted: true, context: &context)
         }
     }
 
@@ -205,6 +242,7 @@ extension GraphModel {
         brokers[local].broker.acknowledge(group: group, partition: partition, offset: offset, at: context.now) { removed.append($0) }
         for r in removed { discard(r) }
         brokers[local].lastProgress[group * brokers[local].parameters.partitions + partition] = context.now
+        if !removed.isEmpty { brokerAdmitHeld(local, instance: instance, partition: partition, context: &context) }
         deliver(local, instance: instance, group: group, partition: partition, context: &context)
     }
 

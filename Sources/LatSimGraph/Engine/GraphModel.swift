@@ -384,7 +384,7 @@ public struct GraphModel: SimulationModel {
         for g in groupStats.indices { groupStats[g].reset(at: now) }
         for index in stations.indices { stations[index].station.resetStatistics(at: now) }
         for index in clients.indices { clients[index].resetStatistics(at: now) }
-        for index in brokers.indices { brokers[index].broker.resetStatistics(at: now) }
+        for index in brokers.indices { brokers[index].resetStatistics(at: now) }
         for index in priceSources.indices { priceSources[index].resetStatistics() }
         for index in venues.indices { venues[index].resetStatistics(at: now) }
         for index in arbitrageurs.indices {

@@ -1,0 +1,66 @@
+import Testing
+import LatSimCore
+import LatSimGraph
+import LatSimTestSupport
+
+/// The broker's backpressure, pull consumers, consumer lag, producer batching and conflation,
+/// each against a closed form or an exact count.
+struct BrokerRealismTests {
+    /// Poisson producer -> broker (one partition, room for `capacity`, prefetch 1) -> one exponential
+    /// consumer; instant links. The partition holds the message in service until it is
+    /// acknowledged, so the broker plus its consumer is an M/M/1 system of capacity K.
+    static func backpressureGraph(overflow: String, capacity: Int, rate: Double, serviceMean: String) -> String {
+        """
+        components:
+          - {name: feed, type: source, arrival: poisson, rate_per_s: \(rate)}
+          - {name: topic, type: broker, capacity_per_partition: \(capacity), overflow: \(overflow)}
+          - {name: worker, type: station, service_time: {type: exponential, mean: \(serviceMean)}}
+          - {name: done, type: sink, acknowledge: true}
+        connections:
+          - {from: feed.out, to: topic.in, link: 0ms}
+          - {from: topic.out, to: worker.in, link: 0ms}
+          - {from: worker.out, to: done.in, link: 0ms}
+        """
+    }
+
+    @Test func blockLosesNothingAndBehavesAsAnUnboundedQueue() throws {
+        // lambda 500/s, mu 1000/s (rho 0.5), room for 2: drop-newest loses the M/M/1/2 fraction
+        // (1 - rho) rho^2 / (1 - rho^3) = 1/7; block loses nothing, holds the overflow at the
+        // producer, and the end-to-end age is the unbounded M/M/1 sojourn 1 / (mu - lambda) = 2 ms.
+        let horizon = SimDuration.seconds(Int64(30)), warmUp = SimDuration.milliseconds(200)
+        let drop = try GraphSupport.replicate(Self.backpressureGraph(overflow: "drop-newest", capacity: 2, rate: 500, serviceMean: "1ms"),
+                                              replications: 10, horizon: horizon, warmUp: warmUp)
+        checkTheory(GraphSupport.estimate(drop) { $0.value("topic.dropped")! / $0.value("feed.created")! },
+                    QueueingTheory.mm1kLoss(rho: 0.5, capacity: 2), relativeBound: 0.1, "drop-newest: loss fraction vs M/M/1/2")
+        let block = try GraphSupport.replicate(Self.backpressureGraph(overflow: "block", capacity: 2, rate: 500, serviceMean: "1ms"),
+                                               replications: 10, horizon: horizon, warmUp: warmUp)
+        for r in block {
+            #expect(r.value("topic.dropped") == 0 && r.value("graph.ledger_balanced") == 1)
+            #expect(r.value("topic.blocked")! > 0, "producer stalls are counted")
+        }
+        checkTheory(GraphSupport.estimate(block, "done.age_mean", scale: 1e-6), 2.0, relativeBound: 0.1,
+                    "block: end-to-end age vs the unbounded M/M/1 sojourn (ms)")
+        // The held fraction: an arrival is held when it finds at least 2 in the system, P(N >= 2) = rho^2.
+        checkTheory(GraphSupport.estimate(block) { $0.value("topic.blocked")! / $0.value("feed.created")! }, 0.25, relativeBound: 0.1,
+                    "block: held fraction vs P(N >= 2) = rho^2")
+    }
+
+    @Test func blockStallsAClientProducerAtTheConsumersRate() throws {
+        // A closed producer (a client with a window of 4, acknowledged on store) feeding a 1 ms
+        // constant consumer through a partition of room 2: it is held back to 1,000 messages/s, loses none.
+        let r = try GraphSupport.run("""
+            components:
+              - {name: producer, type: client, arrival: closed, window: 4, think_time: 0ms}
+              - {name: topic, type: broker, capacity_per_partition: 2, overflow: block}
+              - {name: worker, type: station, service_time: 1ms}
+              - {name: done, type: sink, acknowledge: true}
+            connections:
+              - {from: producer.out, to: topic.in, link: 0ms}
+              - {from: topic.out, to: worker.in, link: 0ms}
+              - {from: worker.out, to: done.in, link: 0ms}
+            """, horizon: .seconds(Int64(1)))
+        #expect(r.value("topic.dropped") == 0)
+        #expect(r.value("done.received")! >= 999 && r.value("done.received")! <= 1_001, "\(r.value("done.received")!)")
+        #expect(r.value("topic.held_end")! <= 4 && r.value("topic.stored_max")! <= 2)
+    }
+}
