@@ -63,4 +63,48 @@ struct BrokerRealismTests {
         #expect(r.value("done.received")! >= 999 && r.value("done.received")! <= 1_001, "\(r.value("done.received")!)")
         #expect(r.value("topic.held_end")! <= 4 && r.value("topic.stored_max")! <= 2)
     }
+
+    static func pullGraph(_ delivery: String) -> String {
+        """
+        components:
+          - {name: feed, type: source, arrival: poisson, rate_per_s: 10}
+          - {name: topic, type: broker, prefetch: 100\(delivery)}
+          - {name: done, type: sink, acknowledge: true}
+        connections:
+          - {from: feed.out, to: topic.in, link: 0ms}
+          - {from: topic.out, to: done.in, link: 0ms}
+        """
+    }
+
+    @Test func pullAddsHalfThePollIntervalAtLowLoad() throws {
+        // Poisson arrivals at 10/s, polls every 10 ms at a uniform phase: a message waits for the
+        // next poll, a uniform residual of mean T/2 = 5 ms (instant links: push adds nothing).
+        let horizon = SimDuration.seconds(Int64(60)), warmUp = SimDuration.milliseconds(100)
+        let push = try GraphSupport.replicate(Self.pullGraph(""), replications: 10, horizon: horizon, warmUp: warmUp)
+        let pull = try GraphSupport.replicate(Self.pullGraph(", delivery: pull, poll_interval: 10ms"), replications: 10,
+                                              horizon: horizon, warmUp: warmUp)
+        #expect(push.allSatisfy { $0.value("done.age_mean") == 0 })
+        let extra = ReplicationEstimate(values: zip(pull, push).map { ($0.value("done.age_mean")! - $1.value("done.age_mean")!) * 1e-6 })
+        checkTheory(extra, 5.0, relativeBound: 0.05, "pull: extra mean latency vs half the poll interval (ms)")
+        #expect(pull.allSatisfy { $0.value("done.age_max")! <= 10e6 }, "no message waits more than one interval")
+        // A long poll (open for a whole interval) answers a message at once unless an earlier one
+        // closed the poll in the same interval: the first-order closed form is
+        // T/2 - 1/lambda + (1 - e^(-lambda T)) / (lambda^2 T) = 0.163 ms, far below T/2.
+        let long = try GraphSupport.replicate(Self.pullGraph(", delivery: pull, poll_interval: 10ms, poll_wait: 10ms"), replications: 10,
+                                              horizon: horizon, warmUp: warmUp)
+        let longExtra = GraphSupport.estimate(long, "done.age_mean", scale: 1e-6)
+        print("long poll: extra mean latency \(longExtra) ms")
+        #expect(longExtra.mean > 0.08 && longExtra.mean < 0.33, "long poll: \(longExtra) vs about 0.163 ms")
+    }
+
+    @Test func pullKeysNeedPullDelivery() throws {
+        #expect(throws: ConfigError.self) {
+            _ = try GraphSupport.spec(Self.pullGraph(", poll_interval: 10ms"))
+        }
+        do {
+            _ = try GraphSupport.spec(Self.pullGraph(", poll_interval: 10ms"))
+        } catch let error as ConfigError {
+            #expect(error.description.contains("poll_interval") && error.description.contains("delivery: pull"), "\(error)")
+        }
+    }
 }

@@ -32,10 +32,16 @@ public struct BrokerParameters: Sendable {
     public var replyBytes: Int
     /// Time to persist a message before it is stored and acknowledged; nil: none (no draw).
     public var persistTime: Distribution?
+    /// `delivery: pull`: consumers poll every `pollInterval` for up to `maxPollRecords`
+    /// messages; a poll that finds none stays open for `pollWait` (a long poll).
+    public var pull: Bool
+    public var pollInterval: SimDuration
+    public var maxPollRecords: Int
+    public var pollWait: SimDuration
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(["partitions", "capacity_per_partition", "overflow", "prefetch", "acknowledge", "ack_timeout", "reply_bytes",
-                            "persist_time"])
+                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait"])
         partitions = try node.int("partitions", default: 1, range: 1...4_096)
         if let c = node.child("capacity_per_partition"), (try? c.text()) == "unlimited" {
             capacityPerPartition = .max
@@ -48,6 +54,15 @@ public struct BrokerParameters: Sendable {
         ackTimeout = try node.duration("ack_timeout", default: .seconds(Int64(1)), allowZero: false)
         replyBytes = try node.int("reply_bytes", default: 0, range: 0...(1 << 30))
         persistTime = node.has("persist_time") ? try node.distribution("persist_time") : nil
+        pull = try node.string("delivery", default: "push", oneOf: ["push", "pull"]) == "pull"
+        if !pull, let key = ["poll_interval", "max_poll_records", "poll_wait"].first(where: { node.has($0) }) {
+            throw ConfigError(location: node.child(key)?.location ?? node.location, path: node.path + "." + key,
+                              problem: "applies to pull consumers only", allowed: "delivery: pull with it, or no \(key)",
+                              given: "delivery: push")
+        }
+        pollInterval = try node.duration("poll_interval", default: .milliseconds(Int64(100)), allowZero: false)
+        maxPollRecords = try node.int("max_poll_records", default: 500, range: 1...1_000_000)
+        pollWait = try node.duration("poll_wait", default: .zero)
     }
 }
 
@@ -70,6 +85,12 @@ struct BrokerState {
     /// Per partition, `overflow: block`: messages held at their producers while the partition
     /// is full, stored in order as acknowledgements free room (the station's mechanism).
     var held: [Backpressure<Int32>]
+    /// `delivery: pull`, per consumer: messages its open poll may still take (0: no poll open),
+    /// and until when a poll that found nothing stays open (a long poll).
+    var pollBudget: [Int] = []
+    var pollOpenUntil: [SimInstant] = []
+    /// A poll is gathering across its consumer's partitions (it closes when they are done).
+    var polling = false
 
     init(parameters: BrokerParameters, consumers: Int) {
         self.parameters = parameters
@@ -87,7 +108,7 @@ struct BrokerState {
 }
 
 extension GraphModel {
-    static let brokerAckTimer: Int32 = 1, brokerPersistTimer: Int32 = 2
+    static let brokerAckTimer: Int32 = 1, brokerPersistTimer: Int32 = 2, brokerPollTimer: Int32 = 3
     static let brokerDropped = 0, brokerRewinds = 1
 
     static let brokerMetrics: [ComponentMetric] = [
@@ -146,6 +167,8 @@ extension GraphModel {
         }
         state.lastProgress = Array(repeating: .zero, count: state.groups * p.partitions)
         state.timerArmed = Array(repeating: false, count: state.consumerConnection.count)
+        state.pollBudget = Array(repeating: 0, count: state.consumerConnection.count)
+        state.pollOpenUntil = Array(repeating: .zero, count: state.consumerConnection.count)
         brokers[local] = state
     }
 
@@ -206,14 +229,20 @@ extension GraphModel {
         }
     }
 
-    /// Delivers what (group, partition) may receive now to its consumer.
+    /// Delivers what (group, partition) may receive now to its consumer: at once when it is
+    /// pushed to, within an open poll's budget when it pulls.
     mutating func deliver(_ local: Int, instance: Int32, group: Int, partition: Int, context: inout SimulationContext<GraphEvent>) {
         guard !instanceDown[Int(instance)] else { return }
         let slot = group * brokers[local].parameters.partitions + partition
         let consumer = brokers[local].assignment[slot]
         let now = context.now
+        let pull = brokers[local].parameters.pull
+        if pull && (brokers[local].pollBudget[consumer] == 0 || brokers[local].pollOpenUntil[consumer] < now) { return }
         if brokers[local].broker.unacknowledged(group: group, partition: partition) == 0 { brokers[local].lastProgress[slot] = now }
-        while let d = brokers[local].broker.nextDelivery(group: group, partition: partition) {
+        var sent = 0
+        while !pull || brokers[local].pollBudget[consumer] > 0, let d = brokers[local].broker.nextDelivery(group: group, partition: partition) {
+            sent += 1
+            if pull { brokers[local].pollBudget[consumer] -= 1 }
             pool.account(d.message, .wait, at: now)
             let copy = pool.copy(d.message)
             pool[copy].origin = instance
@@ -229,6 +258,37 @@ extension GraphModel {
             }
             transmit(copy, over: brokers[local].consumerConnection[consumer], context: &context)
         }
+        // A long poll answers with the first messages that arrive, then closes.
+        if pull && sent > 0 && !brokers[local].polling { brokers[local].pollBudget[consumer] = 0 }
+    }
+
+    /// `delivery: pull`: each consumer's first poll, at a phase drawn uniformly in one interval
+    /// (from the broker's stream, in consumer order), then every `poll_interval`.
+    func startBroker(_ local: Int, instance: Int32) -> [(GraphEvent, SimInstant)] {
+        let p = brokers[local].parameters
+        guard p.pull else { return [] }
+        return brokers[local].consumerConnection.indices.map { consumer in
+            let phase = SimDuration(nanoseconds: Int64(streams[Int(instance)].uniform() * Double(p.pollInterval.nanoseconds)))
+            return (.timer(component: instance, code: GraphModel.brokerPollTimer, payload: Int32(consumer)), SimInstant.zero + phase)
+        }
+    }
+
+    /// A pull consumer polls: it takes up to `max_poll_records` from its partitions (in order);
+    /// a poll that finds nothing stays open for `poll_wait`.
+    mutating func brokerPoll(_ local: Int, instance: Int32, consumer: Int, context: inout SimulationContext<GraphEvent>) {
+        let p = brokers[local].parameters
+        let now = context.now
+        context.schedule(.timer(component: instance, code: GraphModel.brokerPollTimer, payload: Int32(consumer)), after: p.pollInterval)
+        guard !instanceDown[Int(instance)] else { return }
+        brokers[local].pollBudget[consumer] = p.maxPollRecords
+        brokers[local].pollOpenUntil[consumer] = now + p.pollWait
+        brokers[local].polling = true
+        let group = brokers[local].consumerGroup[consumer]
+        for partition in 0..<p.partitions where brokers[local].assignment[group * p.partitions + partition] == consumer {
+            deliver(local, instance: instance, group: group, partition: partition, context: &context)
+        }
+        brokers[local].polling = false
+        if brokers[local].pollBudget[consumer] < p.maxPollRecords || p.pollWait == .zero { brokers[local].pollBudget[consumer] = 0 }
     }
 
     /// A consumer's acknowledgement (its reply to a delivery) arrived.
@@ -247,6 +307,10 @@ extension GraphModel {
     }
 
     mutating func brokerTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code == GraphModel.brokerPollTimer {
+            brokerPoll(local, instance: instance, consumer: Int(payload), context: &context)
+            return
+        }
         if code == GraphModel.brokerPersistTimer {
             pool.account(payload, .service, at: context.now)
             brokerStore(local, instance: instance, payload, context: &context)

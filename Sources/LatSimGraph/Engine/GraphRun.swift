@@ -22,6 +22,7 @@ public enum GraphRun {
             case .priceSource: initial += model.startPriceSource(instance: instance)
             case .arbitrageur: initial += model.startArbitrageur(local, instance: instance)
             case .settlement: initial += model.startSettlement(instance: instance)
+            case .broker: initial += model.startBroker(local, instance: instance)
             default: break
             }
         }
