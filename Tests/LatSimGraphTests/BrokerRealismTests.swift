@@ -107,4 +107,28 @@ struct BrokerRealismTests {
             #expect(error.description.contains("poll_interval") && error.description.contains("delivery: pull"), "\(error)")
         }
     }
+
+    @Test func consumerLagOnOnePartitionIsTheMM1NumberInSystem() throws {
+        // One partition, prefetch 1, an exponential consumer that acknowledges at the end of its
+        // service: the lag (stored minus committed) is the number in an M/M/1 system, whose
+        // time average is rho / (1 - rho): 1 at rho 0.5, 4 at rho 0.8.
+        let horizon = SimDuration.seconds(Int64(30)), warmUp = SimDuration.milliseconds(500)
+        for (rate, theory, bound) in [(500.0, 1.0, 0.1), (800.0, 4.0, 0.2)] {
+            let runs = try GraphSupport.replicate(Self.backpressureGraph(overflow: "drop-newest", capacity: 1_000_000, rate: rate, serviceMean: "1ms"),
+                                                  replications: 10, horizon: horizon, warmUp: warmUp)
+            checkTheory(GraphSupport.estimate(runs, "topic.lag_mean"), theory, relativeBound: bound, "lag_mean at rho \(rate / 1000) vs rho/(1-rho)")
+            #expect(runs.allSatisfy { $0.value("topic.lag_peak")! >= $0.value("topic.lag_mean")! && $0.value("topic.lag_peak")! >= 1 })
+        }
+        // No consumer ever commits: the lag is every message stored, growing linearly (mean = half the end).
+        let stuck = try GraphSupport.run("""
+            components:
+              - {name: feed, type: source, arrival: renewal, interarrival: 1ms}
+              - {name: topic, type: broker, prefetch: 1}
+              - {name: never, type: station, service_time: 1h}
+            connections:
+              - {from: feed.out, to: topic.in, link: 0ms}
+              - {from: topic.out, to: never.in, link: 0ms}
+            """, horizon: .seconds(Int64(1)))
+        #expect(stuck.value("topic.lag_peak") == 1_000 && abs(stuck.value("topic.lag_mean")! - 500) <= 1, "\(stuck.value("topic.lag_mean")!)")
+    }
 }

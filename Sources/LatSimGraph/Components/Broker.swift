@@ -99,11 +99,22 @@ struct BrokerState {
         held = Array(repeating: Backpressure(), count: parameters.overflow == .block ? parameters.partitions : 0)
     }
 
+    /// Consumer lag over time per (group, partition), [group * partitions + p]: messages
+    /// stored in the partition so far minus those the group committed.
+    var lag: [TimeWeightedValue] = []
+
     var heldCount: Int { held.reduce(0) { $0 + $1.count } }
 
     mutating func resetStatistics(at now: SimInstant) {
         broker.resetStatistics(at: now)
         for p in held.indices { held[p].resetStatistics(at: now) }
+        for k in lag.indices { lag[k].reset(at: now) }
+    }
+
+    /// Brings every group's lag on `partition` up to date (after a store, a drop or a commit).
+    @inline(__always)
+    mutating func updateLag(partition: Int, at now: SimInstant) {
+        for g in 0..<groups { lag[g * parameters.partitions + partition].set(Double(broker.lag(group: g, partition: partition)), at: now) }
     }
 }
 
@@ -133,6 +144,15 @@ extension GraphModel {
                 t + m.brokers[Int(m.instanceLocal[Int(i)])].held.reduce(0.0) { $0 + $1.heldLength.mean(until: end) } }) },
         ComponentMetric("held_end", "messages", "messages held at producers at the end (overflow: block)") { m, g, _ in
             Double(m.instances(of: g).reduce(0) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].heldCount }) },
+        ComponentMetric("lag_mean", "messages", "time-weighted consumer lag (stored minus committed) of one (group, partition), averaged over them") { m, g, end in
+            var total = 0.0, pairs = 0
+            for i in m.instances(of: g) {
+                for l in m.brokers[Int(m.instanceLocal[Int(i)])].lag { total += l.mean(until: end); pairs += 1 }
+            }
+            return pairs > 0 ? total / Double(pairs) : .nan },
+        ComponentMetric("lag_peak", "messages", "largest consumer lag of one (group, partition) during the measurement") { m, g, _ in
+            m.instances(of: g).reduce(Double.nan) { best, i in
+                m.brokers[Int(m.instanceLocal[Int(i)])].lag.reduce(best) { $0.isNaN ? $1.maximum : Swift.max($0, $1.maximum) } } },
         ComponentMetric("lag_max", "messages", "largest backlog of one group on one partition at the end (stored, not committed)") { m, g, _ in
             m.instances(of: g).reduce(0.0) { best, i in
                 let b = m.brokers[Int(m.instanceLocal[Int(i)])]
@@ -166,6 +186,7 @@ extension GraphModel {
             for partition in 0..<p.partitions { state.assignment.append(members[partition % members.count]) }
         }
         state.lastProgress = Array(repeating: .zero, count: state.groups * p.partitions)
+        state.lag = Array(repeating: TimeWeightedValue(start: .zero), count: state.groups * p.partitions)
         state.timerArmed = Array(repeating: false, count: state.consumerConnection.count)
         state.pollBudget = Array(repeating: 0, count: state.consumerConnection.count)
         state.pollOpenUntil = Array(repeating: .zero, count: state.consumerConnection.count)
@@ -203,6 +224,7 @@ extension GraphModel {
                 reply(ack, sizeBytes: brokers[local].parameters.replyBytes, context: &context)
             }
             pool[m].returnDepth = 0
+            brokers[local].updateLag(partition: partition, at: now)
             for g in 0..<brokers[local].groups { deliver(local, instance: instance, group: g, partition: partition, context: &context) }
         case .dropped(let victim, _):
             if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerDropped] &+= 1 }
@@ -212,6 +234,7 @@ extension GraphModel {
                     reply(pool.copy(m), sizeBytes: brokers[local].parameters.replyBytes, context: &context)
                 }
                 pool[m].returnDepth = 0
+                brokers[local].updateLag(partition: partition, at: now)
                 for g in 0..<brokers[local].groups { deliver(local, instance: instance, group: g, partition: partition, context: &context) }
             }
         case .rejected:
@@ -301,6 +324,7 @@ extension GraphModel {
         var removed: [Int32] = []
         brokers[local].broker.acknowledge(group: group, partition: partition, offset: offset, at: context.now) { removed.append($0) }
         for r in removed { discard(r) }
+        brokers[local].updateLag(partition: partition, at: context.now)
         brokers[local].lastProgress[group * brokers[local].parameters.partitions + partition] = context.now
         if !removed.isEmpty { brokerAdmitHeld(local, instance: instance, partition: partition, context: &context) }
         deliver(local, instance: instance, group: group, partition: partition, context: &context)

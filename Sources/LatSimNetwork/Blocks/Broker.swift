@@ -165,6 +165,11 @@ public struct Broker<Message> {
         }
     }
 
+    /// Consumer lag of `group` on `partition`: messages appended (ever) minus those it committed.
+    public func lag(group: Int, partition: Int) -> Int64 {
+        baseOffsets[partition] + Int64(logs[partition].count) - cursors[group * partitionCount + partition].committed
+    }
+
     /// Delivered and not yet acknowledged by `group` on `partition`.
     public func unacknowledged(group: Int, partition: Int) -> Int64 {
         let c = cursors[group * partitionCount + partition]
