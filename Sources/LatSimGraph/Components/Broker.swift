@@ -228,6 +228,7 @@ extension GraphModel {
             for g in 0..<brokers[local].groups { deliver(local, instance: instance, group: g, partition: partition, context: &context) }
         case .dropped(let victim, _):
             if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerDropped] &+= 1 }
+            instanceLost[Int(instance)] &+= 1
             discard(victim)
             if victim != m {
                 if brokers[local].parameters.acknowledge && pool[m].wantsReply {
@@ -279,6 +280,7 @@ extension GraphModel {
                 context.schedule(.timer(component: instance, code: GraphModel.brokerAckTimer, payload: Int32(consumer)),
                                  after: brokers[local].parameters.ackTimeout)
             }
+            instanceOut[Int(instance)] &+= 1
             transmit(copy, over: brokers[local].consumerConnection[consumer], context: &context)
         }
         // A long poll answers with the first messages that arrive, then closes.
