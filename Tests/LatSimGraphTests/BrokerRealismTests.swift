@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import LatSimCore
 import LatSimGraph
@@ -130,5 +131,46 @@ struct BrokerRealismTests {
               - {from: topic.out, to: never.in, link: 0ms}
             """, horizon: .seconds(Int64(1)))
         #expect(stuck.value("topic.lag_peak") == 1_000 && abs(stuck.value("topic.lag_mean")! - 500) <= 1, "\(stuck.value("topic.lag_mean")!)")
+    }
+
+    /// Producer batching under Poisson arrivals (rate lambda, batch size B, linger L), a batch
+    /// opened by its first message: with X ~ Poisson(lambda L) the arrivals a linger would see,
+    /// mean batch E[N] = 1 + E[min(X, B - 1)], and the total wait of a batch's messages
+    /// E[S] = (1 / lambda) sum_{k=0}^{B-2} (k + 1) P(X >= k + 1) (the batch holds 1 + k messages
+    /// while open with k later arrivals; integral of P(A(t) = k) over [0, L] is P(X >= k + 1) / lambda).
+    /// Mean delay per message (renewal reward): E[S] / E[N].
+    static func batchingTheory(rate: Double, batch: Int, linger: Double) -> (size: Double, delay: Double) {
+        let mu = rate * linger
+        var pmf = exp(-mu), cdf = 0.0, size = 1.0, total = 0.0
+        for k in 0..<2_000 {
+            if k > 0 { pmf *= mu / Double(k) }
+            size += Double(min(k, batch - 1)) * pmf
+            cdf += pmf                                  // P(X <= k)
+            if k <= batch - 2 { total += Double(k + 1) * (1 - cdf) / rate }
+        }
+        return (size, total / size)
+    }
+
+    @Test func batchingDelayAndSizeMatchTheirClosedFormForPoissonArrivals() throws {
+        let horizon = SimDuration.seconds(Int64(10)), warmUp = SimDuration.milliseconds(100)
+        for (batch, lingerMs) in [(4, 5), (50, 5)] {
+            let runs = try GraphSupport.replicate("""
+                components:
+                  - {name: feed, type: source, arrival: poisson, rate_per_s: 1000}
+                  - {name: topic, type: broker, prefetch: 1000, batch_size: \(batch), linger: \(lingerMs)ms}
+                  - {name: done, type: sink, acknowledge: true}
+                connections:
+                  - {from: feed.out, to: topic.in, link: 0ms}
+                  - {from: topic.out, to: done.in, link: 0ms}
+                """, replications: 10, horizon: horizon, warmUp: warmUp)
+            let theory = Self.batchingTheory(rate: 1000, batch: batch, linger: Double(lingerMs) * 1e-3)
+            checkTheory(GraphSupport.estimate(runs, "topic.batch_size_mean"), theory.size, relativeBound: 0.05,
+                        "batch \(batch), linger \(lingerMs) ms: mean batch size")
+            checkTheory(GraphSupport.estimate(runs, "done.age_mean", scale: 1e-9), theory.delay, relativeBound: 0.05,
+                        "batch \(batch), linger \(lingerMs) ms: mean batching delay (s)")
+            #expect(runs.allSatisfy { $0.value("done.age_max")! <= Double(lingerMs) * 1e6 }, "no message waits beyond the linger")
+        }
+        #expect(throws: ConfigError.self) { _ = try GraphSupport.spec(Self.pullGraph(", batch_size: 8")) }   // no linger
+        #expect(throws: ConfigError.self) { _ = try GraphSupport.spec(Self.pullGraph(", linger: 1ms")) }     // no batching
     }
 }

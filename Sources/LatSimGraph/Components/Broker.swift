@@ -38,10 +38,15 @@ public struct BrokerParameters: Sendable {
     public var pollInterval: SimDuration
     public var maxPollRecords: Int
     public var pollWait: SimDuration
+    /// Producer batching (`batch_size` > 1): messages for one partition accumulate until
+    /// `batchSize` of them or `linger` after the first, then go on together.
+    public var batchSize: Int
+    public var linger: SimDuration
+    public var batching: Bool { batchSize > 1 }
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(["partitions", "capacity_per_partition", "overflow", "prefetch", "acknowledge", "ack_timeout", "reply_bytes",
-                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait"])
+                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait", "batch_size", "linger"])
         partitions = try node.int("partitions", default: 1, range: 1...4_096)
         if let c = node.child("capacity_per_partition"), (try? c.text()) == "unlimited" {
             capacityPerPartition = .max
@@ -63,6 +68,16 @@ public struct BrokerParameters: Sendable {
         pollInterval = try node.duration("poll_interval", default: .milliseconds(Int64(100)), allowZero: false)
         maxPollRecords = try node.int("max_poll_records", default: 500, range: 1...1_000_000)
         pollWait = try node.duration("poll_wait", default: .zero)
+        batchSize = try node.int("batch_size", default: 1, range: 1...1_000_000)
+        if batchSize > 1 {
+            linger = try node.duration("linger", allowZero: false)
+        } else {
+            if let l = node.child("linger") {
+                throw ConfigError(location: l.location, path: node.path + ".linger", problem: "applies to producer batching only",
+                                  allowed: "batch_size above 1 with it, or no linger", given: "batch_size: 1")
+            }
+            linger = .zero
+        }
     }
 }
 
@@ -91,12 +106,18 @@ struct BrokerState {
     var pollOpenUntil: [SimInstant] = []
     /// A poll is gathering across its consumer's partitions (it closes when they are done).
     var polling = false
+    /// Producer batching, per partition: the open batch, and its generation (a linger timer
+    /// of an earlier batch, closed by size, is ignored).
+    var batch: [RingBuffer<Int32>]
+    var batchGeneration: [Int32]
 
     init(parameters: BrokerParameters, consumers: Int) {
         self.parameters = parameters
         broker = Broker(partitions: parameters.partitions, groups: 1)
         persistedUntil = Array(repeating: .zero, count: parameters.partitions)
         held = Array(repeating: Backpressure(), count: parameters.overflow == .block ? parameters.partitions : 0)
+        batch = (0..<(parameters.batching ? parameters.partitions : 0)).map { _ in RingBuffer() }
+        batchGeneration = Array(repeating: 0, count: parameters.batching ? parameters.partitions : 0)
     }
 
     /// Consumer lag over time per (group, partition), [group * partitions + p]: messages
@@ -119,8 +140,8 @@ struct BrokerState {
 }
 
 extension GraphModel {
-    static let brokerAckTimer: Int32 = 1, brokerPersistTimer: Int32 = 2, brokerPollTimer: Int32 = 3
-    static let brokerDropped = 0, brokerRewinds = 1
+    static let brokerAckTimer: Int32 = 1, brokerPersistTimer: Int32 = 2, brokerPollTimer: Int32 = 3, brokerLingerTimer: Int32 = 4
+    static let brokerDropped = 0, brokerRewinds = 1, brokerBatches = 2, brokerBatched = 3, brokerConflated = 4
 
     static let brokerMetrics: [ComponentMetric] = [
         ComponentMetric("published", "count", "messages stored (whole run)") { m, g, _ in m.brokerTotal(g) { Double($0.published) } },
@@ -144,6 +165,11 @@ extension GraphModel {
                 t + m.brokers[Int(m.instanceLocal[Int(i)])].held.reduce(0.0) { $0 + $1.heldLength.mean(until: end) } }) },
         ComponentMetric("held_end", "messages", "messages held at producers at the end (overflow: block)") { m, g, _ in
             Double(m.instances(of: g).reduce(0) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].heldCount }) },
+        ComponentMetric("batches", "count", "producer batches sent on (batch_size above 1)") { m, g, _ in
+            Double(m.groupStats[g].counters[brokerBatches]) },
+        ComponentMetric("batch_size_mean", "messages", "mean messages per producer batch") { m, g, _ in
+            let n = m.groupStats[g].counters[brokerBatches]
+            return n > 0 ? Double(m.groupStats[g].counters[brokerBatched]) / Double(n) : .nan },
         ComponentMetric("lag_mean", "messages", "time-weighted consumer lag (stored minus committed) of one (group, partition), averaged over them") { m, g, end in
             var total = 0.0, pairs = 0
             for i in m.instances(of: g) {
@@ -193,8 +219,38 @@ extension GraphModel {
         brokers[local] = state
     }
 
-    /// A published message arrived: persisted first (in order per partition) when `persist_time` is set.
+    /// A published message arrived: batched first when `batch_size` is above 1.
     mutating func brokerPublish(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        let p = brokers[local].parameters
+        guard p.batching else {
+            brokerIngest(local, instance: instance, m, context: &context)
+            return
+        }
+        let partition = Int(pool[m].key % UInt32(p.partitions))
+        brokers[local].batch[partition].append(m)
+        if brokers[local].batch[partition].count == 1 {
+            let payload = brokers[local].batchGeneration[partition] << 12 | Int32(partition)
+            context.schedule(.timer(component: instance, code: GraphModel.brokerLingerTimer, payload: payload), after: p.linger)
+        }
+        if brokers[local].batch[partition].count >= p.batchSize { brokerFlush(local, instance: instance, partition: partition, context: &context) }
+    }
+
+    /// A producer batch goes on: its messages are persisted and stored in order.
+    mutating func brokerFlush(_ local: Int, instance: Int32, partition: Int, context: inout SimulationContext<GraphEvent>) {
+        brokers[local].batchGeneration[partition] = (brokers[local].batchGeneration[partition] &+ 1) & 0x7_FFFF
+        let g = Int(instanceGroup[Int(instance)])
+        if measuring {
+            groupStats[g].counters[GraphModel.brokerBatches] &+= 1
+            groupStats[g].counters[GraphModel.brokerBatched] &+= Int64(brokers[local].batch[partition].count)
+        }
+        while let m = brokers[local].batch[partition].popFirst() {
+            pool.account(m, .wait, at: context.now)
+            brokerIngest(local, instance: instance, m, context: &context)
+        }
+    }
+
+    /// A message (or one of a batch) reaches the topic: persisted first (in order per partition) when `persist_time` is set.
+    mutating func brokerIngest(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         guard let persist = brokers[local].parameters.persistTime else {
             brokerStore(local, instance: instance, m, context: &context)
             return
@@ -333,6 +389,13 @@ extension GraphModel {
     }
 
     mutating func brokerTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code == GraphModel.brokerLingerTimer {
+            let partition = Int(payload & 0xFFF)
+            if payload >> 12 == brokers[local].batchGeneration[partition] && !brokers[local].batch[partition].isEmpty {
+                brokerFlush(local, instance: instance, partition: partition, context: &context)
+            }
+            return
+        }
         if code == GraphModel.brokerPollTimer {
             brokerPoll(local, instance: instance, consumer: Int(payload), context: &context)
             return
