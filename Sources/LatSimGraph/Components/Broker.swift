@@ -43,10 +43,13 @@ public struct BrokerParameters: Sendable {
     public var batchSize: Int
     public var linger: SimDuration
     public var batching: Bool { batchSize > 1 }
+    /// `conflate`: a message whose key already has one stored and not yet delivered replaces
+    /// it (latest value per key), so a slow consumer gets the newest value, never a backlog.
+    public var conflate: Bool
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(["partitions", "capacity_per_partition", "overflow", "prefetch", "acknowledge", "ack_timeout", "reply_bytes",
-                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait", "batch_size", "linger"])
+                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait", "batch_size", "linger", "conflate"])
         partitions = try node.int("partitions", default: 1, range: 1...4_096)
         if let c = node.child("capacity_per_partition"), (try? c.text()) == "unlimited" {
             capacityPerPartition = .max
@@ -68,6 +71,7 @@ public struct BrokerParameters: Sendable {
         pollInterval = try node.duration("poll_interval", default: .milliseconds(Int64(100)), allowZero: false)
         maxPollRecords = try node.int("max_poll_records", default: 500, range: 1...1_000_000)
         pollWait = try node.duration("poll_wait", default: .zero)
+        conflate = try node.bool("conflate", default: false)
         batchSize = try node.int("batch_size", default: 1, range: 1...1_000_000)
         if batchSize > 1 {
             linger = try node.duration("linger", allowZero: false)
@@ -110,6 +114,8 @@ struct BrokerState {
     /// of an earlier batch, closed by size, is ignored).
     var batch: [RingBuffer<Int32>]
     var batchGeneration: [Int32]
+    /// `conflate`, per partition: key -> the offset of its latest stored message.
+    var latestOffset: [[UInt32: Int64]]
 
     init(parameters: BrokerParameters, consumers: Int) {
         self.parameters = parameters
@@ -118,6 +124,7 @@ struct BrokerState {
         held = Array(repeating: Backpressure(), count: parameters.overflow == .block ? parameters.partitions : 0)
         batch = (0..<(parameters.batching ? parameters.partitions : 0)).map { _ in RingBuffer() }
         batchGeneration = Array(repeating: 0, count: parameters.batching ? parameters.partitions : 0)
+        latestOffset = Array(repeating: [:], count: parameters.conflate ? parameters.partitions : 0)
     }
 
     /// Consumer lag over time per (group, partition), [group * partitions + p]: messages
@@ -165,6 +172,8 @@ extension GraphModel {
                 t + m.brokers[Int(m.instanceLocal[Int(i)])].held.reduce(0.0) { $0 + $1.heldLength.mean(until: end) } }) },
         ComponentMetric("held_end", "messages", "messages held at producers at the end (overflow: block)") { m, g, _ in
             Double(m.instances(of: g).reduce(0) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].heldCount }) },
+        ComponentMetric("conflated", "count", "stored messages replaced by a newer one of the same key before delivery (conflate)") { m, g, _ in
+            Double(m.groupStats[g].counters[brokerConflated]) },
         ComponentMetric("batches", "count", "producer batches sent on (batch_size above 1)") { m, g, _ in
             Double(m.groupStats[g].counters[brokerBatches]) },
         ComponentMetric("batch_size_mean", "messages", "mean messages per producer batch") { m, g, _ in
@@ -273,8 +282,20 @@ extension GraphModel {
             brokers[local].held[partition].hold(m, at: now)
             return
         }
+        if brokers[local].parameters.conflate, let offset = brokers[local].latestOffset[partition][pool[m].key],
+           let old = brokers[local].broker.replace(partition: partition, offset: offset, with: m) {
+            // The newer value takes the pending one's place: stored (and acknowledged) without a new offset.
+            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerConflated] &+= 1 }
+            discard(old)
+            if brokers[local].parameters.acknowledge && pool[m].wantsReply {
+                reply(pool.copy(m), sizeBytes: brokers[local].parameters.replyBytes, context: &context)
+            }
+            pool[m].returnDepth = 0
+            return
+        }
         switch brokers[local].broker.publish(m, partition: partition, at: now) {
-        case .accepted:
+        case .accepted(let offset):
+            if brokers[local].parameters.conflate { brokers[local].latestOffset[partition][pool[m].key] = offset }
             if brokers[local].parameters.acknowledge && pool[m].wantsReply {
                 let ack = pool.copy(m)
                 reply(ack, sizeBytes: brokers[local].parameters.replyBytes, context: &context)
