@@ -206,4 +206,41 @@ struct BrokerRealismTests {
         let plain = try GraphSupport.run(graph(false), horizon: .seconds(Int64(2)))
         #expect(plain.value("topic.lag_peak")! > 5_000, "without conflation the backlog grows: \(plain.value("topic.lag_peak")!)")
     }
+
+    @Test func aConsumerRestartPausesItsWholeGroupForTheRebalance() throws {
+        // One message a millisecond over two partitions (two keys), one group of two consumers;
+        // c0 restarts (down 1 s to 1.5 s). With a 100 ms rebalance pause, c1 (which did nothing
+        // wrong) receives nothing for 100 ms after c0 leaves and again after it returns: the
+        // message published just after a pause starts waits the whole pause, so c1's oldest is
+        // just under 100 ms; without a pause c1 never waits.
+        func graph(_ pause: String) -> String {
+            """
+            components:
+              - {name: feed, type: source, arrival: renewal, interarrival: 1ms, keys: 2}
+              - {name: topic, type: broker, partitions: 2, ack_timeout: 50ms\(pause)}
+              - {name: c0, type: station, service_time: 0ms}
+              - {name: c1, type: station, service_time: 0ms}
+              - {name: s0, type: sink, acknowledge: true}
+              - {name: s1, type: sink, acknowledge: true}
+            connections:
+              - {from: feed.out, to: topic.in, link: 0ms}
+              - {from: topic.out, to: c0.in, link: 0ms}
+              - {from: topic.out, to: c1.in, link: 0ms}
+              - {from: c0.out, to: s0.in, link: 0ms}
+              - {from: c1.out, to: s1.in, link: 0ms}
+            faults:
+              - {target: c0, at: 1s, duration: 500ms}
+            """
+        }
+        let paused = try GraphSupport.run(graph(", rebalance_pause: 100ms"), horizon: .seconds(Int64(3)))
+        let free = try GraphSupport.run(graph(""), horizon: .seconds(Int64(3)))
+        #expect(paused.value("topic.rebalances") == 2 && free.value("topic.rebalances") == 0)
+        #expect(free.value("s1.age_max") == 0)
+        let oldest = paused.value("s1.age_max")!
+        #expect(oldest >= 98e6 && oldest <= 100e6, "c1's oldest message waited the pause: \(oldest)")
+        // c1's messages published during the two pauses (about 50 each) waited; the rest did not.
+        let waited = paused.value("s1.age_mean")! * paused.value("s1.age_count")!
+        #expect(abs(waited - 2 * 50 * 50e6) <= 2 * 50e6 * 2, "total wait \(waited) vs 2 pauses x 50 messages x 50 ms on average")
+        #expect(paused.value("s1.received") == free.value("s1.received"), "the pause delays, loses nothing")
+    }
 }

@@ -46,10 +46,13 @@ public struct BrokerParameters: Sendable {
     /// `conflate`: a message whose key already has one stored and not yet delivered replaces
     /// it (latest value per key), so a slow consumer gets the newest value, never a backlog.
     public var conflate: Bool
+    /// A consumer-group rebalance: when a consumer of a group goes down or comes back, the
+    /// whole group receives nothing for this long (0: no pause).
+    public var rebalancePause: SimDuration
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(["partitions", "capacity_per_partition", "overflow", "prefetch", "acknowledge", "ack_timeout", "reply_bytes",
-                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait", "batch_size", "linger", "conflate"])
+                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait", "batch_size", "linger", "conflate", "rebalance_pause"])
         partitions = try node.int("partitions", default: 1, range: 1...4_096)
         if let c = node.child("capacity_per_partition"), (try? c.text()) == "unlimited" {
             capacityPerPartition = .max
@@ -72,6 +75,7 @@ public struct BrokerParameters: Sendable {
         maxPollRecords = try node.int("max_poll_records", default: 500, range: 1...1_000_000)
         pollWait = try node.duration("poll_wait", default: .zero)
         conflate = try node.bool("conflate", default: false)
+        rebalancePause = try node.duration("rebalance_pause", default: .zero)
         batchSize = try node.int("batch_size", default: 1, range: 1...1_000_000)
         if batchSize > 1 {
             linger = try node.duration("linger", allowZero: false)
@@ -116,6 +120,8 @@ struct BrokerState {
     var batchGeneration: [Int32]
     /// `conflate`, per partition: key -> the offset of its latest stored message.
     var latestOffset: [[UInt32: Int64]]
+    /// `rebalance_pause`, per group: no delivery before this time.
+    var pausedUntil: [SimInstant] = []
 
     init(parameters: BrokerParameters, consumers: Int) {
         self.parameters = parameters
@@ -147,8 +153,9 @@ struct BrokerState {
 }
 
 extension GraphModel {
-    static let brokerAckTimer: Int32 = 1, brokerPersistTimer: Int32 = 2, brokerPollTimer: Int32 = 3, brokerLingerTimer: Int32 = 4
-    static let brokerDropped = 0, brokerRewinds = 1, brokerBatches = 2, brokerBatched = 3, brokerConflated = 4
+    static let brokerAckTimer: Int32 = 1, brokerPersistTimer: Int32 = 2, brokerPollTimer: Int32 = 3, brokerLingerTimer: Int32 = 4,
+               brokerRebalanceTimer: Int32 = 5
+    static let brokerDropped = 0, brokerRewinds = 1, brokerBatches = 2, brokerBatched = 3, brokerConflated = 4, brokerRebalances = 5
 
     static let brokerMetrics: [ComponentMetric] = [
         ComponentMetric("published", "count", "messages stored (whole run)") { m, g, _ in m.brokerTotal(g) { Double($0.published) } },
@@ -174,6 +181,8 @@ extension GraphModel {
             Double(m.instances(of: g).reduce(0) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].heldCount }) },
         ComponentMetric("conflated", "count", "stored messages replaced by a newer one of the same key before delivery (conflate)") { m, g, _ in
             Double(m.groupStats[g].counters[brokerConflated]) },
+        ComponentMetric("rebalances", "count", "consumer-group rebalances (a consumer went down or came back; rebalance_pause above 0)") { m, g, _ in
+            Double(m.groupStats[g].counters[brokerRebalances]) },
         ComponentMetric("batches", "count", "producer batches sent on (batch_size above 1)") { m, g, _ in
             Double(m.groupStats[g].counters[brokerBatches]) },
         ComponentMetric("batch_size_mean", "messages", "mean messages per producer batch") { m, g, _ in
@@ -222,6 +231,7 @@ extension GraphModel {
         }
         state.lastProgress = Array(repeating: .zero, count: state.groups * p.partitions)
         state.lag = Array(repeating: TimeWeightedValue(start: .zero), count: state.groups * p.partitions)
+        state.pausedUntil = Array(repeating: .zero, count: state.groups)
         state.timerArmed = Array(repeating: false, count: state.consumerConnection.count)
         state.pollBudget = Array(repeating: 0, count: state.consumerConnection.count)
         state.pollOpenUntil = Array(repeating: .zero, count: state.consumerConnection.count)
@@ -337,6 +347,7 @@ extension GraphModel {
         let slot = group * brokers[local].parameters.partitions + partition
         let consumer = brokers[local].assignment[slot]
         let now = context.now
+        if now < brokers[local].pausedUntil[group] { return }   // the group is rebalancing
         let pull = brokers[local].parameters.pull
         if pull && (brokers[local].pollBudget[consumer] == 0 || brokers[local].pollOpenUntil[consumer] < now) { return }
         if brokers[local].broker.unacknowledged(group: group, partition: partition) == 0 { brokers[local].lastProgress[slot] = now }
@@ -410,6 +421,14 @@ extension GraphModel {
     }
 
     mutating func brokerTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code == GraphModel.brokerRebalanceTimer {
+            let group = Int(payload)
+            guard context.now >= brokers[local].pausedUntil[group] else { return }   // a later rebalance extended the pause
+            for partition in 0..<brokers[local].parameters.partitions {
+                deliver(local, instance: instance, group: group, partition: partition, context: &context)
+            }
+            return
+        }
         if code == GraphModel.brokerLingerTimer {
             let partition = Int(payload & 0xFFF)
             if payload >> 12 == brokers[local].batchGeneration[partition] && !brokers[local].batch[partition].isEmpty {
@@ -459,6 +478,23 @@ extension GraphModel {
         for g in 0..<brokers[local].groups {
             for partition in 0..<brokers[local].parameters.partitions {
                 deliver(local, instance: instance, group: g, partition: partition, context: &context)
+            }
+        }
+    }
+
+    /// A consumer went down or came back: each broker group it belongs to (with a
+    /// `rebalance_pause`) stops delivering for the pause.
+    mutating func brokerMembershipChanged(_ consumerInstance: Int32, context: inout SimulationContext<GraphEvent>) {
+        for local in brokers.indices where brokers[local].parameters.rebalancePause > .zero {
+            let pause = brokers[local].parameters.rebalancePause
+            for (k, c) in brokers[local].consumerConnection.enumerated() where connectionTarget[Int(c)] == consumerInstance {
+                let group = brokers[local].consumerGroup[k]
+                let instance = connectionSource[Int(c)]
+                let until = context.now + pause
+                guard until > brokers[local].pausedUntil[group] else { continue }
+                brokers[local].pausedUntil[group] = until
+                if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerRebalances] &+= 1 }
+                context.schedule(.timer(component: instance, code: GraphModel.brokerRebalanceTimer, payload: Int32(group)), at: until)
             }
         }
     }

@@ -100,6 +100,8 @@ public struct GraphModel: SimulationModel {
     /// The time of the last event other than a sample: the run's end when only samples were left.
     var lastEventTime = SimInstant.zero
     var samplesTaken: Int64 = 0
+    /// Some broker pauses its groups on a consumer's outage (`rebalance_pause`).
+    var hasRebalancePause = false
 
     public init(spec: GraphSpec, replication: ReplicationSpec) {
         self.spec = spec
@@ -203,6 +205,7 @@ public struct GraphModel: SimulationModel {
             }
         }
         for index in brokers.indices { configureBroker(index) }
+        hasRebalancePause = brokers.contains { $0.parameters.rebalancePause > .zero }
         connectMarkets()
     }
 
