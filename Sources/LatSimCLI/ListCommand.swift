@@ -57,7 +57,13 @@ struct ListCommand: ParsableCommand {
         if only == nil || only == "presets" {
             sections.append(("presets", list(presets(near: near).map { entry($0.name, $0.summary, ", \"file\": \(string($0.file))") })))
         }
-        if only == nil || only == "layers" { sections.append(("layers", list(SettlementPresets.presets.map { entry($0.name, $0.summary) }))) }
+        if only == nil || only == "layers" || only == "presets" {
+            let dated = datedPresets()
+            sections.append(("layers", list(SettlementPresets.presets.map { preset in
+                let source = dated.first { $0.name == preset.name }
+                return entry(preset.name, preset.summary, source.map { ", \"as_of\": \(string($0.asOf)), \"source\": \(string($0.source))" } ?? "")
+            })))
+        }
         if only == nil || only == "distributions" {
             sections.append(("distributions", list(ConfigNode.distributionCatalog.map { entry($0.name, $0.summary) })))
         }
@@ -78,6 +84,9 @@ struct ListCommand: ParsableCommand {
             let found = presets(near: near)
             for preset in found { text += row(preset.name, preset.summary) }
             if found.isEmpty { text += "  (none found under presets/ or experiments/presets/)\n" }
+            text += "\nsettlement layer and bridge presets, with the date they describe and their source "
+                + "(layer: name; cross-chain bridge: name):\n"
+            for preset in datedPresets() { text += row(preset.name, "as of \(preset.asOf): \(preset.source)") }
             parts.append(text)
         }
         if only == nil || only == "layers" {
@@ -103,6 +112,12 @@ struct ListCommand: ParsableCommand {
             parts.append(text)
         }
         return parts.joined(separator: "\n")
+    }
+
+    /// The layer and bridge presets with their date and source, in listing order.
+    static func datedPresets() -> [(name: String, asOf: String, source: String)] {
+        SettlementPresets.layerPresets.map { ($0.name, $0.dated.asOf, $0.dated.source) }
+            + SettlementPresets.bridgePresets.map { ($0.name, $0.dated.asOf, $0.dated.source) }
     }
 
     static func row(_ name: String, _ summary: String) -> String {

@@ -25,6 +25,14 @@ extension Distribution {
             var sum = 0.0
             for i in 0..<(x.count - 1) { sum += (x[i] + x[i + 1]) / 2 }
             return sum / Double(x.count - 1)
+        case .histogram(let x, let f):
+            // Each segment carries mass f[i+1] - f[i], uniformly on [x[i], x[i+1]] (a point if equal).
+            var sum = 0.0
+            for i in 0..<(x.count - 1) { sum += (f[i + 1] - f[i]) * (x[i] + x[i + 1]) / 2 }
+            return sum
+        case .series(let v, _, _):
+            // The marginal: each value of the series with mass 1/n.
+            return v.reduce(0, +) / Double(v.count)
         case .mixture(let components):
             return components.reduce(0) { $0 + $1.weight * $1.distribution.mean }
         case .shifted(let m, let base): return m + base.mean
@@ -60,6 +68,14 @@ extension Distribution {
             for i in 0..<(x.count - 1) { secondMoment += (x[i] * x[i] + x[i] * x[i + 1] + x[i + 1] * x[i + 1]) / 3 }
             let m = mean
             return secondMoment / Double(x.count - 1) - m * m
+        case .histogram(let x, let f):
+            var secondMoment = 0.0
+            for i in 0..<(x.count - 1) { secondMoment += (f[i + 1] - f[i]) * (x[i] * x[i] + x[i] * x[i + 1] + x[i + 1] * x[i + 1]) / 3 }
+            let m = mean
+            return Swift.max(0, secondMoment - m * m)
+        case .series(let v, _, _):
+            let m = mean
+            return v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count)
         case .mixture(let components):
             let m = mean
             let second = components.reduce(0) { partial, c in
@@ -105,6 +121,8 @@ extension Distribution {
             let width = s[low + 1] - s[low]
             let fraction = width > 0 ? (x - s[low]) / width : 1
             return (Double(low) + fraction) / Double(n - 1)
+        case .histogram(let knots, let f): return Distribution.histogramCDF(knots, f, x)
+        case .series(let v, _, _): return Double(v.filter { $0 <= x }.count) / Double(v.count)
         case .mixture(let components):
             return components.reduce(0) { $0 + $1.weight * $1.distribution.cdf(x) }
         case .shifted(let m, let base): return base.cdf(x - m)
@@ -136,6 +154,10 @@ extension Distribution {
             if p == 0 { return b }
             return p == 1 ? .infinity : gsl_cdf_pareto_Pinv(p, a, b)
         case .empirical(let s): return Distribution.empiricalQuantile(s, p)
+        case .histogram(let x, let f): return Distribution.histogramQuantile(x, f, p)
+        case .series(let v, _, _):
+            let sorted = v.sorted()
+            return sorted[Swift.min(sorted.count - 1, Swift.max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
         case .mixture: return invertCDF(p)
         case .shifted(let m, let base): return m + base.quantile(p)
         case .scaled(let f, let base): return f * base.quantile(p)

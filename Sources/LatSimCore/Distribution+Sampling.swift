@@ -2,7 +2,7 @@ import CGSL
 
 extension Distribution {
     /// One draw, by GSL's samplers over the stream's generator.
-    public func sample(_ stream: RandomStream) -> Double {
+    public func sample(_ stream: some RandomSource) -> Double {
         let rng = stream.gslGenerator
         switch kind {
         case .constant(let value):
@@ -33,6 +33,10 @@ extension Distribution {
             return gsl_ran_pareto(rng, shape, scale)
         case .empirical(let sorted):
             return Distribution.empiricalQuantile(sorted, gsl_rng_uniform(rng))
+        case .histogram(let values, let cumulative):
+            return Distribution.histogramQuantile(values, cumulative, gsl_rng_uniform(rng))
+        case .series:
+            preconditionFailure("a series is drawn with sample(_:cursor:): the config accepts it only where a cursor exists")
         case .mixture(let components):
             let u = gsl_rng_uniform(rng) * cumulativeWeights[cumulativeWeights.count - 1]
             var index = 0
@@ -48,7 +52,7 @@ extension Distribution {
     }
 
     /// One draw as a duration, the distribution's values read as nanoseconds (rounded, >= 0, saturating).
-    @inlinable public func sampleDuration(_ stream: RandomStream) -> SimDuration {
+    @inlinable public func sampleDuration(_ stream: some RandomSource) -> SimDuration {
         let value = sample(stream)
         return SimDuration(roundingNanoseconds: value > 0 ? value : 0)
     }

@@ -30,6 +30,13 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
         case pareto(shape: Double, scale: Double)
         /// Piecewise-linear empirical CDF through the sorted samples (R's quantile type 7).
         case empirical(sortedSamples: [Double])
+        /// A piecewise-linear CDF through the knots (values[i], cumulative[i]): values and
+        /// cumulative non-decreasing, cumulative from 0 to 1. Equal values make a jump (a point
+        /// mass), equal cumulatives a gap with no mass. Built by the `histogram` factories.
+        case histogram(values: [Double], cumulative: [Double])
+        /// A time-ordered series replayed in order, one value per draw, by a `SeriesCursor`
+        /// (Distribution+Series.swift); `block` > 0 makes it a moving block bootstrap.
+        case series(values: [Double], block: Int, randomStart: Bool)
         case mixture(components: [Component])
         /// minimum + X.
         indirect case shifted(minimum: Double, base: Distribution)
@@ -163,6 +170,10 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
         var total = 0.0
         for (index, component) in components.enumerated() {
             try require(component.weight, "components[\(index)].weight", positive: true)
+            guard !component.distribution.isSequential else {
+                throw ParameterError(parameter: "components[\(index)]", problem: "is a series, which cannot be mixed (a mixture draws its components independently)",
+                                     allowed: "a distribution other than `series`", given: "\(component.distribution)")
+            }
             guard component.weight <= 1 else {
                 throw ParameterError(parameter: "components[\(index)].weight", problem: "exceeds 1", allowed: "0 < weight <= 1", given: "\(component.weight)")
             }
@@ -216,6 +227,8 @@ public struct Distribution: Sendable, Equatable, CustomStringConvertible {
         case .weibull(let k, let l): return "weibull(shape \(k), scale \(l))"
         case .pareto(let a, let b): return "pareto(shape \(a), scale \(b))"
         case .empirical(let s): return "empirical(\(s.count) samples)"
+        case .histogram(let v, _): return "histogram(\(v.count) knots)"
+        case .series(let v, let block, _): return "series(\(v.count) values" + (block > 0 ? ", bootstrap block \(block))" : ")")
         case .mixture(let c): return "mixture(" + c.map { "\($0.weight): \($0.distribution)" }.joined(separator: ", ") + ")"
         case .shifted(let m, let b): return "\(m) + \(b)"
         case .capped(let c, let b): return "min(\(b), \(c))"

@@ -37,30 +37,54 @@ public final class RandomStream {
     /// The GSL generator, for calling GSL samplers directly.
     @inlinable public var gslGenerator: UnsafeMutablePointer<gsl_rng> { rng }
 
+    /// A handle on this stream that costs no reference count to pass around (see `StreamHandle`).
+    @inlinable public var handle: StreamHandle { StreamHandle(rng) }
+}
+
+/// Anything that draws from a GSL generator: a `RandomStream` (which owns its generator) or a
+/// `StreamHandle` (which borrows one). Samplers take `some RandomSource`, so a hot loop can pass
+/// handles and pay no retain and release per draw.
+public protocol RandomSource {
+    var gslGenerator: UnsafeMutablePointer<gsl_rng> { get }
+}
+
+extension RandomStream: RandomSource {}
+
+/// A borrowed view of a `RandomStream`'s generator: a trivial value (one pointer), valid while the
+/// stream it came from (`stream.handle`) is alive. The component graph keeps its streams alive
+/// for the whole run and hands its components handles: as a class, a stream loaded from an array
+/// cost a retain and a release at every use (about a fifth of the graph engine's time per event;
+/// benchmarks/README.md).
+@frozen public struct StreamHandle: RandomSource {
+    public let gslGenerator: UnsafeMutablePointer<gsl_rng>
+    @inlinable init(_ rng: UnsafeMutablePointer<gsl_rng>) { gslGenerator = rng }
+}
+
+extension RandomSource {
     /// 64 random bits.
-    @inlinable public func nextUInt64() -> UInt64 { latsim_rng_next_u64(rng) }
+    @inlinable public func nextUInt64() -> UInt64 { latsim_rng_next_u64(gslGenerator) }
 
     /// Uniform on [0, 1) with 53 random bits.
-    @inlinable public func uniform() -> Double { Double(latsim_rng_next_u64(rng) >> 11) * 0x1.0p-53 }
+    @inlinable public func uniform() -> Double { Double(latsim_rng_next_u64(gslGenerator) >> 11) * 0x1.0p-53 }
 
     /// Uniform on (0, 1): never exactly 0 (safe to take a logarithm of).
-    @inlinable public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
+    @inlinable public func uniformPositive() -> Double { gsl_rng_uniform_pos(gslGenerator) }
 
     /// A uniform integer in 0..<bound (bound > 0), without modulo bias.
     @inlinable public func uniformInt(below bound: Int) -> Int {
         precondition(bound > 0, "uniformInt bound must be positive")
-        return Int(gsl_rng_uniform_int(rng, UInt(bound)))
+        return Int(gsl_rng_uniform_int(gslGenerator, UInt(bound)))
     }
 
     /// True with probability `p`.
     @inlinable public func bernoulli(_ p: Double) -> Bool { uniform() < p }
 
     /// An exponential draw with the given mean (GSL's `gsl_ran_exponential`).
-    @inlinable public func exponential(mean: Double) -> Double { gsl_ran_exponential(rng, mean) }
+    @inlinable public func exponential(mean: Double) -> Double { gsl_ran_exponential(gslGenerator, mean) }
 
     /// A standard normal draw scaled by `standardDeviation` (GSL's ziggurat sampler).
-    @inlinable public func gaussian(standardDeviation: Double) -> Double { gsl_ran_gaussian_ziggurat(rng, standardDeviation) }
+    @inlinable public func gaussian(standardDeviation: Double) -> Double { gsl_ran_gaussian_ziggurat(gslGenerator, standardDeviation) }
 
     /// A Poisson count with the given mean.
-    @inlinable public func poisson(mean: Double) -> Int { Int(gsl_ran_poisson(rng, mean)) }
+    @inlinable public func poisson(mean: Double) -> Int { Int(gsl_ran_poisson(gslGenerator, mean)) }
 }

@@ -74,6 +74,8 @@ public struct ExperimentPlan: Sendable {
     /// replication K of the whole run, exactly, because a replication's random streams depend
     /// only on the seed, the replication index and the component names.
     public var onlyReplication: Int?
+    /// The data files the config reads (`file:` keys at any point), hashed into `configHash`.
+    public var dataFiles: [DataFileRecord] = []
 
     /// The replication indices run at a point.
     public func replications(of point: Point) -> Range<Int> {
@@ -181,12 +183,15 @@ public struct ExperimentPlan: Sendable {
             throw root.error("defines a grid of \(total) points", allowed: "at most 100000 points", given: "\(total)", key: "sweep")
         }
         var points: [Point] = []
+        var pointRoots: [ConfigNode] = []
         for index in 0..<total {
             let (pointRoot, assignments, labels) = try ExperimentPlan.assign(axes, index: index, total: total, to: root)
             var point = try ExperimentPlan.point(index: index, root: pointRoot, kind: kind, assignments: assignments)
             point.labels = labels
             points.append(point)
+            pointRoots.append(pointRoot)
         }
+        self.dataFiles = try DataFileRecord.collect(pointRoots)
         let units = points.reduce(0) { $0 + $1.designs.count * $1.settings.replications }
         if points.contains(where: { $0.settings.trace }) && units > ExperimentSettings.traceUnitLimit {
             throw (root.child("trace") ?? root).error("is for small runs: this run has \(units) replications in all",
@@ -342,6 +347,8 @@ public struct ExperimentPlan: Sendable {
             for (keyPath, values) in zip(axis.keyPaths, axis.values) { text += " " + keyPath + "=" + values.map(\.canonicalText).joined(separator: ",") }
             if let labels = axis.labels { text += " labels=" + labels.joined(separator: ",") }
         }
+        // Data files by content (a config without any hashes as before).
+        for file in dataFiles { text += "\ndata_file " + file.path + " " + String(file.bytes) + " " + file.fnv1a64 }
         return StreamKey(value: StreamKey.fnv1a64(text)).description
     }
 }

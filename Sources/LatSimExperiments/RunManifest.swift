@@ -13,7 +13,9 @@
 /// the rows of `trace.csv` and `trace_rows_dropped` the rows not kept because a run's trace
 /// reached its cap (`ReplicationSpec.traceRowLimit` rows per run); both absent without a trace.
 /// `config_fnv1a64` is the 64-bit FNV-1a hash of the resolved config's canonical text
-/// (includes merged, `--set`, `--seed`, `--replications` and the grid applied).
+/// (includes merged, `--set`, `--seed`, `--replications` and the grid applied) and of the
+/// content of every data file it reads; `data_files` lists those files
+/// (`[{"path": ..., "bytes": N, "fnv1a64": "0x…"}]`, sorted by path; `[]` when none).
 public enum RunManifest {
     public static func json(_ results: ExperimentResults, version: String, commandLine: [String]) -> String {
         let plan = results.plan
@@ -33,6 +35,9 @@ public enum RunManifest {
             ("units", String(results.units.count)),
             ("events", String(results.eventsProcessed)),
             ("stop_reasons", "{" + results.stopReasons.map { string($0.reason) + ": " + String($0.count) }.joined(separator: ", ") + "}"),
+            ("data_files", "[" + plan.dataFiles.map {
+                "{\"path\": " + string($0.path) + ", \"bytes\": " + String($0.bytes) + ", \"fnv1a64\": " + string($0.fnv1a64) + "}"
+            }.joined(separator: ", ") + "]"),
             ("command_line", "[" + commandLine.map(string).joined(separator: ", ") + "]"),
         ]
         var all = fields

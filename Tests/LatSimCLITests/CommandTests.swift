@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import LatSimCLI
 import LatSimExperiments
+import LatSimSettlement
 
 @Suite struct CommandTests {
     @Test func runWritesEveryFileWithGoldenHeaders() throws {
@@ -101,6 +102,12 @@ import LatSimExperiments
         #expect(text.contains("short-run"))
         #expect(text.contains("request_latency"))
         #expect(LatSimCommand.runMain(["list", "--near", repositoryRoot.path]) == 0)
+        // `latsim list presets` shows each dated preset's date and source.
+        let presets = ListCommand.render(near: repositoryRoot.path, only: "presets")
+        for preset in SettlementPresets.layerPresets {
+            #expect(presets.contains("  \(preset.name) ") && presets.contains("as of \(preset.dated.asOf): \(preset.dated.source)"), "\(preset.name)")
+        }
+        for bridge in SettlementPresets.bridgePresets { #expect(presets.contains("as of \(bridge.dated.asOf): \(bridge.dated.source)")) }
     }
 
     @Test func everyCatalogConfigValidates() throws {

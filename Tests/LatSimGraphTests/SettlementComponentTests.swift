@@ -80,4 +80,81 @@ import Testing
         #expect(text.contains("layer"), "\(text)")
         #expect(text.contains("ethereum"), "\(text)")
     }
+
+    /// The exact mean wait from a uniform arrival to the start of epoch e + j + 1 (the end of
+    /// epoch e + j observed), e the epoch of the inclusion slot floor(u / S) + 1, N slots per epoch:
+    /// in slot i of an epoch the inclusion is in epoch floor((i + 1) / N) (the last slot's goes to
+    /// the next), and the wait averages (e + j + 1) N S - (i + 1/2) S over the slot.
+    static func epochLevelMean(slot: Double, slotsPerEpoch n: Int, epochs j: Int) -> Double {
+        let period = Double(n) * slot
+        var total = 0.0
+        for i in 0..<n {
+            let epoch = Double((i + 1) / n + j + 1)
+            total += epoch * period - (Double(i) + 0.5) * slot
+        }
+        return total / Double(n)
+    }
+
+    @Test("Levels of an epoch chain (2 s slots, 4 per epoch): released at justified; time_to_<level> against the exact means")
+    func epochLevelsReleasedAtJustified() throws {
+        let layer = "{type: chain, name: pos, blocks: {type: slots, slot: 2s, missed_probability: 0}, capacity: 100, ordering: fifo, "
+            + "finality: {epochs: 2, slots_per_epoch: 4}, levels: [{name: justified, epochs: 1}]}"
+        let yaml = Self.graph(layer: layer, release: "justified").replacingOccurrences(of: "release: justified}", with: "release: justified, level_metrics: true}")
+        let results = try GraphSupport.replicate(yaml, replications: 8, horizon: .seconds(Int64(40_000)), warmUp: .zero)
+        let justified = Self.epochLevelMean(slot: 2, slotsPerEpoch: 4, epochs: 1), finalized = Self.epochLevelMean(slot: 2, slotsPerEpoch: 4, epochs: 2)
+        checkTheory(GraphSupport.estimate(results, "chain.time_to_included_mean", scale: 1e-9), 1, relativeBound: 0.15, "included mean (s)")
+        checkTheory(GraphSupport.estimate(results, "chain.time_to_justified_mean", scale: 1e-9), justified, relativeBound: 0.1, "justified mean (s)")
+        checkTheory(GraphSupport.estimate(results, "chain.time_to_finalized_mean", scale: 1e-9), finalized, relativeBound: 0.1, "finalized mean (s)")
+        // Released at justified: the path's latency is the time to justified, transaction by transaction.
+        checkTheory(GraphSupport.estimate(results, "settle.latency_mean", scale: 1e-9), justified, relativeBound: 0.1, "path latency (s)")
+        for result in results {
+            let path = try #require(result.value("settle.latency_mean")), level = try #require(result.value("chain.time_to_justified_mean"))
+            #expect(abs(path - level) <= 1e-9 * level, "released at justified: path \(path) vs level \(level)")
+            #expect(result.value("chain.time_to_finalized_mean") == result.value("chain.final_latency_mean"), "finalized is final")
+            #expect(result.value("chain.time_to_included_mean") == result.value("chain.soft_latency_mean"), "included is soft (no reorgs)")
+        }
+        // The test can fail: released at final, the path takes the finalized wait instead.
+        #expect(abs(justified - finalized) > 0.3 * justified)
+    }
+
+    @Test("A rollup released at challenge-end: the window after l1-final, exactly; unobserved levels are NaN")
+    func rollupReleasedAtChallengeEnd() throws {
+        let layer = "{type: rollup, name: l2, l1: {type: chain, name: l1, blocks: {type: poisson, mean_interval: 12s}, capacity: 100, "
+            + "ordering: fifo, finality: {confirmations: 2}}, soft_confirmation: {type: constant, value: 1s}, batch_interval: 60s, "
+            + "posting_delay: {type: constant, value: 2s}, withdrawal_delay: 100s}"
+        let yaml = Self.graph(layer: layer, release: "challenge-end").replacingOccurrences(of: "release: challenge-end}", with: "release: challenge-end, level_metrics: true}")
+        let results = try GraphSupport.replicate(yaml, replications: 4, horizon: .seconds(Int64(40_000)), warmUp: .zero)
+        for result in results {
+            let final = try #require(result.value("chain.time_to_l1_final_mean")), end = try #require(result.value("chain.time_to_challenge_end_mean"))
+            #expect(result.value("chain.time_to_soft_mean") == 1e9, "soft = the sequencer's constant 1 s")
+            // Each transaction's challenge-end is its l1-final + 100 s; the means differ only by the
+            // few final in the run's last 100 s (not yet at challenge-end), so by well under 2 s.
+            #expect(abs(end - final - 100e9) < 2e9, "challenge-end = l1-final + 100 s: \(end) vs \(final)")
+            #expect(result.value("chain.time_to_challenge_end_count")! <= result.value("chain.time_to_l1_final_count")!)
+            let path = try #require(result.value("settle.latency_mean"))
+            #expect(abs(path - end) <= 1e-9 * end, "released at challenge-end: path \(path) vs \(end)")
+        }
+        // posted = 3 s + U(0, 60 s) + Exp(12 s): mean 45 s; l1-final adds one more block: 57 s.
+        checkTheory(GraphSupport.estimate(results, "chain.time_to_posted_mean", scale: 1e-9), 45, relativeBound: 0.15, "posted mean (s)")
+        checkTheory(GraphSupport.estimate(results, "chain.time_to_l1_final_mean", scale: 1e-9), 57, relativeBound: 0.15, "l1-final mean (s)")
+        // A run shorter than the window observes no challenge-end: NaN, not 0.
+        let short = try GraphSupport.run(yaml.replacingOccurrences(of: "withdrawal_delay: 100s", with: "withdrawal_delay: 30d"), horizon: .seconds(Int64(3_600)))
+        #expect(try #require(short.value("chain.time_to_challenge_end_mean")).isNaN)
+        #expect(short.value("chain.time_to_challenge_end_count") == 0)
+        let pendingEnd = try #require(short.value("chain.pending_end")), transactions = try #require(short.value("chain.transactions"))
+        #expect(pendingEnd < transactions, "final ones are not pending: \(pendingEnd) of \(transactions)")
+    }
+
+    @Test("Level metrics are opt-in; release names a level or an alias, else an error listing the layer's levels")
+    func levelMetricsAndReleaseNames() throws {
+        let plain = try GraphSupport.spec(Self.graph(layer: "ethereum"))
+        #expect(!GraphRun.metricSchema(plain).contains { $0.name.contains("time_to_") }, "no level metrics unless asked")
+        let yaml = Self.graph(layer: "ethereum").replacingOccurrences(of: "release: final}", with: "release: final, level_metrics: true}")
+        let names = GraphRun.metricSchema(try GraphSupport.spec(yaml)).map(\.name)
+        for level in ["included", "justified", "finalized"] {
+            #expect(names.contains("chain.time_to_\(level)_mean") && names.contains("chain.time_to_\(level)_p99"), "\(level)")
+        }
+        let text = try GraphConfigErrorTests.failure(Self.graph(layer: "ethereum", release: "posted"))
+        #expect(text.contains("release") && text.contains("justified") && text.contains("posted"), "\(text)")
+    }
 }

@@ -13,8 +13,8 @@ private func errorText(_ body: () throws -> Void) -> String? {
 @Suite struct ConfigTests {
     @Test func presetsAreValidAndListed() throws {
         let names = SettlementPresets.presets.map(\.name)
-        #expect(names == ["bitcoin", "ethereum", "solana", "cometbft", "arbitrum", "op-stack", "zk-rollup", "cex",
-                          "colocated", "same-region", "cross-continent"])
+        #expect(names == ["bitcoin", "ethereum", "solana", "solana-alpenglow", "cometbft", "cosmos-hub", "arbitrum", "op-stack",
+                          "zk-rollup", "cex", "wormhole", "ibc", "optimistic-30m", "colocated", "same-region", "cross-continent"])
         #expect(Set(names).count == names.count)
         for preset in SettlementPresets.layerPresets {
             switch preset.spec {
@@ -33,6 +33,7 @@ private func errorText(_ body: () throws -> Void) -> String? {
         let bitcoin3 = try m([("layer", m([("preset", s("bitcoin")), ("finality", m([("confirmations", s("3"))]))]))]).layerSpec("layer")
         var expected = SettlementPresets.bitcoin
         expected.finality = .confirmations(3)
+        expected.intermediateLevels = []  // confirmed-3 no longer fits below finality at 3
         #expect(bitcoin3 == .chain(expected))
         let rollup = try m([("layer", m([("preset", s("arbitrum")), ("batch_interval", s("30s")),
                                         ("l1", m([("preset", s("ethereum")), ("finality", m([("confirmations", s("1"))]))]))]))]).layerSpec("layer")
@@ -124,5 +125,21 @@ private func errorText(_ body: () throws -> Void) -> String? {
                                                   ("transfers", m([("rate_per_second", s("1"))])), ("designs", ConfigNode.list([s("asyn")]))]))
         }
         #expect(design?.contains("did you mean \"async\"") == true, "\(design ?? "no error")")
+    }
+
+    /// `bridge: <preset>` sets the relayers and the delivery latency; explicit keys override.
+    @Test func bridgePresetsDecode() throws {
+        func scenario(_ extra: [(String, ConfigNode)]) throws -> CrossChainScenario {
+            try CrossChainScenario(config: m([("source", s("ethereum")), ("destination", s("cometbft")),
+                                              ("transfers", m([("rate_per_second", s("1"))]))] + extra))
+        }
+        let wormhole = try scenario([("bridge", s("wormhole"))])
+        #expect(wormhole.relayerCount == 19 && wormhole.quorum == 13 && wormhole.deliveryLatency.mean == 0)
+        let optimistic = try scenario([("bridge", s("optimistic-30m"))])
+        #expect(optimistic.relayerCount == 1 && optimistic.deliveryLatency.mean == 1_800e9)
+        let fewer = try scenario([("bridge", s("wormhole")), ("relayers", m([("quorum", s("10"))]))])
+        #expect(fewer.relayerCount == 19 && fewer.quorum == 10 && fewer.relayerLatency == SettlementPresets.bridge(named: "wormhole")!.relayerLatency)
+        let unknown = errorText { _ = try scenario([("bridge", s("wormhol"))]) }
+        #expect(unknown?.contains("model.bridge") == true && unknown?.contains("wormhole") == true, "\(unknown ?? "no error")")
     }
 }

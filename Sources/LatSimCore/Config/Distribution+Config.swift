@@ -23,21 +23,25 @@ extension ConfigNode {
         ("weibull", "Weibull with `shape` and `scale` (a duration)"),
         ("pareto", "Pareto with `shape` (alpha) and `scale` (the minimum, a duration)"),
         ("empirical", "observed latencies: inline `samples`, or a CSV `file` with optional `column` and `unit`"),
+        ("histogram", "measured: `file` with `value_column` and `count_column` (point masses), or `lower_column`/`upper_column`/`count_column` (uniform in a bucket), or `percentile_column`/`value_column`, or `format: hdr`; or inline `percentiles: {p50: 1ms, p99: 10ms, max: 40ms}`"),
+        ("series", "a latency trace replayed in file order on a link: `file`, `column`, `unit`, `start: first|random`, `bootstrap: {block: N}`"),
         ("mixture", "`components`: a list of distributions, each with a `weight`; weights sum to 1"),
     ]
 
     /// The distribution at `key` (values in nanoseconds).
-    public func distribution(_ key: String, default fallback: Distribution? = nil) throws -> Distribution {
+    /// `sequential` is true where the caller keeps a `SeriesCursor` (link latencies): only there may
+    /// the distribution be a `series`.
+    public func distribution(_ key: String, default fallback: Distribution? = nil, sequential: Bool = false) throws -> Distribution {
         guard let node = child(key) else {
             if let fallback { return fallback }
             _ = try required(key, allowed: "a duration (e.g. 2ms) or a distribution such as {type: lognormal, median: 2ms, sigma: 0.4}")
             fatalError("unreachable")
         }
-        return try node.distributionValue()
+        return try node.distributionValue(sequential: sequential)
     }
 
     /// This node read as a distribution over durations (values in nanoseconds).
-    public func distributionValue(extraKeys: [String] = []) throws -> Distribution {
+    public func distributionValue(extraKeys: [String] = [], sequential: Bool = false) throws -> Distribution {
         if case .scalar = value {
             return try wrap { try Distribution.constant(Double(durationValue().nanoseconds)) }
         }
@@ -93,16 +97,24 @@ extension ConfigNode {
                 if has("samples") { throw error("gives both samples and file", allowed: "one of samples or file", given: "both") }
                 let unitName = try string("unit", default: "ns", oneOf: SimDuration.parseableUnits.map(\.name))
                 let unit = SimDuration.parseableUnits.first { $0.name == unitName }!.nanoseconds
-                var path = try file.text()
-                if !path.hasPrefix("/") {
-                    path = file.location.baseDirectory + path // relative to the config file (also from --set)
-                }
+                let path = try file.dataFilePath()
                 let column = try child("column")?.text()
                 base = try file.wrap { try Distribution.empirical(csvFile: path, column: column, unitNanoseconds: Double(unit)) }
             } else {
                 let samples = try required("samples", allowed: "a list of durations").items().map { Double(try $0.durationValue().nanoseconds) }
                 base = try wrap { try Distribution.empirical(samples) }
             }
+        case "histogram":
+            try checkKeys(common + ConfigNode.histogramKeys)
+            base = try histogramValue()
+        case "series":
+            try checkKeys(common + ["file", "column", "unit", "start", "bootstrap"])
+            guard sequential else {
+                throw error("is a latency series, replayed in order, which needs a connection to keep its place in the series",
+                            allowed: "`type: series` as a link latency only (a connection's `link` or `reply_link`, a `regions:` cell, a network link); "
+                                + "elsewhere use `type: empirical` (i.i.d. draws) on the same file", given: "type: series", key: "type")
+            }
+            base = try seriesValue()
         case "mixture":
             try checkKeys(common + ["components"])
             let items = try required("components", allowed: "a list of distributions with weights").items()

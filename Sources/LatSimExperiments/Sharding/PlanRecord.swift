@@ -40,6 +40,8 @@ public struct PlanRecord: Codable, Sendable, Equatable {
     public var axes: [AxisRecord]
     /// The designs of the points, in point order (the point count is the product of the axis sizes).
     public var designRuns: [DesignRun]
+    /// The data files the plan read (absent in manifests from before data files were recorded).
+    public var dataFiles: [DataFileRecord]?
 
     public init(_ plan: ExperimentPlan) {
         file = plan.file
@@ -50,6 +52,7 @@ public struct PlanRecord: Codable, Sendable, Equatable {
                        named: axis.isNamed ? NamedAxisRecord(name: axis.name, keyPaths: axis.keyPaths,
                                                              values: axis.values.map { $0.map(ConfigTree.init) }, labels: axis.labels) : nil)
         }
+        dataFiles = plan.dataFiles.isEmpty ? nil : plan.dataFiles
         designRuns = []
         for point in plan.points {
             if let last = designRuns.last, last.designs == point.designs {
@@ -219,5 +222,6 @@ extension ExperimentPlan {
             })
         self.root = root
         self.axes = axes
+        self.dataFiles = record.dataFiles ?? []
     }
 }

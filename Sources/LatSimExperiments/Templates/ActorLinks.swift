@@ -60,7 +60,7 @@ struct ActorLinks {
             return
         }
         try links.checkKeys(["default", "regions", "pairs"])
-        _ = try links.distribution("default", default: try .constant(0))
+        _ = try links.distribution("default", default: try .constant(0), sequential: true)
         var table = Array(repeating: links.child("default"), count: actors.count * actors.count)
         let n = actors.count
         let regionNames = actors.map(\.region)
@@ -70,7 +70,7 @@ struct ActorLinks {
                 guard regionNames.contains(source) else { throw ActorLinks.unknown("region", source, row, regionNames) }
                 for (target, cell) in try row.entries() {
                     guard regionNames.contains(target) else { throw ActorLinks.unknown("region", target, cell, regionNames) }
-                    _ = try cell.distributionValue()
+                    _ = try cell.distributionValue(sequential: true)
                     given.append((source, target, cell))
                 }
             }
@@ -93,7 +93,7 @@ struct ActorLinks {
                 let source = try pair.string("source"), target = try pair.string("target")
                 guard let i = names.firstIndex(of: source) else { throw ActorLinks.unknown("actor", source, pair.child("source")!, names) }
                 guard let j = names.firstIndex(of: target) else { throw ActorLinks.unknown("actor", target, pair.child("target")!, names) }
-                _ = try pair.distribution("latency")
+                _ = try pair.distribution("latency", sequential: true)
                 let d = pair.child("latency")!
                 table[i * n + j] = d
                 if try pair.bool("symmetric", default: true) { table[j * n + i] = d }

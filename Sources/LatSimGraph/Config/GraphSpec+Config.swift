@@ -215,7 +215,7 @@ extension GraphSpec {
         if case .mapping = node.value, node.has("latency") {
             return (try LinkParameters(config: node), try node.child("regime").map { try LatencyRegime(config: $0) })
         }
-        return (try LinkParameters(latency: try node.distributionValue()), nil)
+        return (try LinkParameters(latency: try node.distributionValue(sequential: true)), nil)
     }
 
     /// A fault target: a component or connection name, or `name[k]` for its instance k.
@@ -307,7 +307,7 @@ struct RegionMatrix: Sendable {
     init(config node: ConfigNode, components: [GraphSpec.Component]) throws {
         entries = []
         for (source, row) in try node.entries() {
-            for (target, cell) in try row.entries() { entries.append((source, target, try cell.distributionValue())) }
+            for (target, cell) in try row.entries() { entries.append((source, target, try cell.distributionValue(sequential: true))) }
         }
     }
 

@@ -33,14 +33,17 @@ public struct GraphModel: SimulationModel {
     let instanceOrdinal: ContiguousArray<Int32>
     var instanceDown: ContiguousArray<Bool>
     let groupFirstInstance: [Int32]
-    let streams: [RandomStream]
+    /// Per instance, its random stream (owned by `streamOwners`; a handle costs no reference count per use).
+    let streams: ContiguousArray<StreamHandle>
+    let streamOwners: [RandomStream]
 
     // Connections (instance level).
     let connectionSource: ContiguousArray<Int32>
     let connectionTarget: ContiguousArray<Int32>
     let connectionSpec: ContiguousArray<Int32>
     var links: ContiguousArray<Link>
-    let linkStreams: [RandomStream]
+    let linkStreams: ContiguousArray<StreamHandle>
+    let linkStreamOwners: [RandomStream]
     /// The outgoing connections of instance i: outConnections[outStart[i] ..< outStart[i + 1]].
     let outStart: ContiguousArray<Int32>
     let outConnections: ContiguousArray<Int32>
@@ -132,7 +135,8 @@ public struct GraphModel: SimulationModel {
         instanceLost = ContiguousArray(repeating: 0, count: group.count)
         if seriesBucket != nil { seriesLast = Array(repeating: (0, 0, 0), count: group.count) }
         groupFirstInstance = first
-        streams = names.map { replication.stream($0) }
+        streamOwners = names.map { replication.stream($0) }
+        streams = ContiguousArray(streamOwners.map(\.handle))
 
         // Instance-level connections, in spec order; pairwise for equal counts.
         var source: [Int32] = [], target: [Int32] = [], specIndex: [Int32] = [], links: [Link] = [], port: [Int] = []
@@ -158,7 +162,8 @@ public struct GraphModel: SimulationModel {
         connectionTarget = ContiguousArray(target)
         connectionSpec = ContiguousArray(specIndex)
         self.links = ContiguousArray(links)
-        self.linkStreams = linkStreams
+        linkStreamOwners = linkStreams
+        self.linkStreams = ContiguousArray(linkStreams.map(\.handle))
         // Outgoing connections grouped by source instance and port, in connection order (a
         // counting sort: O(instances + connections), so 100,000 components build in linear time).
         func grouped(port wanted: Int) -> (ContiguousArray<Int32>, ContiguousArray<Int32>) {
@@ -197,7 +202,7 @@ public struct GraphModel: SimulationModel {
             case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(outStart[instance + 1] - outStart[instance])))
             case .sink(let p): sinks.append(SinkState(parameters: p))
             case .priceSource(let p):
-                priceSources.append(PriceSourceState(parameters: p, stream: streams[instance], tickStream: replication.stream(names[instance] + ".ticks")))
+                priceSources.append(PriceSourceState(parameters: p, stream: streamOwners[instance], tickStream: replication.stream(names[instance] + ".ticks")))
             case .venue(let p): venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis")))
             case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
             case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))

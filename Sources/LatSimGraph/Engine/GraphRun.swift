@@ -52,7 +52,7 @@ public enum GraphRun {
     static func baseSchema(_ spec: GraphSpec) -> [(name: String, unit: String, summary: String)] {
         var schema: [(String, String, String)] = []
         for component in spec.components {
-            for metric in component.type.metrics { schema.append((component.name + "." + metric.name, metric.unit, metric.summary)) }
+            for metric in component.metrics { schema.append((component.name + "." + metric.name, metric.unit, metric.summary)) }
         }
         for connection in spec.connections {
             for metric in GraphModel.linkMetrics { schema.append(("link.\(connection.name).\(metric.name)", metric.unit, metric.summary)) }
@@ -72,6 +72,15 @@ extension GraphSpec {
             return replacement + name.dropFirst(prefix.count)
         }
         return name
+    }
+}
+
+extension GraphSpec.Component {
+    /// This component's metrics: its type's, then those its parameters add (a settlement's
+    /// `time_to_<level>` with `level_metrics: true`).
+    public var metrics: [ComponentMetric] {
+        if case .settlement(let p) = parameters, p.levelMetrics { return type.metrics + GraphModel.settlementLevelMetrics(p) }
+        return type.metrics
     }
 }
 
@@ -162,7 +171,7 @@ extension GraphModel {
         let schema = GraphRun.metricSchema(spec)
         var values: [Double] = []
         for (g, component) in spec.components.enumerated() {
-            for metric in component.type.metrics { values.append(metric.value(self, g, end)) }
+            for metric in component.metrics { values.append(metric.value(self, g, end)) }
         }
         for j in spec.connections.indices { for metric in GraphModel.linkMetrics { values.append(metric.value(self, j, end)) } }
         for p in spec.paths.indices { for metric in GraphModel.pathMetrics { values.append(metric.value(self, p, end)) } }

@@ -83,7 +83,7 @@ public struct LatencyRegime: Sendable {
 
     /// The state in force at `now` (advancing through every change up to `now`).
     /// The Markov form draws its sojourn times from `stream` (the link's regime stream).
-    public mutating func advance(to now: SimInstant, stream: RandomStream) -> Int {
+    public mutating func advance(to now: SimInstant, stream: some RandomSource) -> Int {
         if now < nextChange { return current }
         if isMarkov {
             if !started {

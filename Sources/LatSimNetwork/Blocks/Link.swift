@@ -60,7 +60,11 @@ public struct LinkParameters: Sendable {
 public struct Link: Sendable {
     public let source: Int32
     public let target: Int32
-    public var parameters: LinkParameters
+    public var parameters: LinkParameters { didSet { isSequential = parameters.latency.isSequential } }
+    /// Where this link is in a replayed latency series (`type: series`): one cursor per link,
+    /// so each connection replays the trace on its own.
+    public var seriesCursor = SeriesCursor()
+    @usableFromInline var isSequential = false
     public var regime: LatencyRegime? { didSet { hasRegime = regime != nil } }
     @usableFromInline var hasRegime = false
     public var ledger = MessageLedger()
@@ -82,6 +86,7 @@ public struct Link: Sendable {
         self.parameters = parameters
         self.regime = regime
         self.hasRegime = regime != nil
+        self.isSequential = parameters.latency.isSequential
     }
 
     /// Sends a message at `now`: returns its arrival time, or nil when it is lost (random
@@ -89,7 +94,7 @@ public struct Link: Sendable {
     /// A down link under the `buffered` policy holds the message until `upAt`, the time the
     /// link is known to come back (pass `.distantFuture` if unknown: the model must then resend).
     @inline(__always)
-    public mutating func send(sizeBytes: Int = 0, at now: SimInstant, stream: RandomStream,
+    public mutating func send(sizeBytes: Int = 0, at now: SimInstant, stream: some RandomSource,
                               upAt: SimInstant = .distantFuture) -> SimInstant? {
         ledger.recordSent()
         var start = now
@@ -110,7 +115,8 @@ public struct Link: Sendable {
             start = start + wire
             transmitterFree = start
         }
-        var latency = hasRegime ? regimeLatency(at: now, stream: stream) : parameters.latency.sample(stream)
+        var latency = hasRegime ? regimeLatency(at: now, stream: stream)
+            : isSequential ? parameters.latency.sample(stream, cursor: &seriesCursor) : parameters.latency.sample(stream)
         if latency < 0 { latency = 0 }
         var arrival = start + SimDuration(roundingNanoseconds: latency)
         if arrival < lastDelivery {
@@ -125,10 +131,10 @@ public struct Link: Sendable {
         return arrival
     }
 
-    mutating func regimeLatency(at now: SimInstant, stream: RandomStream) -> Double {
+    mutating func regimeLatency(at now: SimInstant, stream: some RandomSource) -> Double {
         let state = regime!.advance(to: now, stream: stream)
         let s = regime!.states[state]
-        return (s.replacement ?? parameters.latency).sample(stream) * s.factor
+        return (s.replacement ?? parameters.latency).sample(stream, cursor: &seriesCursor) * s.factor
     }
 
     /// Counts a message that arrived.

@@ -110,7 +110,7 @@ public struct ServiceStation<Job> {
     public var heldCount: Int { held.count }
 
     /// A job arrives (priority `level`, 0 is served first; ignored under FIFO).
-    public mutating func arrive(_ job: Job, level: Int = 0, at now: SimInstant, stream: RandomStream) -> ArrivalOutcome {
+    public mutating func arrive(_ job: Job, level: Int = 0, at now: SimInstant, stream: some RandomSource) -> ArrivalOutcome {
         arrivals &+= 1
         if busy < workers {
             return .started(completion: begin(arrival: now, at: now, stream: stream))
@@ -139,7 +139,7 @@ public struct ServiceStation<Job> {
 
     /// A job in service finished at `now`: frees its worker, starts the next waiting job and
     /// admits one held job, if any.
-    public mutating func complete(at now: SimInstant, stream: RandomStream) -> CompletionOutcome {
+    public mutating func complete(at now: SimInstant, stream: some RandomSource) -> CompletionOutcome {
         precondition(busy > 0, "completion at a station with no job in service")
         completed &+= 1
         busy -= 1
@@ -166,7 +166,7 @@ public struct ServiceStation<Job> {
     }
 
     @inline(__always)
-    mutating func begin(arrival: SimInstant, at now: SimInstant, stream: RandomStream) -> SimInstant {
+    mutating func begin(arrival: SimInstant, at now: SimInstant, stream: some RandomSource) -> SimInstant {
         busy += 1
         started &+= 1
         let serviceTime = service.sampleDuration(stream)

@@ -13,7 +13,7 @@ extension LinkParameters {
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(LinkParameters.configKeys)
-        let latency = try node.distribution("latency")
+        let latency = try node.distribution("latency", sequential: true)
         let loss = try node.probability("loss", default: 0)
         let ordering = LinkOrdering(rawValue: try node.string("ordering", default: "fifo", oneOf: LinkOrdering.allCases.map(\.rawValue)))!
         let bandwidth = try node.double("bandwidth_bytes_per_s", default: 0, range: 0...1e15)

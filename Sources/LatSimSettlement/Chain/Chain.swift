@@ -52,6 +52,12 @@ public struct Chain {
     public private(set) var included = ContiguousArray<Int>()
     public private(set) var finalized = ContiguousArray<Int>()
     public private(set) var reorged = ContiguousArray<Int>()
+    /// Ids that reached an intermediate level in the last block, as (index in `spec.levels`, id),
+    /// in level order then height order; a transaction reaches each level once (such a block
+    /// has a child, and only the tip can be orphaned).
+    public private(set) var levelReached = ContiguousArray<(level: Int, id: Int)>()
+    /// For each intermediate level, the first entry of `pending` that has not reached it.
+    var levelHeads: ContiguousArray<Int>
 
     public init(spec: ChainSpec, replication: ReplicationSpec, streamPrefix: String? = nil) {
         self.spec = spec
@@ -59,6 +65,7 @@ public struct Chain {
         blockStream = replication.stream(prefix + ":blocks")
         reorgStream = replication.stream(prefix + ":reorgs")
         backgroundStream = replication.stream(prefix + ":background")
+        levelHeads = ContiguousArray(repeating: 0, count: spec.intermediateLevels.count)
     }
 
     /// Transactions waiting in the mempool, competing (background) ones included.
@@ -116,6 +123,7 @@ public struct Chain {
         included.removeAll(keepingCapacity: true)
         finalized.removeAll(keepingCapacity: true)
         reorged.removeAll(keepingCapacity: true)
+        levelReached.removeAll(keepingCapacity: true)
         addBackground(until: time)
         let epoch = currentEpoch()
         if spec.reorgProbability > 0 && tipHeight > 0 && !tipIsFinal(newEpoch: epoch) && reorgStream.bernoulli(spec.reorgProbability) {
@@ -158,6 +166,24 @@ public struct Chain {
     }
 
     mutating func finalize(epoch: Int64) {
+        // Intermediate levels first: each is reached no later than finality, so its head never
+        // trails `pendingHead` (compaction below keeps them valid).
+        for (index, level) in spec.intermediateLevels.enumerated() {
+            var head = levelHeads[index]
+            while head < pending.count {
+                let entry = pending[head]
+                let reached: Bool
+                switch level.rule {
+                case .confirmations(let k): reached = entry.height <= tipHeight - Int64(k) + 1
+                case .epochs(let e): reached = entry.epoch + Int64(e) < epoch
+                default: reached = false
+                }
+                guard reached else { break }
+                levelReached.append((level: index + 1, id: entry.id))
+                head += 1
+            }
+            levelHeads[index] = head
+        }
         while pendingHead < pending.count {
             let entry = pending[pendingHead]
             let isFinal: Bool
@@ -172,6 +198,7 @@ public struct Chain {
         // Compact once the dead prefix dominates: amortized O(1) per transaction.
         if pendingHead > 1_024 && pendingHead * 2 > pending.count {
             pending.removeFirst(pendingHead)
+            for index in levelHeads.indices { levelHeads[index] -= pendingHead }
             pendingHead = 0
         }
     }

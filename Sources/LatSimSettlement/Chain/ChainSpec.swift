@@ -26,10 +26,15 @@ public struct ChainSpec: Sendable, Equatable {
     public var backgroundUtilization: Double
     /// The fee of each competing transaction (fee-ordered chains).
     public var backgroundFee: Distribution
+    /// Confirmation levels between inclusion and finality, in order (`levels` adds `included`
+    /// and `finalized`): k confirmations, or for an epoch rule the end of an earlier epoch
+    /// (Ethereum's justified checkpoint). They change nothing of the chain's behaviour.
+    public var intermediateLevels: [ConfirmationLevel]
 
     public init(name: String, production: BlockProduction, capacityPerBlock: Int, ordering: MempoolOrdering,
                 finality: FinalityRule, reorgProbability: Double = 0, mempoolLimit: Int = 1_000_000,
-                backgroundUtilization: Double = 0, backgroundFee: Distribution? = nil) throws {
+                backgroundUtilization: Double = 0, backgroundFee: Distribution? = nil,
+                intermediateLevels: [ConfirmationLevel] = []) throws {
         self.name = name
         self.production = production
         self.capacityPerBlock = capacityPerBlock
@@ -39,12 +44,14 @@ public struct ChainSpec: Sendable, Equatable {
         self.mempoolLimit = mempoolLimit
         self.backgroundUtilization = backgroundUtilization
         self.backgroundFee = try backgroundFee ?? .constant(1)
+        self.intermediateLevels = intermediateLevels
         try validate()
     }
 
     public func validate() throws {
         try production.validate()
         try finality.validate(production: production)
+        try validateLevels()
         guard capacityPerBlock >= 1 && capacityPerBlock <= 10_000_000 else {
             throw ParameterError(parameter: "capacity", problem: "is out of range", allowed: "an integer in 1...10000000", given: "\(capacityPerBlock)")
         }
@@ -67,5 +74,6 @@ public struct ChainSpec: Sendable, Equatable {
         "\(production); \(capacityPerBlock) tx/block, \(ordering.rawValue) order; \(finality)"
             + (reorgProbability > 0 ? "; depth-1 reorgs with probability \(formatSignificant(reorgProbability))" : "")
             + (backgroundUtilization > 0 ? "; background load \(formatSignificant(backgroundUtilization * 100))% of capacity" : "")
+            + (intermediateLevels.isEmpty ? "" : "; levels " + intermediateLevels.map(\.description).joined(separator: ", "))
     }
 }

@@ -12,7 +12,8 @@ import LatSimCore
 /// Overrides replace a preset's value key by key (a nested key such as `blocks` is replaced whole).
 extension ConfigNode {
     static let layerTypes = ["chain", "rollup", "ledger"]
-    static let chainKeys = ["preset", "type", "name", "blocks", "capacity", "ordering", "finality", "reorg_probability", "mempool_limit", "background"]
+    static let chainKeys = ["preset", "type", "name", "blocks", "capacity", "ordering", "finality", "levels", "reorg_probability", "mempool_limit",
+                            "background"]
     static let rollupKeys = ["preset", "type", "name", "l1", "soft_confirmation", "batch_interval", "batch_size", "posting_delay",
                              "proof_delay", "withdrawal_delay"]
     static let ledgerKeys = ["preset", "type", "name", "ledger_latency"]
@@ -111,9 +112,41 @@ extension ConfigNode {
             utilization = try background.double("utilization", range: 0...10)
             backgroundFee = try background.amountDistribution("fee", default: try .constant(1))
         }
+        let levels = try chainLevels(base: base, finality: finality)
         return try wrap {
             try ChainSpec(name: name, production: production, capacityPerBlock: capacity, ordering: ordering, finality: finality,
-                          reorgProbability: reorg, mempoolLimit: limit, backgroundUtilization: utilization, backgroundFee: backgroundFee)
+                          reorgProbability: reorg, mempoolLimit: limit, backgroundUtilization: utilization, backgroundFee: backgroundFee,
+                          intermediateLevels: levels)
+        }
+    }
+
+    /// The chain's intermediate levels: `levels: [{name: safe, confirmations: 3}, ...]` (or
+    /// `{name, epochs: e}` under an epoch rule), else the preset's that still fit its finality.
+    func chainLevels(base: ChainSpec?, finality: FinalityRule) throws -> [ConfirmationLevel] {
+        guard let node = child("levels") else {
+            var kept: [ConfirmationLevel] = []
+            for level in base?.intermediateLevels ?? [] {
+                let candidate = kept + [level]
+                if let base, (try? ChainSpec(name: base.name, production: base.production, capacityPerBlock: base.capacityPerBlock,
+                                             ordering: base.ordering, finality: finality, intermediateLevels: candidate)) != nil {
+                    kept = candidate
+                }
+            }
+            return kept
+        }
+        guard case .sequence(let items) = node.value else {
+            throw node.error("must be a list", allowed: "[{name: safe, confirmations: 3}] or [{name: justified, epochs: 1}]", given: "a scalar or mapping")
+        }
+        return try items.map { item in
+            try item.checkKeys(["name", "confirmations", "epochs"])
+            let name = try item.string("name")
+            if item.has("epochs") {
+                if item.has("confirmations") {
+                    throw item.error("gives both confirmations and epochs", allowed: "{name, confirmations: k} or {name, epochs: e}", given: "both")
+                }
+                return ConfirmationLevel(name: name, rule: .epochs(try item.int("epochs", range: 0...1_000)))
+            }
+            return ConfirmationLevel(name: name, rule: .confirmations(try item.int("confirmations", range: 1...10_000)))
         }
     }
 

@@ -21,6 +21,13 @@ public struct LayerNotification: Sendable, Equatable {
     public var id: Int
 }
 
+/// A transaction that reached a confirmation level other than soft and final (those are in
+/// `notifications`): `level` indexes `LayerSpec.levels`.
+public struct LevelNotification: Sendable, Equatable {
+    public var level: Int
+    public var id: Int
+}
+
 /// A settlement layer driven by a host model: submit transactions, route `LayerEvent`s back,
 /// read `notifications`.
 ///
@@ -48,8 +55,14 @@ public struct SettlementLayer {
     /// the batch is final or its L1 transaction is refused: memory follows the batches pending).
     var pendingBatches: [Int: ContiguousArray<Int>] = [:]
     var batchesClosed = 0
+    /// Closed batches whose L1 transaction has been in a block (`posted` reported once per batch).
+    var postedBatches = Set<Int>()
     /// The notifications produced by the last `handle` call.
     public private(set) var notifications = ContiguousArray<LayerNotification>()
+    /// The intermediate levels reached in the last `handle` call (a chain's levels between
+    /// `included` and `finalized`, a rollup's `posted`), each before the same id's final
+    /// notification. A rollup's withdrawal level is the host's: `l1-final` plus the fixed delay.
+    public private(set) var levelNotifications = ContiguousArray<LevelNotification>()
     /// Times of the blocks produced (kept only when `recordBlockTimes` is set: tests, traces;
     /// at most `ReplicationSpec.traceRowLimit`, the rest counted in `blockTimesDropped`).
     public private(set) var blockTimes: [SimInstant] = []
@@ -108,6 +121,7 @@ public struct SettlementLayer {
     /// Handles one of this layer's events; `notifications` then holds what became soft or final.
     public mutating func handle<E>(_ event: LayerEvent, context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
         notifications.removeAll(keepingCapacity: true)
+        levelNotifications.removeAll(keepingCapacity: true)
         switch event {
         case .block:
             chain!.produceBlock(at: context.now)
@@ -115,12 +129,18 @@ public struct SettlementLayer {
                 if blockTimes.count < ReplicationSpec.traceRowLimit { blockTimes.append(context.now) } else { blockTimesDropped += 1 }
             }
             if case .rollup = spec {
+                for batch in chain!.included where postedBatches.insert(batch).inserted {
+                    guard let members = pendingBatches[batch] else { preconditionFailure("rollup batch \(batch) included while not pending") }
+                    for member in members { levelNotifications.append(LevelNotification(level: 1, id: member)) }
+                }
                 for batch in chain!.finalized {
+                    postedBatches.remove(batch)
                     guard let members = pendingBatches.removeValue(forKey: batch) else { preconditionFailure("rollup batch \(batch) final twice") }
                     for member in members { notifications.append(LayerNotification(kind: .final, id: member)) }
                 }
             } else {
                 for id in chain!.included { notifications.append(LayerNotification(kind: .soft, id: id)) }
+                for reached in chain!.levelReached { levelNotifications.append(LevelNotification(level: reached.level, id: reached.id)) }
                 for id in chain!.finalized { notifications.append(LayerNotification(kind: .final, id: id)) }
             }
             let t = chain!.scheduleNextBlock(after: context.now)

@@ -32,7 +32,7 @@ public struct CrossChainScenario: Scenario {
     public var designChoices: [SettlementDesign]
     public var designs: [String] { designChoices.map(\.name) }
 
-    public static let configKeys = ["kind", "source", "destination", "transfers", "relayers", "delivery_latency",
+    public static let configKeys = ["kind", "source", "destination", "transfers", "bridge", "relayers", "delivery_latency",
                                     "failure_probability", "retry_delay", "drain_limit", "designs"]
 
     public init(source: LayerSpec, destination: LayerSpec, transferRatePerSecond: Double, relayerCount: Int = 1, quorum: Int = 1,
@@ -78,15 +78,22 @@ public struct CrossChainScenario: Scenario {
         try transfers.checkKeys(["rate_per_second"])
         var count = 1, quorum = 1
         var latency = try Distribution.constant(0)
+        var delivery = try Distribution.constant(0)
+        if node.has("bridge") {
+            // A bridge design preset sets the relayers and the delivery latency; explicit keys override.
+            let bridge = SettlementPresets.bridge(named: try node.string("bridge", oneOf: SettlementPresets.bridgePresets.map(\.name)))!
+            count = bridge.relayerCount; quorum = bridge.quorum; latency = bridge.relayerLatency; delivery = bridge.deliveryLatency
+        }
         if let relayers = node.child("relayers") {
             try relayers.checkKeys(["count", "quorum", "latency"])
-            count = try relayers.int("count", default: 1, range: 1...1_000)
-            quorum = try relayers.int("quorum", default: count, range: 1...count)
-            latency = try relayers.distribution("latency")
+            let bridged = node.has("bridge")
+            count = try relayers.int("count", default: bridged ? count : 1, range: 1...1_000)
+            quorum = try relayers.int("quorum", default: bridged ? Swift.min(quorum, count) : count, range: 1...count)
+            latency = try bridged ? relayers.distribution("latency", default: latency) : relayers.distribution("latency")
         }
         let rate = try transfers.ratePerSecond("rate_per_second")
         let source = try node.layerSpec("source"), destination = try node.layerSpec("destination")
-        let delivery = try node.distribution("delivery_latency", default: try .constant(0))
+        delivery = try node.distribution("delivery_latency", default: delivery)
         let failure = try node.double("failure_probability", default: 0, range: 0...0.99)
         let retry = try node.interval("retry_delay", default: .seconds(30 as Int64))
         let drain = try node.duration("drain_limit", default: .seconds(86_400 as Int64), allowZero: false)

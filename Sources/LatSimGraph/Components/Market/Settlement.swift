@@ -20,19 +20,36 @@ import LatSimSettlement
 /// time in the layer counts as service on its paths. A transaction a full mempool refuses is
 /// counted `refused` and dropped. Streams: `<name>:...` (the layer's own, by component name).
 public struct SettlementParameters: Sendable {
-    public enum Release: String, Sendable, CaseIterable { case soft, final }
     public var layer: LayerSpec
     public var fee: Double
-    public var release: Release
+    /// The confirmation level at which a transaction leaves (an index into `layer.levels`).
+    public var releaseLevel: Int
+    /// Whether `time_to_<level>` histograms are recorded (off by default: existing outputs unchanged).
+    public var levelMetrics: Bool
     public var replyBytes: Int
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["layer", "fee", "release", "reply_bytes"])
+        try node.checkKeys(["layer", "fee", "release", "level_metrics", "reply_bytes"])
         layer = try node.layerSpec("layer")
         fee = try node.double("fee", default: 1, range: 0...1e18)
-        release = Release(rawValue: try node.string("release", default: "final", oneOf: Release.allCases.map(\.rawValue)))!
+        let releaseName = try node.string("release", default: "final", oneOf: layer.levelNames)
+        releaseLevel = layer.levelIndex(named: releaseName)!
+        levelMetrics = try node.bool("level_metrics", default: false)
         replyBytes = try node.int("reply_bytes", default: 128, range: 0...(1 << 30))
+        softLevel = layer.softLevel
+        finalLevel = layer.finalLevel
+        windowLevel = layer.levels.count > finalLevel + 1 ? finalLevel + 1 : nil
+        tracksWindow = windowLevel != nil && (releaseLevel > finalLevel || levelMetrics)
     }
+
+    // Derived once (the event handlers read them without building the level list).
+    let softLevel: Int
+    let finalLevel: Int
+    /// The index of the rollup's withdrawal level (after `l1-final`, a fixed delay), if it has one.
+    let windowLevel: Int?
+    /// Whether a final transaction stays pending until its withdrawal window is over: released
+    /// there, or its time recorded.
+    let tracksWindow: Bool
 }
 
 struct SettlementState {
@@ -41,6 +58,8 @@ struct SettlementState {
         var arrival: SimInstant
         var measured: Bool
         var released: Bool
+        /// The levels reached so far, bit i for `layer.levels[i]` (each recorded once).
+        var reached: UInt64 = 0
     }
 
     let parameters: SettlementParameters
@@ -53,19 +72,35 @@ struct SettlementState {
     var refused: Int64 = 0
     var soft = LatencyHistogram()
     var final = LatencyHistogram()
+    /// Time from arrival to each level, by index in `layer.levels` (recorded with `level_metrics`).
+    var levels: [LatencyHistogram]
+    /// Final transactions still pending until their withdrawal window is over.
+    var inWindow = 0
 
     init(parameters: SettlementParameters, name: String, replication: ReplicationSpec) {
         self.parameters = parameters
         layer = SettlementLayer(spec: parameters.layer, role: name, replication: replication)
+        levels = Array(repeating: LatencyHistogram(), count: parameters.layer.levels.count)
     }
 
     mutating func resetStatistics() {
         received = 0; refused = 0; soft = LatencyHistogram(); final = LatencyHistogram()
+        levels = Array(repeating: LatencyHistogram(), count: levels.count)
+    }
+
+    /// Marks `level` reached by `entry`; records its time the first time (measured entries, `level_metrics`).
+    mutating func reach(_ entry: inout Pending, level: Int, elapsed: SimDuration) {
+        let bit: UInt64 = 1 << UInt64(level)
+        guard entry.reached & bit == 0 else { return }
+        entry.reached |= bit
+        if entry.measured && parameters.levelMetrics { levels[level].record(elapsed) }
     }
 }
 
 extension GraphModel {
     static let settlementStartTimer: Int32 = 9
+    /// A final transaction's withdrawal window is over (payload: its layer id).
+    static let settlementWindowTimer: Int32 = 8
 
     static let settlementMetrics: [ComponentMetric] = [
         ComponentMetric("transactions", "count", "transactions received") { m, g, _ in m.settlementSum(g) { Double($0.received) } },
@@ -73,7 +108,16 @@ extension GraphModel {
     ] + ComponentMetric.histogram("soft_latency", "time from arrival to soft confirmation (ns)") { m, g in m.settlementHistogram(g) { $0.soft } }
       + ComponentMetric.histogram("final_latency", "time from arrival to finality (ns)") { m, g in m.settlementHistogram(g) { $0.final } }
       + [ComponentMetric("pending_end", "count", "transactions submitted and not final at the end") { m, g, _ in
-             m.settlementSum(g) { Double($0.pending.count) } }]
+             m.settlementSum(g) { Double($0.pending.count - $0.inWindow) } }]
+
+    /// With `level_metrics: true`: `time_to_<level>` (mean, percentiles, max, count) for each level of the layer.
+    static func settlementLevelMetrics(_ parameters: SettlementParameters) -> [ComponentMetric] {
+        parameters.layer.levels.enumerated().flatMap { index, level in
+            ComponentMetric.histogram("time_to_" + level.metricName, "time from arrival to the \(level.name) level (\(level)) (ns)") { m, g in
+                m.settlementHistogram(g) { $0.levels[index] }
+            }
+        }
+    }
 
     func settlementSum(_ g: Int, _ f: (SettlementState) -> Double) -> Double {
         instances(of: g).reduce(0) { $0 + f(settlements[Int(instanceLocal[Int($1)])]) }
@@ -132,28 +176,62 @@ extension GraphModel {
             settlements[local].layer.start(context: &context) { GraphModel.layerTimer(instance, $0) }
             return
         }
+        if code == GraphModel.settlementWindowTimer {
+            settlementWindowEnd(local, instance: instance, id: Int(payload), context: &context)
+            return
+        }
         settlements[local].layer.handle(GraphModel.layerEvent(code: code, payload: payload), context: &context) {
             GraphModel.layerTimer(instance, $0)
         }
+        let release = settlements[local].parameters.releaseLevel, finalLevel = settlements[local].parameters.finalLevel
+        let softLevel = settlements[local].parameters.softLevel, tracksWindow = settlements[local].parameters.tracksWindow
+        for reached in settlements[local].layer.levelNotifications {
+            guard var entry = settlements[local].pending[reached.id] else { continue }
+            settlements[local].reach(&entry, level: reached.level, elapsed: context.now - entry.arrival)
+            let releasing = reached.level >= release && !entry.released
+            if releasing { entry.released = true }
+            settlements[local].pending[reached.id] = entry
+            if releasing { settlementRelease(local, instance: instance, entry.message, context: &context) }
+        }
         let notifications = settlements[local].layer.notifications
-        let release = settlements[local].parameters.release
         for notification in notifications {
             guard var entry = settlements[local].pending[notification.id] else { continue }
             let elapsed = context.now - entry.arrival
             switch notification.kind {
             case .soft:
                 if entry.measured { settlements[local].soft.record(elapsed) }
-                if release == .soft && !entry.released {
-                    entry.released = true
-                    settlements[local].pending[notification.id] = entry
-                    settlementRelease(local, instance: instance, entry.message, context: &context)
-                }
+                settlements[local].reach(&entry, level: softLevel, elapsed: elapsed)
+                let releasing = release <= softLevel && !entry.released
+                if releasing { entry.released = true }
+                settlements[local].pending[notification.id] = entry
+                if releasing { settlementRelease(local, instance: instance, entry.message, context: &context) }
             case .final:
                 if entry.measured { settlements[local].final.record(elapsed) }
-                settlements[local].pending[notification.id] = nil
-                if !entry.released { settlementRelease(local, instance: instance, entry.message, context: &context) }
+                settlements[local].reach(&entry, level: finalLevel, elapsed: elapsed)
+                if tracksWindow {
+                    // Pending until the withdrawal window is over (released there when `release` is that level).
+                    let releasing = release <= finalLevel && !entry.released
+                    if releasing { entry.released = true }
+                    settlements[local].pending[notification.id] = entry
+                    settlements[local].inWindow += 1
+                    context.schedule(.timer(component: instance, code: GraphModel.settlementWindowTimer,
+                                            payload: Int32(truncatingIfNeeded: notification.id)),
+                                     after: settlements[local].layer.withdrawalDelay)
+                    if releasing { settlementRelease(local, instance: instance, entry.message, context: &context) }
+                } else {
+                    settlements[local].pending[notification.id] = nil
+                    if !entry.released { settlementRelease(local, instance: instance, entry.message, context: &context) }
+                }
             }
         }
+    }
+
+    /// A final transaction's withdrawal window is over: the rollup's last level.
+    mutating func settlementWindowEnd(_ local: Int, instance: Int32, id: Int, context: inout SimulationContext<GraphEvent>) {
+        guard var entry = settlements[local].pending.removeValue(forKey: id), let level = settlements[local].parameters.windowLevel else { return }
+        settlements[local].inWindow -= 1
+        settlements[local].reach(&entry, level: level, elapsed: context.now - entry.arrival)
+        if !entry.released { settlementRelease(local, instance: instance, entry.message, context: &context) }
     }
 
     /// A settled transaction leaves: by `out` when connected (a confirmation, if it wants one,
