@@ -63,7 +63,7 @@ struct ExperimentsBenchCommand: ParsableCommand {
         for file in files {
             let plan = try ExperimentPlan(file: directory + "/" + file)
             let point = plan.points[0]
-            let spec = point.settings.spec(replication: 0, keepTrace: false)
+            let spec = point.settings.spec(replication: 0, keepTrace: false, keepSeries: false)
             for timing in timeDesigns(of: point.scenario, designs: point.designs, spec: spec, repeats: repeats) {
                 print("\(file.dropLast(5)) \(timing.design) \(timing.events) \(formatFixed(timing.nanosecondsPerEvent, decimals: 1)) \(formatFixed(1e9 / timing.nanosecondsPerEvent, decimals: 0))")
             }

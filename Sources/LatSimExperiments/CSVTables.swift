@@ -81,12 +81,23 @@ public enum CSVTables {
 
     /// The per-message trace, or nil when no unit kept one.
     public static func trace(_ results: ExperimentResults) -> String? {
-        guard let header = results.results.first(where: { !$0.traceHeader.isEmpty })?.traceHeader else { return nil }
+        perUnit(results, header: \.traceHeader, rows: \.traceRows)
+    }
+
+    /// The time series (`series:`), or nil when no unit kept one.
+    public static func series(_ results: ExperimentResults) -> String? {
+        perUnit(results, header: \.seriesHeader, rows: \.seriesRows)
+    }
+
+    /// Rows each unit kept, prefixed by the unit's point, axes, design and replication.
+    static func perUnit(_ results: ExperimentResults, header: KeyPath<ReplicationResult, [String]>,
+                        rows: KeyPath<ReplicationResult, [[String]]>) -> String? {
+        guard let header = results.results.first(where: { !$0[keyPath: header].isEmpty })?[keyPath: header] else { return nil }
         var text = line(["point"] + AxisColumns.header(results.plan) + ["design", "replication"] + header)
         for (unit, result) in zip(results.units, results.results) {
             let prefix = [String(unit.point)] + axisValues(results, unit.point)
                 + [results.plan.points[unit.point].designs[unit.design], String(unit.replication)]
-            for row in result.traceRows { text += line(prefix + row) }
+            for row in result[keyPath: rows] { text += line(prefix + row) }
         }
         return text
     }

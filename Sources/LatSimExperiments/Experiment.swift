@@ -25,6 +25,7 @@ public enum Experiment {
             throw OutputDirectory.WriteError(description: "trace.csv would have \(traceRows) rows; allowed: at most \(traceRowLimit) (shorten the horizon or turn trace off)")
         }
         if let trace = CSVTables.trace(results) { files.append(("trace.csv", trace)) }
+        if let series = CSVTables.series(results) { files.append(("series.csv", series)) }
         files.append(("run.json", RunManifest.json(results, version: version, commandLine: commandLine)))
         return files
     }

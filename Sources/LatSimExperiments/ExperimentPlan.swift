@@ -216,6 +216,10 @@ public struct ExperimentPlan: Sendable {
             throw model.error("cannot change model.kind in a sweep", allowed: kind.name, given: pointKind.name, key: "kind")
         }
         let scenario = try kind.make(model)
+        if settings.series != nil && !(scenario is GraphScenario) {
+            throw (root.child("series") ?? root).error("applies to graph models and their templates only",
+                                                        allowed: "no series: with model.kind \(kind.name)", given: try root.child("series")?.text())
+        }
         var designs = scenario.designs
         if let chosen = settings.designs {
             let node = root.child("designs")!

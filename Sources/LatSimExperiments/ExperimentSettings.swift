@@ -6,6 +6,7 @@
 ///     warm_up: 1s         # simulated time before measuring starts
 ///     max_events: 50000000
 ///     trace: false        # a per-message trace.csv (small runs only)
+///     series: 100ms       # series.csv: levels and counts per component and time bucket (graphs)
 ///     designs: [sync, async]               # a subset, in report order; the first is the baseline
 ///     metrics: [request_latency, drop_rate]  # record only these metric families
 ///
@@ -19,17 +20,21 @@ public struct ExperimentSettings: Sendable, Equatable {
     public var warmUp: SimDuration
     public var maxEvents: Int64
     public var trace: Bool
+    /// `series:` the bucket width of series.csv; nil: none.
+    public var series: SimDuration?
     public var designs: [String]?
     public var metrics: [String]?
 
     /// The keys allowed at the top level of a config.
     public static let topLevelKeys = ["name", "description", "seed", "replications", "horizon", "warm_up", "max_events",
-                                      "trace", "include", "model", "designs", "metrics", "sweep"]
+                                      "trace", "series", "include", "model", "designs", "metrics", "sweep"]
 
     /// At most this many work units (point x design x replication) may keep a trace.
     public static let traceUnitLimit = 64
     /// Every trace keeps at most this many rows per run (`ReplicationSpec.traceRowLimit`); the rest are counted, not kept.
     public static let traceRowLimit = ReplicationSpec.traceRowLimit
+    /// A series has at most this many buckets per run (warm-up, horizon and drain).
+    public static let seriesBucketLimit = 10_000
 
     public init(root: ConfigNode) throws {
         try root.checkKeys(ExperimentSettings.topLevelKeys)
@@ -49,6 +54,15 @@ public struct ExperimentSettings: Sendable, Equatable {
         warmUp = try root.duration("warm_up", default: .zero)
         maxEvents = Int64(try root.int("max_events", default: 100_000_000, range: 1...Int(Int64.max)))
         trace = try root.bool("trace", default: false)
+        series = try root.child("series").map { node in
+            let bucket = try node.durationValue(allowZero: false)
+            let buckets = (warmUp + horizon).nanoseconds / bucket.nanoseconds
+            guard buckets <= Int64(ExperimentSettings.seriesBucketLimit) else {
+                throw node.error("makes \(buckets) buckets of the warm-up and horizon",
+                                 allowed: "a bucket width giving at most \(ExperimentSettings.seriesBucketLimit) buckets", given: try node.text())
+            }
+            return bucket
+        }
         designs = try root.child("designs").map { node in
             let items = try node.items()
             guard !items.isEmpty else { throw node.error("must name at least one design", allowed: "a non-empty list") }
@@ -69,9 +83,10 @@ public struct ExperimentSettings: Sendable, Equatable {
     }
 
     /// The spec of one replication.
-    public func spec(replication: Int, keepTrace: Bool) -> ReplicationSpec {
+    /// The spec of one replication (`keepSeries`: with the series, when the config asks for one).
+    public func spec(replication: Int, keepTrace: Bool, keepSeries: Bool = true) -> ReplicationSpec {
         ReplicationSpec(replication: replication, rootSeed: seed, horizon: horizon, warmUp: warmUp, maxEvents: maxEvents,
-                        keepTrace: keepTrace)
+                        keepTrace: keepTrace, seriesBucket: keepSeries ? series : nil)
     }
 
     /// Whether a metric passes the `metrics:` filter (a family name keeps `family_*`).

@@ -106,7 +106,10 @@ extension GraphScenario {
                 switch component.parameters {
                 case .client(let p): each += Double(p.isWindowUnlimited ? 16 : p.window) * 32   // unlimited: grows with pending work
                 case .source(let p): each += Double(p.population) * 48
-                case .broker(let p): each += Double(p.partitions) * 96 * Double(max(1, graph.connections.filter { $0.from == graph.componentIndex(component.name)! }.count))
+                case .broker(let p):
+                    // Cursors and consumer lag per (partition, consumer); held and batch rings per partition when used.
+                    each += Double(p.partitions) * 96 * Double(max(1, graph.connections.filter { $0.from == graph.componentIndex(component.name)! }.count))
+                    each += Double(p.partitions) * ((p.overflow == .block ? 448 : 0) + (p.batching ? 192 : 0))
                 case .arbitrageur(let p): each += Double(p.design.capacity) * 96   // attempt slots (views: per connection)
                 case .priceSource: each += 16 * 16_384                             // the observer's ring of recent episodes
                 case .venue(let p):
@@ -119,6 +122,12 @@ extension GraphScenario {
             for connection in graph.connections {
                 let instances = max(graph.components[connection.from].count, graph.components[connection.to].count)
                 bytes += Double(instances) * 2 * 512
+            }
+            if let bucket = spec.seriesBucket {
+                // series.csv: a row of eight short strings per broker and station instance and bucket, at most the row limit.
+                let sampled = graph.components.filter { $0.type == .broker || $0.type == .station }.reduce(0) { $0 + $1.count }
+                let buckets = Double((spec.warmUp + spec.horizon + graph.drain).nanoseconds / bucket.nanoseconds + 1)
+                bytes += min(Double(ReplicationSpec.traceRowLimit), buckets * Double(sampled)) * 8 * 32
             }
             return bytes
         }.max() ?? 0

@@ -30,6 +30,11 @@ public struct ReplicationResult: Sendable, Equatable {
     /// Trace rows not kept because the trace reached `ReplicationSpec.traceRowLimit` (run.json
     /// and the run's status line report them).
     public var traceRowsDropped: Int = 0
+    /// Optional time series (`series:` in the config): a header and rows, one per component
+    /// instance and time bucket (graphs). Rows beyond `ReplicationSpec.traceRowLimit` are
+    /// counted in `traceRowsDropped`.
+    public var seriesHeader: [String] = []
+    public var seriesRows: [[String]] = []
 
     public init() {}
 
@@ -52,19 +57,22 @@ public struct ReplicationSpec: Sendable, Equatable {
     /// A bound on events per replication.
     public var maxEvents: Int64
     public var keepTrace: Bool
+    /// The width of a time-series bucket (`series:`); nil: no series.
+    public var seriesBucket: SimDuration?
 
     /// Every trace keeps at most this many rows per replication (memory stays bounded however
     /// long the run); a model that reaches it stops adding rows.
     public static let traceRowLimit = 100_000
 
     public init(replication: Int, rootSeed: UInt64, horizon: SimDuration, warmUp: SimDuration = .zero,
-                maxEvents: Int64 = 200_000_000, keepTrace: Bool = false) {
+                maxEvents: Int64 = 200_000_000, keepTrace: Bool = false, seriesBucket: SimDuration? = nil) {
         self.replication = replication
         self.rootSeed = rootSeed
         self.horizon = horizon
         self.warmUp = warmUp
         self.maxEvents = maxEvents
         self.keepTrace = keepTrace
+        self.seriesBucket = seriesBucket
     }
 
     /// The stream for a named component of this replication.

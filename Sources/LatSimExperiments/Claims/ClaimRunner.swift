@@ -125,7 +125,7 @@ public enum ClaimRunner {
                 let (planIndex, unit) = work[index]
                 let point = plans[planIndex].plan.points[unit.point]
                 slots.store(point.scenario.run(design: point.designs[unit.design],
-                                               spec: point.settings.spec(replication: unit.replication, keepTrace: false)), at: index)
+                                               spec: point.settings.spec(replication: unit.replication, keepTrace: false, keepSeries: false)), at: index)
             }
         }
         var offset = 0

@@ -33,7 +33,7 @@ public enum OutputDirectory {
     }
 
     /// The file names a latsim run writes into an output directory.
-    public static let ownedNames: Set<String> = ["summary.csv", "aggregate.csv", "comparison.csv", "trace.csv", "run.json"]
+    public static let ownedNames: Set<String> = ["summary.csv", "aggregate.csv", "comparison.csv", "trace.csv", "series.csv", "run.json"]
 
     public static func replace(_ directory: String, with files: [(name: String, contents: String)]) throws {
         try replace(directory, with: files, fault: nil)

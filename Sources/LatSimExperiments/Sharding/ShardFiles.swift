@@ -65,6 +65,8 @@ public enum ShardFiles {
         var traceRows: [[String]]?
         /// Trace rows not kept (absent when none).
         var traceRowsDropped: Int?
+        var seriesHeader: [String]?
+        var seriesRows: [[String]]?
 
         init(_ result: ReplicationResult) {
             metrics = result.metrics.map { [$0.name, $0.unit, "\($0.value)"] }
@@ -73,6 +75,8 @@ public enum ShardFiles {
             traceHeader = result.traceHeader.isEmpty ? nil : result.traceHeader
             traceRows = result.traceRows.isEmpty ? nil : result.traceRows
             traceRowsDropped = result.traceRowsDropped == 0 ? nil : result.traceRowsDropped
+            seriesHeader = result.seriesHeader.isEmpty ? nil : result.seriesHeader
+            seriesRows = result.seriesRows.isEmpty ? nil : result.seriesRows
         }
 
         func result() -> ReplicationResult? {
@@ -86,6 +90,8 @@ public enum ShardFiles {
             result.traceHeader = traceHeader ?? []
             result.traceRows = traceRows ?? []
             result.traceRowsDropped = traceRowsDropped ?? 0
+            result.seriesHeader = seriesHeader ?? []
+            result.seriesRows = seriesRows ?? []
             return result
         }
     }

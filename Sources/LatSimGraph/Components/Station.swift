@@ -117,6 +117,7 @@ extension GraphModel {
                 reject(local, instance: instance, victim, context: &context)
             } else {
                 if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.stationDropped] &+= 1 }
+                instanceLost[Int(instance)] &+= 1
                 discard(victim)
             }
         }
@@ -125,6 +126,7 @@ extension GraphModel {
     /// Answers `m` at once with a rejection (or drops it when no answer is wanted).
     mutating func reject(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.stationDropped] &+= 1 }
+        instanceLost[Int(instance)] &+= 1
         let origin = pool[m].origin
         guard pool[m].wantsReply, origin >= 0, instanceType[Int(origin)] != .broker else {
             discard(m)
@@ -148,6 +150,7 @@ extension GraphModel {
             return
         }
         pool.account(m, .service, at: now)
+        instanceOut[Int(instance)] &+= 1
         if hasOutput(instance) {
             forward(m, from: instance, context: &context)
         } else if pool[m].wantsReply {
@@ -166,5 +169,6 @@ extension GraphModel {
         stations[local].station.clearQueue(at: now) { lost.append($0) }
         for m in lost { discard(m) }
         if measuring { groupStats[g].lostCrash &+= Int64(lost.count + stations[local].station.busy) }
+        instanceLost[Int(instance)] &+= Int64(lost.count + stations[local].station.busy)
     }
 }

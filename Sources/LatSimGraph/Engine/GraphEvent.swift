@@ -14,4 +14,6 @@ public enum GraphEvent: Sendable {
     case fault(index: Int32, down: Bool)
     /// The end of the warm-up: statistics restart.
     case warmUpEnd
+    /// The end of a time-series bucket (`series:`): one row per broker and station instance.
+    case sample
 }

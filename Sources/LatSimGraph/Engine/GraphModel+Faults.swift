@@ -84,6 +84,7 @@ extension GraphModel {
         case .client: if down { clientCrash(local, instance: instance, now: now) } else { clientResume(local, instance: instance, context: &context) }
         default: break
         }
+        if hasRebalancePause { brokerMembershipChanged(instance, context: &context) }
     }
 
     /// An instance connection is up when neither it nor its spec connection is cut.

@@ -92,10 +92,24 @@ public struct GraphModel: SimulationModel {
     var trace: [[String]] = []
     /// Trace rows not kept: the trace holds at most `ReplicationSpec.traceRowLimit` rows.
     var traceRowsDropped = 0
+    /// The time series (`ReplicationSpec.seriesBucket`): per instance, whole-run counts of the
+    /// messages that arrived, went out and were lost, and their values at the last bucket end.
+    let seriesBucket: SimDuration?
+    var seriesRows: [[String]] = []
+    var instanceIn: ContiguousArray<Int64>
+    var instanceOut: ContiguousArray<Int64>
+    var instanceLost: ContiguousArray<Int64>
+    var seriesLast: [(arrived: Int64, out: Int64, lost: Int64)] = []
+    /// The time of the last event other than a sample: the run's end when only samples were left.
+    var lastEventTime = SimInstant.zero
+    var samplesTaken: Int64 = 0
+    /// Some broker pauses its groups on a consumer's outage (`rebalance_pause`).
+    var hasRebalancePause = false
 
     public init(spec: GraphSpec, replication: ReplicationSpec) {
         self.spec = spec
         keepTrace = replication.keepTrace
+        seriesBucket = replication.seriesBucket
         var group: [Int32] = [], type: [ComponentType] = [], local: [Int32] = [], ordinal: [Int32] = [], first: [Int32] = []
         var names: [String] = []
         var perType = [ComponentType: Int32]()
@@ -116,6 +130,10 @@ public struct GraphModel: SimulationModel {
         instanceLocal = ContiguousArray(local)
         instanceOrdinal = ContiguousArray(ordinal)
         instanceDown = ContiguousArray(repeating: false, count: group.count)
+        instanceIn = ContiguousArray(repeating: 0, count: group.count)
+        instanceOut = ContiguousArray(repeating: 0, count: group.count)
+        instanceLost = ContiguousArray(repeating: 0, count: group.count)
+        if seriesBucket != nil { seriesLast = Array(repeating: (0, 0, 0), count: group.count) }
         groupFirstInstance = first
         streamOwners = names.map { replication.stream($0) }
         streams = ContiguousArray(streamOwners.map(\.handle))
@@ -195,6 +213,7 @@ public struct GraphModel: SimulationModel {
             }
         }
         for index in brokers.indices { configureBroker(index) }
+        hasRebalancePause = brokers.contains { $0.parameters.rebalancePause > .zero }
         connectMarkets()
         connectPriceReplay()
     }
@@ -202,6 +221,11 @@ public struct GraphModel: SimulationModel {
     // MARK: Dispatch
 
     public mutating func handle(_ event: GraphEvent, context: inout SimulationContext<GraphEvent>) {
+        if case .sample = event {
+            sample(context: &context)
+            return
+        }
+        lastEventTime = context.now
         switch event {
         case .deliver(let c, let m):
             linkArrivalsPending &-= 1
@@ -211,6 +235,7 @@ public struct GraphModel: SimulationModel {
             if instanceDown[Int(target)] {
                 links[Int(c) &* 2].recordDropped(.outage)
                 groupStats[Int(instanceGroup[Int(target)])].lostDown &+= measuring ? 1 : 0
+                instanceLost[Int(target)] &+= 1
                 discard(m)
                 return
             }
@@ -259,6 +284,8 @@ public struct GraphModel: SimulationModel {
             applyFault(Int(index), down: down, context: &context)
         case .warmUpEnd:
             startMeasuring(at: context.now)
+        case .sample:
+            break
         }
     }
 
@@ -266,6 +293,7 @@ public struct GraphModel: SimulationModel {
     @inline(__always)
     mutating func arrive(_ m: Int32, at instance: Int32, context: inout SimulationContext<GraphEvent>) {
         checkPaths(m, at: instance, now: context.now)
+        instanceIn[Int(instance)] &+= 1
         let local = Int(instanceLocal[Int(instance)])
         switch instanceType[Int(instance)] {
         case .station: stationReceive(local, instance: instance, m, context: &context)
@@ -393,7 +421,7 @@ public struct GraphModel: SimulationModel {
         for g in groupStats.indices { groupStats[g].reset(at: now) }
         for index in stations.indices { stations[index].station.resetStatistics(at: now) }
         for index in clients.indices { clients[index].resetStatistics(at: now) }
-        for index in brokers.indices { brokers[index].broker.resetStatistics(at: now) }
+        for index in brokers.indices { brokers[index].resetStatistics(at: now) }
         for index in priceSources.indices { priceSources[index].resetStatistics() }
         for index in venues.indices { venues[index].resetStatistics(at: now) }
         for index in arbitrageurs.indices {

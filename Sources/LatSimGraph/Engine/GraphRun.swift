@@ -23,15 +23,21 @@ public enum GraphRun {
             case .arbitrageur: initial += model.startArbitrageur(local, instance: instance)
             case .venue: initial += model.startVenue(local, instance: instance)
             case .settlement: initial += model.startSettlement(instance: instance)
+            case .broker: initial += model.startBroker(local, instance: instance)
             default: break
             }
         }
+        if let bucket = replication.seriesBucket, SimInstant.zero + bucket <= end { initial.append((.sample, SimInstant.zero + bucket)) }
         var simulation = Simulation(model: model)
         for (event, time) in initial { simulation.schedule(event, at: time) }
         simulation.schedule(.warmUpEnd, at: .zero + replication.warmUp)
         let reason = simulation.run(RunLimits(horizon: end, maxEvents: replication.maxEvents))
-        var result = simulation.model.summary(until: simulation.now)
-        result.eventsProcessed = simulation.context.eventsProcessed
+        // A sample past the last other event must not lengthen the run (it would move the time-weighted means).
+        let stop = reason == .queueEmpty && replication.seriesBucket != nil
+            ? simulation.model.lastEventTime : simulation.now
+        var result = simulation.model.summary(until: stop)
+        // Samples are observation, not simulation: the event count is the same with or without a series.
+        result.eventsProcessed = simulation.context.eventsProcessed - simulation.model.samplesTaken
         result.stopReason = reason.description
         return result
     }
@@ -194,6 +200,47 @@ extension GraphModel {
             result.traceRows = trace
             result.traceRowsDropped = traceRowsDropped
         }
+        if seriesBucket != nil {
+            result.seriesHeader = GraphModel.seriesHeader
+            result.seriesRows = seriesRows
+            result.traceRowsDropped = traceRowsDropped
+        }
         return result
+    }
+}
+
+extension GraphModel {
+    static let seriesHeader = ["time_ns", "component", "instance", "level", "held", "in", "out", "lost"]
+
+    /// The end of a series bucket: per broker and station instance, its level (stored, or
+    /// waiting and in service) and held messages now, and the messages that arrived, went out
+    /// (delivered, served) and were lost in the bucket. The next sample is scheduled only
+    /// while other events are pending (a series never keeps a run going).
+    mutating func sample(context: inout SimulationContext<GraphEvent>) {
+        guard let bucket = seriesBucket else { return }
+        samplesTaken &+= 1
+        let now = context.now
+        for instance in instanceType.indices where instanceType[instance] == .broker || instanceType[instance] == .station {
+            let local = Int(instanceLocal[instance])
+            let level: Int64, held: Int64
+            if instanceType[instance] == .broker {
+                level = brokers[local].broker.storedCount
+                held = Int64(brokers[local].heldCount)
+            } else {
+                let s = stations[local].station
+                level = Int64(s.waiting + s.busy)
+                held = Int64(s.heldCount)
+            }
+            let last = seriesLast[instance]
+            seriesLast[instance] = (instanceIn[instance], instanceOut[instance], instanceLost[instance])
+            guard seriesRows.count < ReplicationSpec.traceRowLimit else {
+                traceRowsDropped += 1
+                continue
+            }
+            seriesRows.append(["\(now.nanosecondsSinceStart)", spec.components[Int(instanceGroup[instance])].name, "\(instanceOrdinal[instance])",
+                               "\(level)", "\(held)", "\(instanceIn[instance] - last.arrived)", "\(instanceOut[instance] - last.out)",
+                               "\(instanceLost[instance] - last.lost)"])
+        }
+        if context.pendingCount > 0 { context.schedule(.sample, after: bucket) }
     }
 }

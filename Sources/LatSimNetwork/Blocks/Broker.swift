@@ -165,6 +165,24 @@ public struct Broker<Message> {
         }
     }
 
+    /// Consumer lag of `group` on `partition`: messages appended (ever) minus those it committed.
+    public func lag(group: Int, partition: Int) -> Int64 {
+        baseOffsets[partition] + Int64(logs[partition].count) - cursors[group * partitionCount + partition].committed
+    }
+
+    /// Conflation: replaces the message stored at `offset` by `message` (a newer value of the
+    /// same key) if no group has been delivered it yet; returns the replaced one, or nil (the
+    /// offset is gone or was delivered). The newer value takes the older one's place in order.
+    public mutating func replace(partition: Int, offset: Int64, with message: Message) -> Message? {
+        let base = baseOffsets[partition]
+        guard offset >= base, offset < base + Int64(logs[partition].count) else { return nil }
+        for g in 0..<groupCount where cursors[g * partitionCount + partition].nextDelivery > offset { return nil }
+        let index = Int(offset - base)
+        let old = logs[partition][index].message
+        logs[partition][index].message = message
+        return old
+    }
+
     /// Delivered and not yet acknowledged by `group` on `partition`.
     public func unacknowledged(group: Int, partition: Int) -> Int64 {
         let c = cursors[group * partitionCount + partition]

@@ -59,7 +59,8 @@ public struct ServiceStation<Job> {
     public let overflow: OverflowPolicy
 
     @usableFromInline var queues: [RingBuffer<(job: Job, arrival: SimInstant)>]
-    @usableFromInline var held = RingBuffer<(job: Job, arrival: SimInstant, level: Int)>()
+    /// Jobs held at their senders under `.block` (the mechanism a broker's `block` shares).
+    @usableFromInline var held: Backpressure<Job>
     public private(set) var busy = 0
     public private(set) var waiting = 0
 
@@ -69,7 +70,8 @@ public struct ServiceStation<Job> {
     public private(set) var completed: Int64 = 0
     public private(set) var droppedNewest: Int64 = 0
     public private(set) var droppedOldest: Int64 = 0
-    public private(set) var blockedCount: Int64 = 0
+    /// Arrivals held at their senders by a full waiting room (backpressure).
+    public var blockedCount: Int64 { held.blockedCount }
     /// Total time from arrival to the start of service (ns), over jobs started (an exact sum:
     /// the wait's mean is `waitTimeMean`; its distribution is the sojourn's minus the service).
     public private(set) var waitTimeTotal: Double = 0
@@ -84,7 +86,7 @@ public struct ServiceStation<Job> {
     /// Busy workers, over time (utilisation = mean / workers).
     public private(set) var busyWorkers: TimeWeightedValue
     /// Jobs held at their senders under backpressure, over time.
-    public private(set) var heldLength: TimeWeightedValue
+    public var heldLength: TimeWeightedValue { held.heldLength }
 
     public init(workers: Int, service: Distribution, capacity: Int = .max, discipline: QueueDiscipline = .fifo,
                 overflow: OverflowPolicy = .dropNewest, start: SimInstant = .zero) {
@@ -101,7 +103,7 @@ public struct ServiceStation<Job> {
         queueLength = TimeWeightedValue(start: start)
         inSystem = TimeWeightedValue(start: start)
         busyWorkers = TimeWeightedValue(start: start)
-        heldLength = TimeWeightedValue(start: start)
+        held = Backpressure(start: start)
     }
 
     /// Jobs held at senders under backpressure.
@@ -127,9 +129,7 @@ public struct ServiceStation<Job> {
                 enqueue(job, level: level, at: now)
                 return .dropped(victim, .overflowOldest)
             case .block:
-                blockedCount &+= 1
-                held.append((job, now, level))
-                heldLength.set(Double(held.count), at: now)
+                held.hold(job, level: level, at: now)
                 return .blocked
             }
         }
@@ -154,9 +154,7 @@ public struct ServiceStation<Job> {
             busyWorkers.set(Double(busy), at: now)
             inSystem.set(Double(busy), at: now)
         }
-        if !held.isEmpty && waiting < capacity {
-            let h = held.popFirst()!
-            heldLength.set(Double(held.count), at: now)
+        if waiting < capacity, let h = held.admit(at: now) {
             // The held time counts as waiting: the job's arrival time is when its sender first tried.
             queues[h.level].append((h.job, h.arrival))
             waiting += 1
@@ -206,25 +204,23 @@ public struct ServiceStation<Job> {
     public mutating func clearQueue(at now: SimInstant, lost: (Job) -> Void) -> (waiting: Int, held: Int) {
         let w = waiting, h = held.count
         for index in queues.indices { for k in 0..<queues[index].count { lost(queues[index][k].job) } }
-        for k in 0..<held.count { lost(held[k].job) }
+        held.removeAll(at: now, lost: lost)
         for index in queues.indices { queues[index].removeAll() }
-        held.removeAll()
         waiting = 0
         queueLength.set(0, at: now)
-        heldLength.set(0, at: now)
         inSystem.set(Double(busy), at: now)
         return (w, h)
     }
 
     /// Restarts every statistic at `now` (the end of the warm-up), keeping the state.
     public mutating func resetStatistics(at now: SimInstant) {
-        arrivals = 0; started = 0; completed = 0; droppedNewest = 0; droppedOldest = 0; blockedCount = 0
+        arrivals = 0; started = 0; completed = 0; droppedNewest = 0; droppedOldest = 0
+        held.resetStatistics(at: now)
         waitTimeTotal = 0
         sojournTime = LatencyHistogram()
         queueLength.reset(at: now)
         inSystem.reset(at: now)
         busyWorkers.reset(at: now)
-        heldLength.reset(at: now)
     }
 
     /// Mean busy workers over [reset, end] divided by `workers`.
