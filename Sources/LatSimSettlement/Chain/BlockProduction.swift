@@ -104,4 +104,28 @@ public enum MempoolOrdering: String, Sendable, Equatable, CaseIterable {
     case fifo
     /// Highest fee first, ties by submission order (Bitcoin, Ethereum priority fees).
     case fee
+    /// A builder auction: the fee is a bundle bid, highest bid first, ties by arrival; every
+    /// simulated bundle left out of a block (capacity ran out) lost that block's auction and,
+    /// with `losing_bundle_pays: gas`, pays the gas of a failed attempt; it bids again in the
+    /// next block (a searcher resubmitting its bundle every block).
+    case auction
+}
+
+/// What a bundle that lost a block's auction pays (`losing_bundle_pays`).
+public enum LosingBundlePays: String, Sendable, Equatable, CaseIterable {
+    /// Nothing (Flashbots-style bundles: a losing bundle never lands on chain).
+    case nothing
+    /// The chain's `gas` per lost block (a losing bid that still lands, reverts and pays gas).
+    case gas
+}
+
+/// Transactions without the express lane become eligible for a block `delay` after submission
+/// (Arbitrum Timeboost's express lane); a fraction `share` of the simulated transactions has the lane.
+public struct ExpressLane: Sendable, Equatable {
+    public var delay: SimDuration
+    public var share: Double
+    public init(delay: SimDuration, share: Double) {
+        self.delay = delay
+        self.share = share
+    }
 }

@@ -52,6 +52,25 @@ public struct Chain {
     public private(set) var blocksProduced: Int64 = 0
     public private(set) var blocksOrphaned: Int64 = 0
     public private(set) var rejectedCount: Int64 = 0
+    /// Random streams of the block-building options, drawn from only when the option is on:
+    /// "chain:<name>:express" (who has the lane) and "chain:<name>:reverts".
+    let expressStream: RandomStream
+    let revertStream: RandomStream
+    /// Transactions without the express lane, in eligibility order (a fixed delay keeps
+    /// submission order), moved to the mempool when a block is built at or after their time.
+    var delayed = ContiguousArray<Mempool.Entry>()
+    var delayedHead = 0
+    /// Simulated (host) transactions in the mempool (the auction's bidders).
+    var hostInMempool = 0
+    /// Simulated transactions included (re-inclusions after a reorg count again), of which reverted.
+    public private(set) var includedCount: Int64 = 0
+    public private(set) var revertedCount: Int64 = 0
+    /// Gas paid by simulated transactions: included ones, and losing bundles with `losing_bundle_pays: gas`.
+    public private(set) var gasPaid: Double = 0
+    /// Auction losses: a simulated bundle left out of a block it bid for (once per block).
+    public private(set) var lostBidCount: Int64 = 0
+    /// Ids included in the last block that reverted (a subset of `included`, in the same order).
+    public private(set) var reverted = ContiguousArray<Int>()
 
     public private(set) var included = ContiguousArray<Int>()
     public private(set) var finalized = ContiguousArray<Int>()
@@ -70,23 +89,53 @@ public struct Chain {
         reorgStream = replication.stream(prefix + ":reorgs")
         backgroundStream = replication.stream(prefix + ":background")
         levelHeads = ContiguousArray(repeating: 0, count: spec.intermediateLevels.count)
+        expressStream = replication.stream(prefix + ":express")
+        revertStream = replication.stream(prefix + ":reverts")
     }
 
     /// Transactions waiting in the mempool, competing (background) ones included.
-    public var mempoolCount: Int { mempool.count }
+    public var mempoolCount: Int { mempool.count + delayed.count - delayedHead }
     /// Transactions in blocks that are not yet final.
     public var awaitingFinalityCount: Int { pending.count - pendingHead }
 
     /// Adds a transaction to the mempool; false if the mempool is full (counted in `rejectedCount`).
+    /// `fee` is the priority fee (`fee` order) or the bundle bid (`auction`). With an express
+    /// lane, `express` says whether this transaction has it (nil: drawn with probability `share`);
+    /// one without it waits `delay` before it can be included, and its arrival is then.
     @discardableResult
-    public mutating func submit(id: Int, fee: Double, at time: SimInstant) -> Bool {
-        guard mempool.count < spec.mempoolLimit else {
+    public mutating func submit(id: Int, fee: Double, at time: SimInstant, express: Bool? = nil) -> Bool {
+        guard mempoolCount < spec.mempoolLimit else {
             rejectedCount += 1
             return false
         }
-        mempool.insert(id: id, priority: spec.ordering == .fee ? -fee : 0, arrival: time.nanosecondsSinceStart, sequence: sequence)
+        let priority = spec.ordering == .fifo ? 0 : -fee
+        if let lane = spec.expressLane {
+            let hasLane = express ?? (lane.share >= 1 ? true : lane.share <= 0 ? false : expressStream.bernoulli(lane.share))
+            if !hasLane && lane.delay > .zero {
+                delayed.append(Mempool.Entry(id: id, priority: priority, arrival: time.nanosecondsSinceStart + lane.delay.nanoseconds,
+                                             sequence: sequence))
+                sequence &+= 1
+                return true
+            }
+        }
+        mempool.insert(id: id, priority: priority, arrival: time.nanosecondsSinceStart, sequence: sequence)
+        hostInMempool += 1
         sequence &+= 1
         return true
+    }
+
+    /// Moves the delayed transactions eligible at `time` into the mempool.
+    mutating func releaseDelayed(until time: SimInstant) {
+        while delayedHead < delayed.count && delayed[delayedHead].arrival <= time.nanosecondsSinceStart {
+            let entry = delayed[delayedHead]
+            mempool.insert(id: entry.id, priority: entry.priority, arrival: entry.arrival, sequence: entry.sequence)
+            hostInMempool += 1
+            delayedHead += 1
+        }
+        if delayedHead > 1_024 && delayedHead * 2 > delayed.count {
+            delayed.removeFirst(delayedHead)
+            delayedHead = 0
+        }
     }
 
     /// Adds the competing transactions that arrived in (lastBlockTime, time].
@@ -101,7 +150,7 @@ public struct Chain {
             guard mempool.count < spec.mempoolLimit else { backgroundRejected += 1; continue }
             let arrival = start + Int64((backgroundStream.uniform() * span).rounded(.up))
             let fee = spec.backgroundFee.sample(backgroundStream)
-            mempool.insert(id: -1, priority: spec.ordering == .fee ? -fee : 0, arrival: arrival, sequence: sequence)
+            mempool.insert(id: -1, priority: spec.ordering == .fifo ? 0 : -fee, arrival: arrival, sequence: sequence)
             sequence &+= 1
         }
     }
@@ -135,7 +184,9 @@ public struct Chain {
         finalized.removeAll(keepingCapacity: true)
         reorged.removeAll(keepingCapacity: true)
         levelReached.removeAll(keepingCapacity: true)
+        reverted.removeAll(keepingCapacity: true)
         addBackground(until: time)
+        if spec.expressLane != nil { releaseDelayed(until: time) }
         let epoch = currentEpoch()
         if spec.reorgProbability > 0 && tipHeight > 0 && !tipIsFinal(newEpoch: epoch) && reorgStream.bernoulli(spec.reorgProbability) {
             orphanTip()
@@ -148,9 +199,20 @@ public struct Chain {
         while room > 0, let entry = mempool.popMin() {
             room -= 1
             guard entry.id >= 0 else { backgroundIncluded += 1; continue }
+            hostInMempool -= 1
             pending.append(Pending(id: entry.id, height: tipHeight, epoch: epoch, priority: entry.priority, arrival: entry.arrival,
                                    sequence: entry.sequence))
             included.append(entry.id)
+            includedCount += 1
+            gasPaid += spec.gas
+            if spec.revertProbability > 0 && revertStream.bernoulli(spec.revertProbability) {
+                revertedCount += 1
+                reverted.append(entry.id)
+            }
+        }
+        if spec.ordering == .auction && hostInMempool > 0 {
+            lostBidCount += Int64(hostInMempool)
+            if spec.losingBundlePays == .gas { gasPaid += spec.gas * Double(hostInMempool) }
         }
         finalize(epoch: epoch)
     }
@@ -172,6 +234,7 @@ public struct Chain {
         while pending.count > pendingHead, let last = pending.last, last.height == tipHeight {
             pending.removeLast()
             mempool.insert(id: last.id, priority: last.priority, arrival: last.arrival, sequence: last.sequence)
+            hostInMempool += 1
             reorged.append(last.id)
         }
         tipHeight -= 1

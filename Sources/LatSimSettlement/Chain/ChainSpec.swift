@@ -30,11 +30,20 @@ public struct ChainSpec: Sendable, Equatable {
     /// and `finalized`): k confirmations, or for an epoch rule the end of an earlier epoch
     /// (Ethereum's justified checkpoint). They change nothing of the chain's behaviour.
     public var intermediateLevels: [ConfirmationLevel]
+    /// Gas a simulated transaction pays when included (reverted or not), in fee units; 0 = not modelled.
+    public var gas: Double
+    /// Probability that an included simulated transaction reverts (it stays included, pays gas).
+    public var revertProbability: Double
+    /// What a bundle that lost a block's auction pays (`auction` ordering only).
+    public var losingBundlePays: LosingBundlePays
+    /// The express lane, nil = every transaction is eligible at submission.
+    public var expressLane: ExpressLane?
 
     public init(name: String, production: BlockProduction, capacityPerBlock: Int, ordering: MempoolOrdering,
                 finality: FinalityRule, reorgProbability: Double = 0, mempoolLimit: Int = 1_000_000,
                 backgroundUtilization: Double = 0, backgroundFee: Distribution? = nil,
-                intermediateLevels: [ConfirmationLevel] = []) throws {
+                intermediateLevels: [ConfirmationLevel] = [], gas: Double = 0, revertProbability: Double = 0,
+                losingBundlePays: LosingBundlePays = .nothing, expressLane: ExpressLane? = nil) throws {
         self.name = name
         self.production = production
         self.capacityPerBlock = capacityPerBlock
@@ -45,6 +54,10 @@ public struct ChainSpec: Sendable, Equatable {
         self.backgroundUtilization = backgroundUtilization
         self.backgroundFee = try backgroundFee ?? .constant(1)
         self.intermediateLevels = intermediateLevels
+        self.gas = gas
+        self.revertProbability = revertProbability
+        self.losingBundlePays = losingBundlePays
+        self.expressLane = expressLane
         try validate()
     }
 
@@ -67,6 +80,23 @@ public struct ChainSpec: Sendable, Equatable {
             throw ParameterError(parameter: "mempool_limit", problem: "is out of range", allowed: "an integer in 1...100000000",
                                  given: "\(mempoolLimit)")
         }
+        guard gas >= 0 && gas <= 1e12 else {
+            throw ParameterError(parameter: "gas", problem: "is out of range", allowed: "a number in [0, 1e12]", given: "\(gas)")
+        }
+        guard revertProbability >= 0 && revertProbability <= 1 else {
+            throw ParameterError(parameter: "revert_probability", problem: "is out of range", allowed: "a probability in [0, 1]",
+                                 given: "\(revertProbability)")
+        }
+        if let lane = expressLane {
+            guard lane.delay >= .zero && lane.delay.nanoseconds <= 86_400_000_000_000 else {
+                throw ParameterError(parameter: "express_lane.delay", problem: "is out of range", allowed: "a duration in [0, 1d]",
+                                     given: "\(lane.delay)")
+            }
+            guard lane.share >= 0 && lane.share <= 1 else {
+                throw ParameterError(parameter: "express_lane.share", problem: "is out of range", allowed: "a fraction in [0, 1]",
+                                     given: "\(lane.share)")
+            }
+        }
     }
 
     /// A one-line description for listings.
@@ -75,5 +105,9 @@ public struct ChainSpec: Sendable, Equatable {
             + (reorgProbability > 0 ? "; depth-1 reorgs with probability \(formatSignificant(reorgProbability))" : "")
             + (backgroundUtilization > 0 ? "; background load \(formatSignificant(backgroundUtilization * 100))% of capacity" : "")
             + (intermediateLevels.isEmpty ? "" : "; levels " + intermediateLevels.map(\.description).joined(separator: ", "))
+            + (gas > 0 ? "; gas \(formatSignificant(gas))" : "")
+            + (revertProbability > 0 ? "; reverts with probability \(formatSignificant(revertProbability))" : "")
+            + (ordering == .auction ? "; losing bundles pay \(losingBundlePays.rawValue)" : "")
+            + (expressLane.map { "; express lane: \(formatSignificant($0.share * 100))% of transactions, others delayed \($0.delay)" } ?? "")
     }
 }

@@ -13,7 +13,7 @@ import LatSimCore
 extension ConfigNode {
     static let layerTypes = ["chain", "rollup", "ledger"]
     static let chainKeys = ["preset", "type", "name", "blocks", "capacity", "ordering", "finality", "levels", "reorg_probability", "mempool_limit",
-                            "background"]
+                            "background", "gas", "revert_probability", "losing_bundle_pays", "express_lane"]
     static let rollupKeys = ["preset", "type", "name", "l1", "soft_confirmation", "batch_interval", "batch_size", "posting_delay",
                              "proof_delay", "withdrawal_delay"]
     static let ledgerKeys = ["preset", "type", "name", "ledger_latency"]
@@ -115,10 +115,19 @@ extension ConfigNode {
             backgroundFee = try background.amountDistribution("fee", default: try .constant(1))
         }
         let levels = try chainLevels(base: base, finality: finality)
+        let gas = try double("gas", default: base?.gas ?? 0, range: 0...1e12)
+        let revert = try double("revert_probability", default: base?.revertProbability ?? 0, range: 0...1)
+        let losingPays = try LosingBundlePays(rawValue: string("losing_bundle_pays", default: base?.losingBundlePays.rawValue ?? "nothing",
+                                                                oneOf: LosingBundlePays.allCases.map(\.rawValue)))!
+        var lane = base?.expressLane
+        if let node = child("express_lane") {
+            try node.checkKeys(["delay", "share"])
+            lane = ExpressLane(delay: try node.duration("delay"), share: try node.double("share", range: 0...1))
+        }
         return try wrap {
             try ChainSpec(name: name, production: production, capacityPerBlock: capacity, ordering: ordering, finality: finality,
                           reorgProbability: reorg, mempoolLimit: limit, backgroundUtilization: utilization, backgroundFee: backgroundFee,
-                          intermediateLevels: levels)
+                          intermediateLevels: levels, gas: gas, revertProbability: revert, losingBundlePays: losingPays, expressLane: lane)
         }
     }
 
