@@ -20,6 +20,7 @@ struct FuzzCase {
     var expectedExit: Int32?
 
     struct Bounds {
+        /// CPU seconds (wall-clock: four times this); see `FuzzProcess.run`.
         var timeoutSeconds: Double = 60
         var addressSpaceBytes = 3 << 30
         /// Passed as --memory-limit: below the address-space bound, so refusals come first.
@@ -61,7 +62,7 @@ struct FuzzCase {
             let command = "latsim " + arguments.joined(separator: " ")
             let tail = String(outcome.standardError.suffix(600))
             if outcome.timedOut {
-                result.failure = "hang: \(command) ran past \(Int(bounds.timeoutSeconds)) s"
+                result.failure = "hang: \(command) used more than \(Int(bounds.timeoutSeconds)) s of CPU (or \(Int(4 * bounds.timeoutSeconds)) s of wall-clock time)"
                 return result
             }
             if let signal = outcome.signal {

@@ -25,6 +25,10 @@ struct FuzzProcess {
         var standardError: String
     }
 
+    /// `timeoutSeconds` bounds the case's CPU time (`ulimit -t`: a busy loop is killed by
+    /// SIGXCPU), and four times it its wall-clock time (a case blocked without using the CPU).
+    /// Bounding CPU rather than wall time keeps a slow but legitimate case from reading as a hang
+    /// when the suite's other tests share the machine's cores.
     static func run(_ binary: String, _ arguments: [String], directory: String, timeoutSeconds: Double,
                     addressSpaceBytes: Int) -> Outcome {
         let outputPath = directory + "/.fuzz-stdout-\(getpid())-\(UInt64.random(in: 0..<UInt64.max))"
@@ -37,7 +41,7 @@ struct FuzzProcess {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         // SWIFT_BACKTRACE=enable=no: a crash is a signal; the backtracer would only slow it down.
-        let script = "cd \"$1\" && ulimit -v \(addressSpaceBytes / 1024) && shift && exec \"$@\""
+        let script = "cd \"$1\" && ulimit -v \(addressSpaceBytes / 1024) && ulimit -t \(Int(timeoutSeconds.rounded(.up))) && shift && exec \"$@\""
         let argv = ["/bin/sh", "-c", script, "sh", directory, binary] + arguments
         var environment = ["PATH=/usr/bin:/bin", "SWIFT_BACKTRACE=enable=no", "LC_ALL=C"]
         var cArguments = argv.map { strdup($0) } + [nil]
@@ -61,7 +65,7 @@ struct FuzzProcess {
             let waited = wait4(pid, &status, WNOHANG, &usage)
             if waited == pid { break }
             if waited < 0 && errno != EINTR { break }
-            if elapsed() > timeoutSeconds {
+            if elapsed() > 4 * timeoutSeconds {
                 timedOut = true
                 kill(pid, SIGKILL)
                 while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
@@ -73,6 +77,8 @@ struct FuzzProcess {
         // WIFEXITED / WTERMSIG by hand (the C macros are not imported).
         let terminatingSignal = status & 0x7F
         let exited = terminatingSignal == 0
+        // The CPU bound ends the process with SIGXCPU, or SIGKILL when soft and hard limits coincide.
+        if terminatingSignal == SIGXCPU || terminatingSignal == SIGKILL { timedOut = true }
         return Outcome(exitCode: exited ? (status >> 8) & 0xFF : nil,
                        signal: exited || timedOut ? nil : terminatingSignal,
                        timedOut: timedOut, seconds: seconds, peakResidentBytes: Int(usage.ru_maxrss) * 1024,
