@@ -42,10 +42,10 @@ struct BrokerRecoveryTests {
         #expect(replay.value("done.received")! - snapshot.value("done.received")! == backlog - 5,
                 "received \(replay.value("done.received")!) vs \(snapshot.value("done.received")!)")
         // Snapshot: 5 messages of 0.1 ms; replay waits for the rewind (at most ack_timeout) and
-        // then serves N messages of 0.1 ms while new ones arrive: at least N x 0.1 ms.
+        // then serves the N messages of 0.1 ms (later arrivals queue behind them on the partition).
         let fast = snapshot.value("topic.recovery_time_mean")!, slow = replay.value("topic.recovery_time_mean")!
         #expect(abs(fast - 0.5e6) <= 1e3, "snapshot recovery \(fast) ns vs 5 x 0.1 ms")
-        #expect(slow >= backlog * 0.1e6 && slow <= 50e6 + backlog * 0.1e6 / 0.9 + 1e6, "replay recovery \(slow) ns")
+        #expect(slow >= backlog * 0.1e6 - 1e3 && slow <= 50e6 + backlog * 0.1e6 + 1e3, "replay recovery \(slow) ns")
         // The snapshot holds the newest values (published in the last K ms before the restart),
         // never a stale one: no message the consumer receives is older than that plus the snapshot's service.
         #expect(snapshot.value("done.age_max")! <= 5e6 + 0.5e6, "oldest value received \(snapshot.value("done.age_max")!) ns")
