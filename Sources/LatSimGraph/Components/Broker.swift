@@ -21,7 +21,8 @@ import LatSimNetwork
 /// `overflow: block` holds a message at its producer while its partition is full (the
 /// station's `Backpressure`), storing it in order when an acknowledgement frees room.
 /// While the broker is down, published messages and acknowledgements are lost; its log (and
-/// what it was persisting) is kept and delivery resumes when it is back.
+/// what it was persisting) is kept and delivery resumes when it is back. `recovery: snapshot`:
+/// a consumer back from a fault gets the latest value per key of its backlog, then the deltas.
 public struct BrokerParameters: Sendable {
     public var partitions: Int
     public var capacityPerPartition: Int
@@ -49,10 +50,17 @@ public struct BrokerParameters: Sendable {
     /// A consumer-group rebalance: when a consumer of a group goes down or comes back, the
     /// whole group receives nothing for this long (0: no pause).
     public var rebalancePause: SimDuration
+    /// `recovery: snapshot`: a consumer that comes back after a fault on it is sent the latest
+    /// stored value of each key its group has not committed (one message per key, at once) and
+    /// then only the messages stored after that point; `replay` (the default) redelivers the
+    /// whole backlog after `ack_timeout`.
+    public var snapshotRecovery: Bool
+    /// The `recovery` key is given (either value): the recovery metrics are recorded.
+    public var tracksRecovery: Bool
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(["partitions", "capacity_per_partition", "overflow", "prefetch", "acknowledge", "ack_timeout", "reply_bytes",
-                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait", "batch_size", "linger", "conflate", "rebalance_pause"])
+                            "persist_time", "delivery", "poll_interval", "max_poll_records", "poll_wait", "batch_size", "linger", "conflate", "rebalance_pause", "recovery"])
         partitions = try node.int("partitions", default: 1, range: 1...4_096)
         if let c = node.child("capacity_per_partition"), (try? c.text()) == "unlimited" {
             capacityPerPartition = .max
@@ -76,6 +84,8 @@ public struct BrokerParameters: Sendable {
         pollWait = try node.duration("poll_wait", default: .zero)
         conflate = try node.bool("conflate", default: false)
         rebalancePause = try node.duration("rebalance_pause", default: .zero)
+        tracksRecovery = node.has("recovery")
+        snapshotRecovery = try node.string("recovery", default: "replay", oneOf: ["replay", "snapshot"]) == "snapshot"
         batchSize = try node.int("batch_size", default: 1, range: 1...1_000_000)
         if batchSize > 1 {
             linger = try node.duration("linger", allowZero: false)
@@ -122,6 +132,19 @@ struct BrokerState {
     var latestOffset: [[UInt32: Int64]]
     /// `rebalance_pause`, per group: no delivery before this time.
     var pausedUntil: [SimInstant] = []
+    /// `recovery`, per (group, partition): a consumer's recovery after its restart: when it
+    /// began, the offset the group must commit to be caught up (replay; -1: none under way),
+    /// the snapshot messages not yet acknowledged (snapshot; -1: none under way).
+    var recoveryStart: [SimInstant] = []
+    var recoveryTarget: [Int64] = []
+    var snapshotPending: [Int] = []
+    /// Measured: recoveries completed, their total and largest time (ns), messages sent to
+    /// recovering consumers from the backlog (replay) or in snapshots, snapshots sent.
+    var recoveries: Int64 = 0
+    var recoveryTotal: Int64 = 0
+    var recoveryMax: Int64 = 0
+    var replayed: Int64 = 0
+    var snapshots: Int64 = 0
 
     init(parameters: BrokerParameters, consumers: Int) {
         self.parameters = parameters
@@ -143,6 +166,18 @@ struct BrokerState {
         broker.resetStatistics(at: now)
         for p in held.indices { held[p].resetStatistics(at: now) }
         for k in lag.indices { lag[k].reset(at: now) }
+        recoveries = 0; recoveryTotal = 0; recoveryMax = 0; replayed = 0; snapshots = 0
+    }
+
+    /// A recovery of (group, partition) `slot` is complete at `now`.
+    mutating func recovered(_ slot: Int, at now: SimInstant, measuring: Bool) {
+        recoveryTarget[slot] = -1
+        snapshotPending[slot] = -1
+        guard measuring else { return }
+        let t = (now - recoveryStart[slot]).nanoseconds
+        recoveries &+= 1
+        recoveryTotal &+= t
+        recoveryMax = Swift.max(recoveryMax, t)
     }
 
     /// Brings every group's lag on `partition` up to date (after a store, a drop or a commit).
@@ -204,6 +239,23 @@ extension GraphModel {
             } },
     ]
 
+    /// With a `recovery` key (either value): how consumers restarted after a fault caught up.
+    static let brokerRecoveryMetrics: [ComponentMetric] = [
+        ComponentMetric("recoveries", "count", "consumer partitions caught up after their consumer restarted (recovery)") { m, g, _ in
+            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].recoveries }) },
+        ComponentMetric("recovery_time_mean", "ns", "mean time from a consumer's restart until its group committed the backlog of the partition (recovery)") { m, g, _ in
+            let n = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].recoveries }
+            let t = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].recoveryTotal }
+            return n > 0 ? Double(t) / Double(n) : .nan },
+        ComponentMetric("recovery_time_max", "ns", "longest time from a consumer's restart until it caught up on one partition (recovery)") { m, g, _ in
+            let n = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].recoveries }
+            return n > 0 ? Double(m.instances(of: g).reduce(Int64(0)) { Swift.max($0, m.brokers[Int(m.instanceLocal[Int($1)])].recoveryMax) }) : .nan },
+        ComponentMetric("replayed", "count", "messages sent to restarted consumers to recover: the backlog (replay) or the snapshots (snapshot)") { m, g, _ in
+            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].replayed }) },
+        ComponentMetric("snapshots", "count", "snapshots sent to restarted consumers, one per (consumer, partition) (recovery: snapshot)") { m, g, _ in
+            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].snapshots }) },
+    ]
+
     func brokerTotal(_ g: Int, _ f: (Broker<Int32>) -> Double) -> Double {
         instances(of: g).reduce(0) { $0 + f(brokers[Int(instanceLocal[Int($1)])].broker) }
     }
@@ -232,6 +284,9 @@ extension GraphModel {
         state.lastProgress = Array(repeating: .zero, count: state.groups * p.partitions)
         state.lag = Array(repeating: TimeWeightedValue(start: .zero), count: state.groups * p.partitions)
         state.pausedUntil = Array(repeating: .zero, count: state.groups)
+        state.recoveryStart = Array(repeating: .zero, count: state.groups * p.partitions)
+        state.recoveryTarget = Array(repeating: -1, count: state.groups * p.partitions)
+        state.snapshotPending = Array(repeating: -1, count: state.groups * p.partitions)
         state.timerArmed = Array(repeating: false, count: state.consumerConnection.count)
         state.pollBudget = Array(repeating: 0, count: state.consumerConnection.count)
         state.pollOpenUntil = Array(repeating: .zero, count: state.consumerConnection.count)
@@ -355,6 +410,7 @@ extension GraphModel {
         while !pull || brokers[local].pollBudget[consumer] > 0, let d = brokers[local].broker.nextDelivery(group: group, partition: partition) {
             sent += 1
             if pull { brokers[local].pollBudget[consumer] -= 1 }
+            if measuring && d.offset < brokers[local].recoveryTarget[slot] { brokers[local].replayed &+= 1 }
             pool.account(d.message, .wait, at: now)
             let copy = pool.copy(d.message)
             pool[copy].origin = instance
@@ -411,11 +467,23 @@ extension GraphModel {
         let group = brokers[local].consumerGroup[consumer]
         let partition = Int(pool[m].partition), offset = pool[m].offset
         discard(m)
+        let slot = group * brokers[local].parameters.partitions + partition
+        if offset <= GraphModel.snapshotOffset {
+            // A snapshot message: the recovery is over when the consumer has acknowledged them all.
+            if brokers[local].snapshotPending[slot] > 0 {
+                brokers[local].snapshotPending[slot] -= 1
+                if brokers[local].snapshotPending[slot] == 0 { brokers[local].recovered(slot, at: context.now, measuring: measuring) }
+            }
+            return
+        }
         var removed: [Int32] = []
         brokers[local].broker.acknowledge(group: group, partition: partition, offset: offset, at: context.now) { removed.append($0) }
         for r in removed { discard(r) }
         brokers[local].updateLag(partition: partition, at: context.now)
-        brokers[local].lastProgress[group * brokers[local].parameters.partitions + partition] = context.now
+        if brokers[local].recoveryTarget[slot] >= 0 && offset + 1 >= brokers[local].recoveryTarget[slot] {
+            brokers[local].recovered(slot, at: context.now, measuring: measuring)
+        }
+        brokers[local].lastProgress[slot] = context.now
         if !removed.isEmpty { brokerAdmitHeld(local, instance: instance, partition: partition, context: &context) }
         deliver(local, instance: instance, group: group, partition: partition, context: &context)
     }
@@ -495,6 +563,79 @@ extension GraphModel {
                 brokers[local].pausedUntil[group] = until
                 if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerRebalances] &+= 1 }
                 context.schedule(.timer(component: instance, code: GraphModel.brokerRebalanceTimer, payload: Int32(group)), at: until)
+            }
+        }
+    }
+
+    /// A snapshot message carries the offset `snapshotOffset - point`, `point` being the first
+    /// offset after the snapshot (where the deltas start; an acknowledging sink expects it
+    /// next); its acknowledgement commits nothing.
+    static let snapshotOffset: Int64 = -2
+
+    /// A consumer came back after a fault on it: for each broker with a `recovery` key and each
+    /// partition assigned to it, a recovery starts. `snapshot`: the latest stored value of each
+    /// key its group has not committed goes out at once (one message per key, in the order of
+    /// those values' offsets, past `prefetch`), and the group's cursor moves past the backlog
+    /// (the older values are superseded: committed), so only later messages follow. `replay`:
+    /// the backlog is redelivered as usual; the recovery ends when the group commits it.
+    mutating func brokerConsumerRestarted(_ consumerInstance: Int32, context: inout SimulationContext<GraphEvent>) {
+        let now = context.now
+        for local in brokers.indices where brokers[local].parameters.tracksRecovery {
+            let p = brokers[local].parameters
+            for (consumer, c) in brokers[local].consumerConnection.enumerated() where connectionTarget[Int(c)] == consumerInstance {
+                let group = brokers[local].consumerGroup[consumer]
+                let instance = connectionSource[Int(c)]
+                guard !instanceDown[Int(instance)] else { continue }   // a broker that is down sends nothing
+                for partition in 0..<p.partitions where brokers[local].assignment[group * p.partitions + partition] == consumer {
+                    let slot = group * p.partitions + partition
+                    brokers[local].recoveryStart[slot] = now
+                    let end = brokers[local].broker.endOffset(partition: partition)
+                    let committed = end - brokers[local].broker.lag(group: group, partition: partition)
+                    guard end > committed else {
+                        brokers[local].recovered(slot, at: now, measuring: measuring)   // nothing to recover
+                        continue
+                    }
+                    guard p.snapshotRecovery else {
+                        brokers[local].recoveryTarget[slot] = end
+                        brokers[local].snapshotPending[slot] = -1
+                        continue
+                    }
+                    brokers[local].recoveryTarget[slot] = -1
+                    // The latest value of each key in committed..<end, sent in offset order.
+                    var latest: [UInt32: Int64] = [:]
+                    for offset in committed..<end { latest[pool[brokers[local].broker.message(partition: partition, offset: offset)].key] = offset }
+                    let offsets = latest.values.sorted()
+                    var copies: [Int32] = []
+                    copies.reserveCapacity(offsets.count)
+                    for offset in offsets {
+                        let original = brokers[local].broker.message(partition: partition, offset: offset)
+                        pool.account(original, .wait, at: now)
+                        let copy = pool.copy(original)
+                        pool[copy].origin = instance
+                        pool[copy].wantsReply = true
+                        pool[copy].isReply = false
+                        pool[copy].returnDepth = 0
+                        pool[copy].offset = GraphModel.snapshotOffset - end
+                        pool[copy].partition = Int32(partition)
+                        copies.append(copy)
+                    }
+                    var removed: [Int32] = []
+                    brokers[local].broker.skip(group: group, partition: partition, at: now) { removed.append($0) }
+                    for r in removed { discard(r) }
+                    brokers[local].updateLag(partition: partition, at: now)
+                    brokers[local].lastProgress[slot] = now
+                    brokers[local].snapshotPending[slot] = copies.count
+                    if measuring {
+                        brokers[local].snapshots &+= 1
+                        brokers[local].replayed &+= Int64(copies.count)
+                    }
+                    for copy in copies {
+                        instanceOut[Int(instance)] &+= 1
+                        transmit(copy, over: c, context: &context)
+                    }
+                    if !removed.isEmpty { brokerAdmitHeld(local, instance: instance, partition: partition, context: &context) }
+                    deliver(local, instance: instance, group: group, partition: partition, context: &context)
+                }
             }
         }
     }

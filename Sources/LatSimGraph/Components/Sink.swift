@@ -72,7 +72,12 @@ extension GraphModel {
         let g = Int(instanceGroup[Int(instance)])
         let message = pool[m]
         let p = sinks[local].parameters
-        if p.acknowledge && message.wantsReply && message.offset >= 0 {   // a broker's delivery: in offset order
+        if p.acknowledge && message.wantsReply && message.offset <= GraphModel.snapshotOffset {
+            // A broker's snapshot message (recovery: snapshot): the deltas go on from its snapshot point.
+            let slot = Int64(message.lastReturn) << 32 | Int64(UInt32(bitPattern: message.partition))
+            let point = GraphModel.snapshotOffset - message.offset
+            if point > sinks[local].nextOffset[slot, default: 0] { sinks[local].nextOffset[slot] = point }
+        } else if p.acknowledge && message.wantsReply && message.offset >= 0 {   // a broker's delivery: in offset order
             let slot = Int64(message.lastReturn) << 32 | Int64(UInt32(bitPattern: message.partition))
             let expected = sinks[local].nextOffset[slot, default: 0]
             guard message.offset <= expected else {   // a gap: an earlier delivery was lost

@@ -85,6 +85,7 @@ extension GraphModel {
         default: break
         }
         if hasRebalancePause { brokerMembershipChanged(instance, context: &context) }
+        if hasRecovery && !down { brokerConsumerRestarted(instance, context: &context) }
     }
 
     /// An instance connection is up when neither it nor its spec connection is cut.

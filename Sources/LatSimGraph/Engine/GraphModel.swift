@@ -105,6 +105,8 @@ public struct GraphModel: SimulationModel {
     var samplesTaken: Int64 = 0
     /// Some broker pauses its groups on a consumer's outage (`rebalance_pause`).
     var hasRebalancePause = false
+    /// Some broker has a `recovery` key (a consumer's restart starts a recovery there).
+    var hasRecovery = false
 
     public init(spec: GraphSpec, replication: ReplicationSpec) {
         self.spec = spec
@@ -214,6 +216,7 @@ public struct GraphModel: SimulationModel {
         }
         for index in brokers.indices { configureBroker(index) }
         hasRebalancePause = brokers.contains { $0.parameters.rebalancePause > .zero }
+        hasRecovery = brokers.contains { $0.parameters.tracksRecovery }
         connectMarkets()
         connectPriceReplay()
     }

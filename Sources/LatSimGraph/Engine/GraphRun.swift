@@ -78,12 +78,15 @@ extension GraphSpec {
 
 extension GraphSpec.Component {
     /// The metrics this component records: its type's, then those its parameters add (a
-    /// settlement's `time_to_<level>` with `level_metrics: true`), less those its parameters
+    /// settlement's `time_to_<level>` with `level_metrics: true`, a broker's
+    /// recovery metrics with a `recovery` key), less those its parameters
     /// rule out (a venue without `book:` records no book metrics).
     public var metrics: [ComponentMetric] {
         switch parameters {
         case .settlement(let p) where p.levelMetrics:
             return type.metrics + GraphModel.settlementLevelMetrics(p)
+        case .broker(let p) where p.tracksRecovery:
+            return type.metrics + GraphModel.brokerRecoveryMetrics
         case .venue(let p) where p.book == nil:
             let book = Set(GraphModel.venueBookMetrics.map(\.name))
             return type.metrics.filter { !book.contains($0.name) }

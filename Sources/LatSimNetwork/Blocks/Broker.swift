@@ -183,6 +183,25 @@ public struct Broker<Message> {
         return old
     }
 
+    /// One past the last offset stored in `partition`.
+    public func endOffset(partition: Int) -> Int64 { baseOffsets[partition] + Int64(logs[partition].count) }
+
+    /// The message stored at `offset` (between the oldest stored and `endOffset`).
+    public func message(partition: Int, offset: Int64) -> Message {
+        logs[partition][Int(offset - baseOffsets[partition])].message
+    }
+
+    /// Snapshot recovery: `group` skips everything stored in `partition` (it is committed, not
+    /// delivered); messages every group has committed are removed and handed to `removed`.
+    public mutating func skip(group: Int, partition: Int, at now: SimInstant, removed: (Message) -> Void) {
+        let i = group * partitionCount + partition
+        let end = endOffset(partition: partition)
+        guard end > cursors[i].committed else { return }
+        cursors[i].nextDelivery = end
+        cursors[i].highestDelivered = Swift.max(cursors[i].highestDelivered, end)
+        acknowledge(group: group, partition: partition, offset: end - 1, at: now, removed: removed)
+    }
+
     /// Delivered and not yet acknowledged by `group` on `partition`.
     public func unacknowledged(group: Int, partition: Int) -> Int64 {
         let c = cursors[group * partitionCount + partition]
