@@ -157,4 +157,31 @@ import Testing
         let text = try GraphConfigErrorTests.failure(Self.graph(layer: "ethereum", release: "posted"))
         #expect(text.contains("release") && text.contains("justified") && text.contains("posted"), "\(text)")
     }
+
+    @Test("Block building on the component: revert_rate against the configured probability, gas = inclusions x gas, auction losses counted; the metrics only where the chain builds blocks so")
+    func blockBuildingMetrics() throws {
+        // Overloaded auction: 2 transactions/s against 3 per 2 s slot, so bundles lose blocks.
+        let yaml = """
+            components:
+              - {name: bots, type: source, arrival: poisson, rate_per_s: 2}
+              - {name: chain, type: settlement, layer: {type: chain, name: pos, blocks: {type: slots, slot: 2s, missed_probability: 0},
+                                                       capacity: 3, ordering: auction, finality: {confirmations: 1},
+                                                       revert_probability: 0.2, gas: 21000}}
+            connections:
+              - {from: bots.out, to: chain.in, link: 1ms}
+            """
+        let results = try GraphSupport.replicate(yaml, replications: 8, horizon: .seconds(Int64(2_000)), warmUp: .seconds(Int64(100)))
+        checkTheory(GraphSupport.estimate(results, "chain.revert_rate"), 0.2, relativeBound: 0.1, "revert rate")
+        for result in results {
+            let included = result.value("chain.included") ?? .nan
+            // One inclusion per slot of capacity: the backlog never empties (2/s offered, 1.5/s served).
+            #expect(abs(included - 3 * 1_000) <= 3, "included \(included): 1,000 slots of 3")
+            #expect(result.value("chain.gas_paid") == included * 21_000, "gas is paid per inclusion (losers pay nothing by default)")
+            #expect((result.value("chain.lost_bids") ?? 0) > 0, "an overloaded auction loses bids")
+        }
+        // A fee-ordered chain without gas or reverts records none of them.
+        let plain = try GraphSupport.replicate(Self.graph(layer: "{type: chain, name: pow, blocks: {type: poisson, mean_interval: 10s}, capacity: 100, ordering: fee, finality: {confirmations: 1}}"),
+                                               replications: 1, horizon: .seconds(Int64(100)), warmUp: .zero)
+        #expect(plain[0].value("chain.included") == nil && plain[0].value("chain.revert_rate") == nil)
+    }
 }

@@ -80,11 +80,17 @@ extension GraphSpec.Component {
     /// The metrics this component records: its type's, then those its parameters add (a
     /// settlement's `time_to_<level>` with `level_metrics: true`, a broker's
     /// recovery metrics with a `recovery` key), less those its parameters
-    /// rule out (a venue without `book:` records no book metrics).
+    /// rule out (a venue without `book:` records no book metrics, a settlement whose chain builds
+    /// blocks by arrival or fee order alone no block-building metrics).
     public var metrics: [ComponentMetric] {
         switch parameters {
-        case .settlement(let p) where p.levelMetrics:
-            return type.metrics + GraphModel.settlementLevelMetrics(p)
+        case .settlement(let p):
+            var own = type.metrics
+            if !p.layer.buildsBlocksBeyondFeeOrder {
+                let block = Set(GraphModel.settlementBlockMetrics.map(\.name))
+                own = own.filter { !block.contains($0.name) }
+            }
+            return p.levelMetrics ? own + GraphModel.settlementLevelMetrics(p) : own
         case .broker(let p) where p.tracksRecovery:
             return type.metrics + GraphModel.brokerRecoveryMetrics
         case .venue(let p) where p.book == nil:
@@ -112,7 +118,7 @@ extension ComponentType {
         case .priceSource: own = GraphModel.priceSourceMetrics
         case .venue: own = GraphModel.venueMetrics + GraphModel.venueBookMetrics
         case .arbitrageur: own = GraphModel.arbitrageurMetrics
-        case .settlement: own = GraphModel.settlementMetrics
+        case .settlement: own = GraphModel.settlementMetrics + GraphModel.settlementBlockMetrics
         }
         return own + GraphModel.commonMetrics
     }

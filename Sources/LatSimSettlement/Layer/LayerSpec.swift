@@ -84,6 +84,13 @@ public enum LayerSpec: Sendable, Equatable {
         }
     }
 
+    /// Whether this is a chain whose blocks are built by more than arrival or fee order: an
+    /// auction, an express lane, reverts or gas (the graph records block-building metrics then).
+    public var buildsBlocksBeyondFeeOrder: Bool {
+        guard case .chain(let c) = self else { return false }
+        return c.ordering == .auction || c.expressLane != nil || c.revertProbability > 0 || c.gas > 0
+    }
+
     /// The delay after finality before a withdrawal to L1 completes (zero but for rollups).
     public var withdrawalDelay: SimDuration {
         if case .rollup(let r) = self { return r.withdrawalDelay }

@@ -76,6 +76,9 @@ struct SettlementState {
     var levels: [LatencyHistogram]
     /// Final transactions still pending until their withdrawal window is over.
     var inWindow = 0
+    /// The chain's block-building counters at the warm-up's end (included, reverted, gas paid,
+    /// auction losses): the measured figures are the counters minus these.
+    var chainBaseline: (included: Int64, reverted: Int64, gas: Double, lostBids: Int64) = (0, 0, 0, 0)
 
     init(parameters: SettlementParameters, name: String, replication: ReplicationSpec) {
         self.parameters = parameters
@@ -86,6 +89,7 @@ struct SettlementState {
     mutating func resetStatistics() {
         received = 0; refused = 0; soft = LatencyHistogram(); final = LatencyHistogram()
         levels = Array(repeating: LatencyHistogram(), count: levels.count)
+        if let chain = layer.chain { chainBaseline = (chain.includedCount, chain.revertedCount, chain.gasPaid, chain.lostBidCount) }
     }
 
     /// Marks `level` reached by `entry`; records its time the first time (measured entries, `level_metrics`).
@@ -109,6 +113,34 @@ extension GraphModel {
       + ComponentMetric.histogram("final_latency", "time from arrival to finality (ns)") { m, g in m.settlementHistogram(g) { $0.final } }
       + [ComponentMetric("pending_end", "count", "transactions submitted and not final at the end") { m, g, _ in
              m.settlementSum(g) { Double($0.pending.count - $0.inWindow) } }]
+
+    /// Block building on a chain layer (recorded only when the chain auctions its blocks, has an
+    /// express lane, reverts or charges gas: `GraphSpec.Component.metrics`).
+    static let settlementBlockMetrics: [ComponentMetric] = [
+        ComponentMetric("included", "count", "inclusions of the component's transactions in blocks (a re-inclusion after a reorg counts again)") { m, g, _ in
+            m.settlementChainSum(g) { Double($0.includedCount - $1.included) } },
+        ComponentMetric("reverted", "count", "inclusions that reverted (still included and final, gas paid)") { m, g, _ in
+            m.settlementChainSum(g) { Double($0.revertedCount - $1.reverted) } },
+        ComponentMetric("revert_rate", "ratio", "reverted / included (NaN with no inclusion)") { m, g, _ in
+            let included = m.settlementChainSum(g) { Double($0.includedCount - $1.included) }
+            return included > 0 ? m.settlementChainSum(g) { Double($0.revertedCount - $1.reverted) } / included : .nan },
+        ComponentMetric("gas_paid", "gas", "gas paid: per inclusion, and per lost block with losing_bundle_pays: gas") { m, g, _ in
+            m.settlementChainSum(g) { $0.gasPaid - $1.gas } },
+        ComponentMetric("lost_bids", "count", "auction losses: a transaction left out of a block it bid for, once per block") { m, g, _ in
+            m.settlementChainSum(g) { Double($0.lostBidCount - $1.lostBids) } },
+    ]
+
+    /// Sums `f(chain, baseline)` over the group's instances whose layer is a chain; NaN when none is.
+    func settlementChainSum(_ g: Int, _ f: (Chain, (included: Int64, reverted: Int64, gas: Double, lostBids: Int64)) -> Double) -> Double {
+        var total = 0.0, any = false
+        for instance in instances(of: g) {
+            let state = settlements[Int(instanceLocal[Int(instance)])]
+            guard case .chain = state.parameters.layer, let chain = state.layer.chain else { continue }
+            total += f(chain, state.chainBaseline)
+            any = true
+        }
+        return any ? total : .nan
+    }
 
     /// With `level_metrics: true`: `time_to_<level>` (mean, percentiles, max, count) for each level of the layer.
     static func settlementLevelMetrics(_ parameters: SettlementParameters) -> [ComponentMetric] {
