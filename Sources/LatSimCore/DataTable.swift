@@ -52,12 +52,16 @@ public struct DataTable: Sendable {
 
     public static func read(_ path: String, header: Header = .auto, delimiter: Character = ",",
                             limitBytes: Int = defaultLimitBytes) throws -> DataTable {
-        let bytes: [UInt8]
-        do { bytes = try readFileBytes(path, limitBytes: limitBytes) } catch let e as ParameterError {
+        try parse(bytes: try readDataFile(path, limitBytes: limitBytes), path: path, header: header, delimiter: delimiter)
+    }
+
+    /// The bytes of data file `path` (`readFileBytes`), its errors worded for a data file:
+    /// parameter `path`, problem "does not exist" / "is a device, not a regular file" / ...
+    public static func readDataFile(_ path: String, limitBytes: Int = defaultLimitBytes) throws -> [UInt8] {
+        do { return try readFileBytes(path, limitBytes: limitBytes) } catch let e as ParameterError {
             throw ParameterError(parameter: path, problem: e.problem.hasPrefix("names a file that ") ? String(e.problem.dropFirst(18)) : e.problem,
                                  allowed: e.allowed, given: nil)
         }
-        return try parse(bytes: bytes, path: path, header: header, delimiter: delimiter)
     }
 
     /// Parses CSV text already in memory (tests, and data given inline).

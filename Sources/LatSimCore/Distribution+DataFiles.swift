@@ -128,11 +128,7 @@ extension Distribution {
     /// first row's value as the minimum; rows repeating a total count are skipped. Values are
     /// in the unit the export was scaled to (`unitNanoseconds`).
     public static func percentiles(hdrFile path: String, unitNanoseconds: Double = 1, limitBytes: Int = DataTable.defaultLimitBytes) throws -> Distribution {
-        let bytes: [UInt8]
-        do { bytes = try readFileBytes(path, limitBytes: limitBytes) } catch let e as ParameterError {
-            throw ParameterError(parameter: path, problem: e.problem.hasPrefix("names a file that ") ? String(e.problem.dropFirst(18)) : e.problem,
-                                 allowed: e.allowed, given: nil)
-        }
+        let bytes = try DataTable.readDataFile(path, limitBytes: limitBytes)
         if bytes.contains(0) {
             throw ParameterError(parameter: path, problem: "is not a text file (it contains NUL bytes)", allowed: "HdrHistogram percentile output", given: "binary data")
         }
