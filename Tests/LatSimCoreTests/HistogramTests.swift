@@ -33,6 +33,28 @@ import Testing
         #expect(abs(a.variance - 3350) < 1e-6) // variance of 0..<200 with n - 1
     }
 
+    /// 32-bit bucket counters carry into high words: a bucket past 2^32 - 1 keeps its exact
+    /// count through record, merge, quantile and ==. (Break tried: dropping the carry in
+    /// `record` fails the first expectation with 0.)
+    @Test func bucketCountsCarryPastThirtyTwoBits() {
+        let value: Int64 = 5_000, index = LatencyHistogram.index(value)
+        var a = LatencyHistogram()
+        #expect(a.counts.isEmpty)   // no memory until the first value
+        a.add(0xFFFF_FFFF, toBucket: index)
+        a.record(value)
+        #expect(a.bucketCount(index) == 1 << 32)
+        var b = a
+        b.record(value)
+        #expect(b.bucketCount(index) == (1 << 32) + 1 && a != b)
+        a.merge(b)
+        #expect(a.bucketCount(index) == (1 << 33) + 1)
+        #expect(a.count == 3 && a.quantile(0.5) == Double(value))
+        var c = LatencyHistogram(), d = LatencyHistogram()
+        c.record(7); d.record(7)
+        d.merge(LatencyHistogram())
+        #expect(c == d)
+    }
+
     @Test func timeWeightedMean() {
         var q = TimeWeightedValue(start: .zero)
         q.set(3, at: SimInstant(nanosecondsSinceStart: 10))
