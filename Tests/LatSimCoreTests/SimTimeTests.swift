@@ -25,6 +25,25 @@ import Testing
         }
     }
 
+    /// `SimDuration(roundingNanoseconds:)` rounds half away from zero exactly as
+    /// `Double.rounded()` does, on halves, the doubles next to them, large values and random
+    /// ones. (Break tried: `fraction > 0.5` fails on 2.5 and -0.5.)
+    @Test func roundingMatchesRoundHalfAwayFromZero() {
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                                4503599627370495.5, 4503599627370497, 9007199254740993, -9007199254740993,
+                                1e18, -1e18, 9.2233720368547748e18 / 2, 1e-300, 123456.5]
+        values += values.map { $0.nextUp } + values.map { $0.nextDown }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<100_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let scale = Double(1 << (state >> 58))   // 1 ... 2^63
+            values.append((Double(state >> 11) / Double(1 << 53) - 0.5) * scale)
+        }
+        for v in values where abs(v) < 9.2e18 {
+            #expect(SimDuration(roundingNanoseconds: v).nanoseconds == Int64(v.rounded()), "\(v)")
+        }
+    }
+
     @Test func arithmeticSaturatesInsteadOfTrapping() {
         let almostNever = SimInstant(nanosecondsSinceStart: .max - 5)
         #expect(almostNever + .seconds(1) == .distantFuture)
