@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LatSimExperiments
 import LatSimMarkets
 
 struct MarketsBenchCommand: ParsableCommand {
@@ -32,8 +33,16 @@ struct MarketsBenchCommand: ParsableCommand {
             guard let config = MarketsExamples.config(kind: kind.name) else { continue }
             let scenario = try kind.make(config)
             let spec = ReplicationSpec(replication: 0, rootSeed: seed, horizon: span)
-            for timing in timeDesigns(of: scenario, spec: spec, repeats: repeats) {
-                print("\(kind.name) \(timing.design): events \(timing.events) ns_per_event \(formatFixed(timing.nanosecondsPerEvent, decimals: 1)) events_per_second \(formatFixed(1e9 / timing.nanosecondsPerEvent, decimals: 0))")
+            var timed: [(label: String, scenario: any Scenario)] = [(kind.name, scenario)]
+            // A kind a template replaced: the hand-written model and the template on the same example, interleaved.
+            if ScenarioRegistry.replacedByTemplates.contains(kind.name),
+               let template = ScenarioRegistry.templates.first(where: { $0.kind.name == kind.name }) {
+                timed = [(kind.name + "/hand-written", scenario), (kind.name + "/template", try template.kind.make(config))]
+            }
+            for (label, scenario) in timed {
+                for timing in timeDesigns(of: scenario, spec: spec, repeats: repeats) {
+                    print("\(label) \(timing.design): events \(timing.events) ns_per_event \(formatFixed(timing.nanosecondsPerEvent, decimals: 1)) events_per_second \(formatFixed(1e9 / timing.nanosecondsPerEvent, decimals: 0))")
+                }
             }
         }
     }

@@ -4,7 +4,7 @@
 ///
 /// Config keys and one YAML example per kind: docs/markets.md.
 public enum MarketsScenarios {
-    static let designSummaries: [(name: String, summary: String)] = [
+    public static let designSummaries: [(name: String, summary: String)] = [
         ("sync", "pull market data, sequential legs (second after the first is acknowledged), blocking order flow"),
         ("async", "pushed market data, concurrent legs, pipelined order flow (max_in_flight trades at once)"),
     ]
