@@ -63,6 +63,7 @@ extension GraphSpec {
                                   problem: "arbitrageur \(bot.name) has \(bot.count) instances and trades a venue with several instances",
                                   allowed: "one side of each order connection with a single instance", given: "count \(bot.count)")
             }
+            try checkTreasury(b)
             if case .arbitrageur(let p) = bot.parameters, p.capitalTrades != nil {
                 let settles = connections.filter { $0.from == b && $0.fromPort == 1 }
                 guard settles.count == 1, components[settles[0].to].type == .settlement, confirmsBack(settles[0].to) else {
@@ -134,6 +135,7 @@ extension GraphModel {
                 arbitrageurs[b].source = venues[venue].source
             }
             arbitrageurs[b].venueCount = market.views.count - arbitrageurs[b].viewStart
+            setUpTreasury(b)
             let capacity = arbitrageurs[b].parameters.design.capacity
             arbitrageurs[b].attemptStart = market.attempts.count
             arbitrageurs[b].freeCount = capacity

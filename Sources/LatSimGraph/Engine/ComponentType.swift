@@ -86,7 +86,9 @@ public enum ComponentType: String, CaseIterable, Sendable {
                     Port(name: "out", direction: .output, required: true, multiple: true,
                          summary: "orders and snapshot requests, one connection per venue; answers come back over it"),
                     Port(name: "settle", direction: .output, required: false, multiple: true,
-                         summary: "each completed trade, a transfer to settle it (created when the trade was decided)")]
+                         summary: "each completed trade, a transfer to settle it (created when the trade was decided)"),
+                    Port(name: "rebalance", direction: .output, required: false, multiple: false,
+                         summary: "a treasury's rebalancing transfers (a bridge: settlement -> delay -> settlement)")]
         }
     }
 

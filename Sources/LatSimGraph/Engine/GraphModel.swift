@@ -50,6 +50,9 @@ public struct GraphModel: SimulationModel {
     /// The same for a type's second output port (an arbitrageur's `settle`).
     let out2Start: ContiguousArray<Int32>
     let out2Connections: ContiguousArray<Int32>
+    /// The same for a type's third output port (an arbitrageur's `rebalance`).
+    let out3Start: ContiguousArray<Int32>
+    let out3Connections: ContiguousArray<Int32>
     var linkArrivalsPending: Int64 = 0
     /// Connections cut by a fault, per spec connection and per instance connection.
     var connectionCut: [Bool]
@@ -182,6 +185,7 @@ public struct GraphModel: SimulationModel {
         }
         (outStart, outConnections) = grouped(port: 0)
         (out2Start, out2Connections) = grouped(port: 1)
+        (out3Start, out3Connections) = grouped(port: 2)
         connectionCut = Array(repeating: false, count: spec.connections.count)
         instanceCut = Array(repeating: false, count: source.count)
 
@@ -431,6 +435,7 @@ public struct GraphModel: SimulationModel {
             arbitrageurs[index].statistics = ArbitrageurStatistics()
             arbitrageurs[index].locked.reset(at: now)
         }
+        resetTreasuries(at: now)
         for index in settlements.indices { settlements[index].resetStatistics() }
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
     }

@@ -93,6 +93,9 @@ extension GraphSpec.Component {
             return p.levelMetrics ? own + GraphModel.settlementLevelMetrics(p) : own
         case .broker(let p) where p.tracksRecovery:
             return type.metrics + GraphModel.brokerRecoveryMetrics
+        case .arbitrageur(let p):
+            guard let treasury = p.treasury else { return type.metrics }
+            return type.metrics + GraphModel.treasuryMetrics(treasury)
         case .venue(let p) where p.book == nil:
             let book = Set(GraphModel.venueBookMetrics.map(\.name))
             return type.metrics.filter { !book.contains($0.name) }
@@ -250,6 +253,7 @@ extension GraphModel {
                                "\(level)", "\(held)", "\(instanceIn[instance] - last.arrived)", "\(instanceOut[instance] - last.out)",
                                "\(instanceLost[instance] - last.lost)"])
         }
+        sampleTreasuries(at: now)
         if context.pendingCount > 0 { context.schedule(.sample, after: bucket) }
     }
 }

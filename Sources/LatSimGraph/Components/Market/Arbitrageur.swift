@@ -30,9 +30,16 @@ public struct ArbitrageurParameters: Sendable {
     /// How long it waits for an order's acknowledgement before counting the leg missed (nil:
     /// forever; a lost order or acknowledgement then leaves its attempt in flight).
     public var orderTimeout: SimDuration?
+    /// Inventories per venue shared by its trades (Treasury.swift); nil: none (only `capital_trades`, if any).
+    public var treasury: TreasuryParameters?
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["design", "order_size", "min_profit", "order_bytes", "request_bytes", "capital_trades", "order_timeout"])
+        try node.checkKeys(["design", "order_size", "min_profit", "order_bytes", "request_bytes", "capital_trades", "order_timeout", "treasury"])
+        treasury = try node.child("treasury").map { try TreasuryParameters(config: $0) }
+        if treasury != nil && node.has("capital_trades") {
+            throw node.error("cannot be given with treasury", allowed: "capital_trades (a count of trades) or treasury (inventories), not both",
+                             given: node.child("capital_trades")!.description, key: "capital_trades")
+        }
         orderTimeout = node.has("order_timeout") ? try node.duration("order_timeout", allowZero: false) : nil
         capitalTrades = node.has("capital_trades") ? try node.int("capital_trades", range: 1...1_000_000) : nil
         design = try node.child("design").map { try BotDesign(config: $0) } ?? .sync
@@ -63,6 +70,10 @@ struct ArbitrageAttemptSlot {
     /// The episode open when a leg first filled, and that fill's number (fills are numbered in order).
     var episode: Int64 = -1
     var matchTime: Double = .infinity
+    /// With a treasury: what it reserved (the buy's quote, the sell's base) and what the fills
+    /// brought in, in flight (base at the buy venue, quote at the sell venue).
+    var reserve: (quote: Double, base: Double) = (0, 0)
+    var credit: (base: Double, quote: Double) = (0, 0)
 }
 
 /// A bot's counters over the measured period.
@@ -116,6 +127,8 @@ struct ArbitrageurState {
     var locked = TimeWeightedValue(start: .zero)
     /// The episode of its last refusal for capital (-2: none), so an opportunity counts once.
     var lastRefusedEpisode: Int64 = -2
+    /// Its treasury in `MarketTables.treasuries` (-1: none).
+    var treasury = -1
 
     init(parameters: ArbitrageurParameters) { self.parameters = parameters }
 }
@@ -135,6 +148,7 @@ struct MarketTables {
     var attempts: ContiguousArray<ArbitrageAttemptSlot> = []
     var attemptFree: ContiguousArray<Int32> = []
     var nextSerial: UInt32 = 0
+    var treasuries: ContiguousArray<TreasuryState> = []
 }
 
 extension GraphModel {
@@ -194,7 +208,11 @@ extension GraphModel {
     /// A pull-bot's first poll.
     func startArbitrageur(_ local: Int, instance: Int32) -> [(GraphEvent, SimInstant)] {
         let design = arbitrageurs[local].parameters.design
-        return design.marketData == .pull ? [(.timer(component: instance, code: 0, payload: 0), .zero + design.pollInterval)] : []
+        var initial: [(GraphEvent, SimInstant)] = design.marketData == .pull ? [(.timer(component: instance, code: 0, payload: 0), .zero + design.pollInterval)] : []
+        if let interval = arbitrageurs[local].parameters.treasury?.interval {
+            initial.append((.timer(component: instance, code: GraphModel.treasuryFlushTimer, payload: 0), .zero + interval))
+        }
+        return initial
     }
 
     /// Market data pushed by a venue's feed.
@@ -233,6 +251,10 @@ extension GraphModel {
 
     /// A snapshot (pull) or an order's acknowledgement comes back.
     mutating func arbitrageurReply(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if pool[m].kind == .transfer && arbitrageurs[local].treasury >= 0 {
+            treasuryConfirmed(local, instance: instance, m, context: &context)
+            return
+        }
         if pool[m].kind == .transfer {
             // A settlement's confirmation: the trade's capital is free again.
             discard(m)
@@ -281,6 +303,9 @@ extension GraphModel {
         } else {
             market.attempts[a].fills.1 = fill; market.attempts[a].filled.1 = quantity
         }
+        if arbitrageurs[local].treasury >= 0 {
+            treasuryLeg(local, attempt: a, leg: leg, fill: fill, quantity: quantity, now: context.now)
+        }
         market.attempts[a].done |= UInt8(1 << leg)
         if arbitrageurs[local].parameters.design.legs == .sequential && leg == 0 {
             if fill.isNaN { finish(local, instance: instance, attempt: a, context: &context) } else {
@@ -302,6 +327,10 @@ extension GraphModel {
 
     /// Timer 0: a pull-bot polls every venue; timers 1 and 2: a leg's `order_timeout`.
     mutating func arbitrageurTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code == GraphModel.treasuryFlushTimer {
+            treasuryFlush(local, instance: instance, context: &context)
+            return
+        }
         if code > 0 {
             orderTimedOut(local, instance: instance, leg: Int(code) - 1, serial: UInt32(bitPattern: payload), context: &context)
             return
@@ -348,7 +377,14 @@ extension GraphModel {
             }
         }
         guard buy >= 0, best * size > arbitrageurs[local].parameters.minProfit else { return }
-        if let capital = arbitrageurs[local].parameters.capitalTrades, arbitrageurs[local].locked.current >= Double(capital) {
+        let a = Int(market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount - 1])
+        let short = arbitrageurs[local].treasury >= 0
+            && !treasuryReserve(local, attempt: a, buy: buy, sell: sell, size: size, now: context.now)
+        if short {
+            market.treasuries[arbitrageurs[local].treasury].refusedTotal += 1
+            if measuring { market.treasuries[arbitrageurs[local].treasury].statistics.inventoryRefusals += 1 }
+        }
+        if short || arbitrageurs[local].parameters.capitalTrades.map({ arbitrageurs[local].locked.current >= Double($0) }) == true {
             arbitrageurs[local].fresh = false
             // Counted once per opportunity episode of its price source (the one open now).
             let s = arbitrageurs[local].source
@@ -361,12 +397,13 @@ extension GraphModel {
         }
         arbitrageurs[local].freeCount -= 1
         if arbitrageurs[local].parameters.capitalTrades != nil { arbitrageurs[local].locked.add(1, at: context.now) }
-        let a = Int(market.attemptFree[arbitrageurs[local].attemptStart + arbitrageurs[local].freeCount])
         arbitrageurs[local].fresh = false
         market.nextSerial &+= 1
+        let reserve = market.attempts[a].reserve
         market.attempts[a] = ArbitrageAttemptSlot(venues: (Int32(buy), Int32(sell)),
                                                   limits: (market.views[buy].ask, market.views[sell].bid), measured: measuring,
                                                   started: context.now, serial: market.nextSerial, inFlight: true)
+        market.attempts[a].reserve = reserve
         arbitrageurs[local].inFlight += 1
         if measuring { arbitrageurs[local].statistics.attempts += 1 }
         sendLeg(local, instance: instance, attempt: a, leg: 0, context: &context)
@@ -425,7 +462,9 @@ extension GraphModel {
             }
         }
         if !buy.isNaN && !sell.isNaN && attempt.episode >= 0 { markCapture(local, episode: attempt.episode, measuredAttempt: attempt.measured) }
-        if !buy.isNaN && !sell.isNaN && out2Start[Int(instance) + 1] > out2Start[Int(instance)] {
+        if arbitrageurs[local].treasury >= 0 {
+            treasuryFinish(local, instance: instance, attempt: a, context: &context)
+        } else if !buy.isNaN && !sell.isNaN && out2Start[Int(instance) + 1] > out2Start[Int(instance)] {
             settle(local, instance: instance, attempt, quantity: q, context: &context)
         } else if arbitrageurs[local].parameters.capitalTrades != nil {
             arbitrageurs[local].locked.add(-1, at: context.now)   // nothing to settle: the capital is free
