@@ -85,6 +85,7 @@ extension GraphSpec {
         drain = try node.duration("drain", default: .zero)
         try checkPorts(node)
         try checkMarkets()
+        try checkMarketMakers()
         let schema = GraphRun.baseSchema(self)
         for item in try (node.child("derived_metrics")?.items() ?? []) {
             try item.checkKeys(["name", "sum", "max"])
@@ -143,6 +144,7 @@ extension GraphSpec {
         case .venue: parameters = .venue(try VenueParameters(name: name, config: own))
         case .arbitrageur: parameters = .arbitrageur(try ArbitrageurParameters(config: own))
         case .settlement: parameters = .settlement(try SettlementParameters(config: own))
+        case .marketMaker: parameters = .marketMaker(try MarketMakerParameters(config: own))
         }
         return Component(name: name, type: type, count: count, region: region, parameters: parameters, location: item.location)
     }

@@ -120,6 +120,7 @@ extension GraphModel {
             for k in outStart[instance]..<outStart[instance + 1] {
                 let c = outConnections[Int(k)], target = Int(connectionTarget[Int(c)])
                 if instanceType[target] == .arbitrageur && arbitrageurs[Int(instanceLocal[target])].parameters.design.marketData == .pull { continue }
+                if instanceType[target] == .marketMaker && makers[Int(instanceLocal[target])].parameters.marketData == .pull { continue }
                 venues[Int(instanceLocal[instance])].feed.append(c)
             }
         }
@@ -147,5 +148,6 @@ extension GraphModel {
                 priceSources[s].arbitrageurCount += 1
             }
         }
+        connectMarketMakers()
     }
 }

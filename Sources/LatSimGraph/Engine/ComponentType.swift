@@ -18,6 +18,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
     case venue
     case arbitrageur
     case settlement
+    case marketMaker = "market-maker"
 
     /// A port: its name, direction, whether it must be connected and how many connections it takes.
     public struct Port: Sendable, Equatable {
@@ -43,6 +44,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .priceSource: return "A fundamental price (GBM with jumps, or trade files replayed per venue) sent to venues, and the observer of their arbitrage opportunities."
         case .venue: return "An exchange: a quote with depth following its price source, a FIFO matching engine, fees, stale rejection, a market-data feed."
         case .settlement: return "A settlement layer (chain, rollup on an L1, or exchange ledger): transactions leave when final or soft-confirmed."
+        case .marketMaker: return "A market maker: a bid and an ask resting in venues' books, cancelled and replaced when the mid it sees moves; inventory limit."
         case .arbitrageur: return "A CEX-CEX arbitrage bot: views per venue (pushed or pulled), IOC legs concurrent or sequential, blocking or pipelined."
         }
     }
@@ -81,6 +83,10 @@ public enum ComponentType: String, CaseIterable, Sendable {
             return [Port(name: "in", direction: .input, required: true, multiple: true, summary: "transactions"),
                     Port(name: "out", direction: .output, required: false, multiple: false,
                          summary: "settled transactions (unconnected: a confirmation back to a sender that wants one, or consumed)")]
+        case .marketMaker:
+            return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
+                    Port(name: "out", direction: .output, required: true, multiple: true,
+                         summary: "cancel-replaces and snapshot requests, one connection per book venue; confirmations and fill reports come back over it")]
         case .arbitrageur:
             return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
                     Port(name: "out", direction: .output, required: true, multiple: true,

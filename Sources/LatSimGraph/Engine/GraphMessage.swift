@@ -71,6 +71,14 @@ public enum MarketMessageKind: UInt8, Sendable {
     case none, price, quote, request, order
     /// A completed trade's transfer to settlement (an arbitrageur's `settle` port).
     case transfer
+    /// A market maker's cancel-replace for one side (`side`, price `value0`, size `value1`; size 0:
+    /// a cancel), confirmed back with `value2` the status (1 placed, 0 nothing placed, -1 refused,
+    /// -2 older than the order it would replace) and `value3` the quantity it cancelled.
+    case place
+    /// A venue's report of a fill of a maker's resting order: price `value0`, quantity `value1`,
+    /// remaining `value2`, quantity ahead at placement `value3`, placed at `offset` ns, filled at `tag` ns, the book's
+    /// version after the fill in `key` (its low 32 bits).
+    case fill
 }
 
 /// Where the time of a message goes: on links, waiting in queues, in service (or a delay).

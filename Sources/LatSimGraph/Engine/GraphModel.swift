@@ -70,6 +70,11 @@ public struct GraphModel: SimulationModel {
     var venues: [VenueState] = []
     var arbitrageurs: [ArbitrageurState] = []
     var settlements: [SettlementState] = []
+    var makers: [MarketMakerState] = []
+    /// Market makers' views of their venues (a maker's at its `viewStart`), and fills awaiting their markouts.
+    var makerViews: ContiguousArray<MakerVenueView> = []
+    var makerMarkouts: ContiguousArray<MakerMarkout> = []
+    var makerMarkoutFree: ContiguousArray<Int32> = []
     var market = MarketTables()
     /// Fills matched so far at every venue: orders the fills of a run (ties in time included).
     var matchesStarted: Int64 = 0
@@ -215,6 +220,7 @@ public struct GraphModel: SimulationModel {
                                          flowStream: p.book == nil ? nil : replication.stream(names[instance] + ".flow")))
             case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
             case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))
+            case .marketMaker(let p): makers.append(MarketMakerState(parameters: p))
             case .fanOut: break
             }
         }
@@ -268,6 +274,7 @@ public struct GraphModel: SimulationModel {
                 case .source: sourceReply(local, m, context: &context)
                 case .broker: brokerAcknowledged(local, m, connection: c, context: &context)
                 case .arbitrageur: arbitrageurReply(local, instance: target, m, context: &context)
+                case .marketMaker: makerReply(local, instance: target, m, context: &context)
                 default: discard(m)
                 }
             } else {
@@ -285,6 +292,7 @@ public struct GraphModel: SimulationModel {
             case .venue: venueTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .arbitrageur: arbitrageurTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .settlement: settlementTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            case .marketMaker: makerTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
             }
         case .fault(let index, let down):
@@ -313,6 +321,7 @@ public struct GraphModel: SimulationModel {
         case .venue: venueReceive(local, instance: instance, m, context: &context)
         case .arbitrageur: arbitrageurReceive(local, instance: instance, m, context: &context)
         case .settlement: settlementReceive(local, instance: instance, m, context: &context)
+        case .marketMaker: makerReceive(local, instance: instance, m, context: &context)
         case .source, .priceSource: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
         }
     }
@@ -437,6 +446,7 @@ public struct GraphModel: SimulationModel {
         }
         resetTreasuries(at: now)
         for index in settlements.indices { settlements[index].resetStatistics() }
+        for index in makers.indices { makers[index].resetStatistics(at: now) }
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
     }
 

@@ -23,6 +23,7 @@ public enum GraphRun {
             case .arbitrageur: initial += model.startArbitrageur(local, instance: instance)
             case .venue: initial += model.startVenue(local, instance: instance)
             case .settlement: initial += model.startSettlement(instance: instance)
+            case .marketMaker: initial += model.startMarketMaker(local, instance: instance)
             case .broker: initial += model.startBroker(local, instance: instance)
             default: break
             }
@@ -122,6 +123,7 @@ extension ComponentType {
         case .venue: own = GraphModel.venueMetrics + GraphModel.venueBookMetrics
         case .arbitrageur: own = GraphModel.arbitrageurMetrics
         case .settlement: own = GraphModel.settlementMetrics + GraphModel.settlementBlockMetrics
+        case .marketMaker: own = GraphModel.marketMakerMetrics
         }
         return own + GraphModel.commonMetrics
     }

@@ -81,6 +81,10 @@ struct VenueState {
     var bookStatistics = VenueBookStatistics()
     var depthSampleTotal = 0.0
     var depthSamples: Int64 = 0
+    /// Market makers' resting orders (book venues with makers only): per resting slot of the
+    /// book, the held placement message (-1: free) and the quantity already reported filled.
+    var makerOrders: ContiguousArray<Int32> = []
+    var makerReported: ContiguousArray<Double> = []
 
     init(parameters: VenueParameters, basisStream: RandomStream, flowStream: RandomStream?) {
         self.parameters = parameters
@@ -139,6 +143,7 @@ extension GraphModel {
             if venues[local].book != nil {
                 venues[local].book!.recentre(mid: mid, at: now)
                 venueSyncBook(local, at: now)
+                venueReportMakerFills(local, instance: instance, context: &context)
             } else {
                 market.books[local].refresh(mid: mid, halfSpreadFraction: exchange.halfSpreadFraction, depth: exchange.depth)
             }
@@ -153,7 +158,9 @@ extension GraphModel {
             if case .started(let completion) = venues[local].engine.arrive(m, at: now, stream: streams[Int(instance)]) {
                 venueStartService(local, instance: instance, m, completion: completion, context: &context)
             }
-        case .quote, .none, .transfer:
+        case .place:
+            venuePlace(local, instance: instance, m, context: &context)
+        case .quote, .none, .transfer, .fill:
             if measuring { venues[local].ignored += 1 }
             discard(m)
         }
@@ -174,6 +181,7 @@ extension GraphModel {
             pool[m].value3 = Double(matchesStarted)
             let source = venues[local].source
             if source >= 0 { pool[m].tag = priceSources[source].openEpisode }
+            venueReportMakerFills(local, instance: instance, context: &context)
             venueBookChanged(local, instance: instance, context: &context)
         }
         context.schedule(.timer(component: instance, code: 0, payload: m), at: completion)

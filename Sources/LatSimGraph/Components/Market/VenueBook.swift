@@ -160,6 +160,7 @@ extension GraphModel {
         }
         guard venues[local].book!.isValid else { return }
         venueSyncBook(local, at: now)
+        if code == 2 { venueReportMakerFills(local, instance: instance, context: &context) }
         venueBookChanged(local, instance: instance, context: &context)
     }
 
