@@ -143,6 +143,7 @@ extension GraphSpec {
         case .venue: parameters = .venue(try VenueParameters(name: name, config: own))
         case .arbitrageur: parameters = .arbitrageur(try ArbitrageurParameters(config: own))
         case .settlement: parameters = .settlement(try SettlementParameters(config: own))
+        case .dexArbitrageur: parameters = .dexArbitrageur(try DEXArbitrageurParameters(config: own))
         }
         return Component(name: name, type: type, count: count, region: region, parameters: parameters, location: item.location)
     }

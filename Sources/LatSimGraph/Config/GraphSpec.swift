@@ -107,4 +107,5 @@ public enum ComponentParameters: Sendable {
     case venue(VenueParameters)
     case arbitrageur(ArbitrageurParameters)
     case settlement(SettlementParameters)
+    case dexArbitrageur(DEXArbitrageurParameters)
 }

@@ -71,6 +71,10 @@ public enum MarketMessageKind: UInt8, Sendable {
     case none, price, quote, request, order
     /// A completed trade's transfer to settlement (an arbitrageur's `settle` port).
     case transfer
+    /// A swap to a settlement's pool (a dex-arbitrageur's), and its receipt coming back.
+    case swap
+    /// A pool's reserves after a block (a settlement's `blocks` port).
+    case poolState
 }
 
 /// Where the time of a message goes: on links, waiting in queues, in service (or a delay).

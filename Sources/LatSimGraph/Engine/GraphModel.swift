@@ -67,6 +67,7 @@ public struct GraphModel: SimulationModel {
     var venues: [VenueState] = []
     var arbitrageurs: [ArbitrageurState] = []
     var settlements: [SettlementState] = []
+    var dexArbitrageurs: [DEXArbitrageurState] = []
     var market = MarketTables()
     /// Fills matched so far at every venue: orders the fills of a run (ties in time included).
     var matchesStarted: Int64 = 0
@@ -211,6 +212,7 @@ public struct GraphModel: SimulationModel {
                                          flowStream: p.book == nil ? nil : replication.stream(names[instance] + ".flow")))
             case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
             case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))
+            case .dexArbitrageur(let p): dexArbitrageurs.append(DEXArbitrageurState(parameters: p))
             case .fanOut: break
             }
         }
@@ -219,6 +221,7 @@ public struct GraphModel: SimulationModel {
         hasRecovery = brokers.contains { $0.parameters.tracksRecovery }
         connectMarkets()
         connectPriceReplay()
+        connectDEX()
     }
 
     // MARK: Dispatch
@@ -264,6 +267,7 @@ public struct GraphModel: SimulationModel {
                 case .source: sourceReply(local, m, context: &context)
                 case .broker: brokerAcknowledged(local, m, connection: c, context: &context)
                 case .arbitrageur: arbitrageurReply(local, instance: target, m, context: &context)
+                case .dexArbitrageur: dexReply(local, instance: target, m, context: &context)
                 default: discard(m)
                 }
             } else {
@@ -281,6 +285,7 @@ public struct GraphModel: SimulationModel {
             case .venue: venueTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .arbitrageur: arbitrageurTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .settlement: settlementTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            case .dexArbitrageur: dexTimer(local, instance: instance, code: code, context: &context)
             case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
             }
         case .fault(let index, let down):
@@ -309,6 +314,7 @@ public struct GraphModel: SimulationModel {
         case .venue: venueReceive(local, instance: instance, m, context: &context)
         case .arbitrageur: arbitrageurReceive(local, instance: instance, m, context: &context)
         case .settlement: settlementReceive(local, instance: instance, m, context: &context)
+        case .dexArbitrageur: dexReceive(local, instance: instance, m, context: &context)
         case .source, .priceSource: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
         }
     }
@@ -431,6 +437,7 @@ public struct GraphModel: SimulationModel {
             arbitrageurs[index].statistics = ArbitrageurStatistics()
             arbitrageurs[index].locked.reset(at: now)
         }
+        for index in dexArbitrageurs.indices { dexArbitrageurs[index].statistics = DEXStatistics() }
         for index in settlements.indices { settlements[index].resetStatistics() }
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
     }

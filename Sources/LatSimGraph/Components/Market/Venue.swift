@@ -153,7 +153,7 @@ extension GraphModel {
             if case .started(let completion) = venues[local].engine.arrive(m, at: now, stream: streams[Int(instance)]) {
                 venueStartService(local, instance: instance, m, completion: completion, context: &context)
             }
-        case .quote, .none, .transfer:
+        case .quote, .none, .transfer, .swap, .poolState:
             if measuring { venues[local].ignored += 1 }
             discard(m)
         }
