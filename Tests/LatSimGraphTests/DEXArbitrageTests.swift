@@ -69,7 +69,8 @@ import Testing
         }
         print("graph searcher on a trace (\(destination)): \(traded) blocks outside the band, all traded; \(untraded) inside, none traded; \(ambiguous) at the edge")
         #expect(traded >= 50 && untraded >= 50, "both cases are exercised: \(traded) outside, \(untraded) inside")
-        #expect(ambiguous <= 2)
+        // At the edge to rounding: two blocks within one CEX tick (about 1% of 2 s blocks have a 20 ms gap).
+        #expect(ambiguous <= rows.count / 50)
     }
 
     /// The closed forms, written here from docs/markets.md section 3 (independently of the model
@@ -124,15 +125,16 @@ import Testing
             for (name, metric, expected) in [("P(trade)", "chain.pool_trade_probability", reference.probability),
                                              ("profit rate / V (1/year)", "chain.pool_profit_over_value_per_year", reference.rate)] {
                 let values = results.map { $0.value(metric) ?? .nan }
-                let s = SampleSummary(values)
-                let half95 = PairedInterval.tQuantile975(degreesOfFreedom: replications - 1) * s.standardError
+                let s = ReplicationEstimate(values: values)
+                let standardError = s.standardDeviation / Double(values.count).squareRoot()
+                let half95 = StudentT.quantile(0.975, degreesOfFreedom: Double(replications - 1)) * standardError
                 let within95 = abs(s.mean - expected) <= half95
                 if within95 { inside95 += 1 }
                 checks += 1
                 print("graph MMR \(cell) \(name): simulated \(s.mean) 95% CI [\(s.mean - half95), \(s.mean + half95)], closed form \(expected)\(within95 ? "" : " (outside the 95% CI)")")
                 // 4 standard errors per check (a false failure about 6e-5 each, 6 checks).
-                #expect(abs(s.mean - expected) <= 4 * s.standardError, "seed 43, \(cell) \(name): \(s.mean) +- \(s.standardError) vs \(expected)")
-                #expect(s.standardError < 0.1 * expected, "seed 43, \(cell) \(name): the check is sharp (se \(s.standardError))")
+                #expect(abs(s.mean - expected) <= 4 * standardError, "seed 43, \(cell) \(name): \(s.mean) +- \(standardError) vs \(expected)")
+                #expect(standardError < 0.1 * expected, "seed 43, \(cell) \(name): the check is sharp (se \(standardError))")
             }
         }
         print("graph MMR closed forms inside the 95% CI: \(inside95) of \(checks)")
@@ -190,7 +192,11 @@ import Testing
         print("auction, capacity 1: sent \(sent), dropped \(dropped), high executed \(r.value("high.swaps_executed")!), reverted \(r.value("chain.pool_swaps_reverted")!)")
         #expect(r.value("chain.pool_swaps_reverted")! == 0, "capacity 1: no loser is included, none reverts")
         #expect(r.value("chain.pool_bundles_dropped")! == dropped.reduce(0, +))
-        #expect(sent[2] > 50 && r.value("high.swaps_executed")! >= sent[2] - 1, "the highest bidder wins every block it bids in")
+        let executed = ["low", "fixed", "high"].map { r.value("\($0).swaps_executed")! }
+        #expect(sent[0] > 50 && sent.allSatisfy { $0 == sent[0] }, "the three searchers see the same views and bid in the same blocks")
+        #expect(executed.reduce(0, +) == sent[0] && dropped.reduce(0, +) == 2 * sent[0], "one winner per block, two dropped: \(executed), \(dropped)")
+        #expect(executed[2] > executed[1] && executed[1] > executed[0],
+                "0.6 of the profit beats a fixed 0.001 unless the profit is below 0.0017; 0.2 never wins: \(executed)")
         #expect(abs(r.value("low.gas_paid")! - 0.01 * dropped[0]) < 1e-9, "a dropped bundle pays the chain's gas under losing_bundle_pays: gas")
         #expect(r.value("low.profit_gross")!.isNaN, "nothing executed: the profit is NaN, never 0")
     }
