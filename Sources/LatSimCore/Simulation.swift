@@ -65,8 +65,13 @@ public struct SimulationContext<Event> {
         let s = queue.storage
         let t = currentTime.nanosecondsSinceStart
         if currentIsAtTop {
-            // The handled event is the root: the next one is one of its children.
-            return (s.count > 1 && s[1].time == t) || (s.count > 2 && s[2].time == t)
+            // The handled event is the root: the next one is one of its children (1 ... arity).
+            var child = 1
+            while child < s.count && child <= EventQueue<Event>.arity {
+                if s[child].time == t { return true }
+                child += 1
+            }
+            return false
         }
         return !s.isEmpty && s[0].time == t
     }
