@@ -175,7 +175,8 @@ extension GraphModel {
         case .poolState:
             if measuring { dexArbitrageurs[local].statistics.poolUpdates += 1 }
             let block = pool[m].tag
-            if block > dexArbitrageurs[local].blockSeen, let s = Optional(dexArbitrageurs[local].settlement), s >= 0, let amm = settlements[s].amm {
+            let s = dexArbitrageurs[local].settlement
+            if block > dexArbitrageurs[local].blockSeen, s >= 0, let amm = settlements[s].amm {
                 dexArbitrageurs[local].blockSeen = block
                 dexArbitrageurs[local].poolView = ConstantProductPool(baseReserve: pool[m].value0, quoteReserve: pool[m].value1,
                                                                       feeFraction: amm.parameters.feeFraction, feeDestination: amm.parameters.feeDestination)
