@@ -56,6 +56,26 @@ public struct SimulationContext<Event> {
     /// Events scheduled and not yet handled.
     @inlinable public var pendingCount: Int { queue.count - (currentIsAtTop ? 1 : 0) }
 
+    /// Whether an event other than the one being handled is pending at `now` (it will run
+    /// before any later one). A handler that must run after everything else at its instant
+    /// (a block sealed after every arrival at its sealing time) re-schedules itself at `now`
+    /// while this holds, with a bound of its own.
+    /// - Complexity: O(1)
+    @inlinable public var hasOtherEventNow: Bool {
+        let s = queue.storage
+        let t = currentTime.nanosecondsSinceStart
+        if currentIsAtTop {
+            // The handled event is the root: the next one is one of its children (1 ... arity).
+            var child = 1
+            while child < s.count && child <= EventQueue<Event>.arity {
+                if s[child].time == t { return true }
+                child += 1
+            }
+            return false
+        }
+        return !s.isEmpty && s[0].time == t
+    }
+
     /// Bytes held by the pending-event storage.
     public var queueMemoryBytes: Int { queue.capacity * EventQueue<Event>.bytesPerEntry }
 

@@ -79,3 +79,41 @@ import Testing
         #expect(sim.model.seen == [2, 1, 0])
     }
 }
+
+/// `hasOtherEventNow` against the events a seeded schedule puts at each instant (counted here):
+/// true exactly while some other event is still pending at the handled event's time, whether
+/// the handler has scheduled something yet (the handled event is then no longer at the top).
+@Suite struct OtherEventNowTests {
+    struct Probe: SimulationModel {
+        let stream: RandomStream
+        /// Pending events per time, maintained independently of the queue.
+        var pendingAt: [Int64: Int] = [:]
+        var checks = 0, mismatches = 0, trueSeen = 0
+        mutating func handle(_ event: Int, context: inout SimulationContext<Int>) {
+            let now = context.now.nanosecondsSinceStart
+            pendingAt[now, default: 0] -= 1
+            let scheduleFirst = stream.bernoulli(0.5)
+            if scheduleFirst && event < 4_000 {
+                let at = now + Int64(stream.uniformInt(below: 3))
+                context.schedule(event + 1_000, at: SimInstant(nanosecondsSinceStart: at))
+                pendingAt[at, default: 0] += 1
+            }
+            let expected = pendingAt[now, default: 0] > 0
+            checks += 1
+            if context.hasOtherEventNow != expected { mismatches += 1 }
+            if expected { trueSeen += 1 }
+        }
+    }
+
+    @Test func matchesAnIndependentCountOfSameTimeEvents() {
+        var sim = Simulation(model: Probe(stream: RandomStream(rootSeed: 3, replication: 0, component: "probe")))
+        for id in 0..<200 {
+            let at = Int64(id % 17)
+            sim.schedule(id, at: SimInstant(nanosecondsSinceStart: at))
+            sim.model.pendingAt[at, default: 0] += 1
+        }
+        _ = sim.run(RunLimits(maxEvents: 100_000))
+        #expect(sim.model.mismatches == 0, "seed 3: \(sim.model.mismatches) of \(sim.model.checks) checks wrong")
+        #expect(sim.model.trueSeen > 100 && sim.model.checks - sim.model.trueSeen > 10, "both answers exercised")
+    }
+}

@@ -145,6 +145,7 @@ extension GraphSpec {
         case .arbitrageur: parameters = .arbitrageur(try ArbitrageurParameters(config: own))
         case .settlement: parameters = .settlement(try SettlementParameters(config: own))
         case .marketMaker: parameters = .marketMaker(try MarketMakerParameters(config: own))
+        case .dexArbitrageur: parameters = .dexArbitrageur(try DEXArbitrageurParameters(config: own))
         }
         return Component(name: name, type: type, count: count, region: region, parameters: parameters, location: item.location)
     }

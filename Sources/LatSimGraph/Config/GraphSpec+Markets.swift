@@ -21,6 +21,7 @@ extension GraphSpec {
                                   allowed: "an arbitrageur's out goes to venues, one connection per venue", given: "\(from.name).out -> \(to.name).in")
             }
         }
+        try checkDEX()
         for (s, source) in components.enumerated() {
             guard case .priceSource(let p) = source.parameters, let replay = p.replay else { continue }
             let fed = connections.filter { $0.from == s }.map { components[$0.to].name }
@@ -84,6 +85,66 @@ extension GraphSpec {
 }
 
 extension GraphSpec {
+    /// The CEX-DEX wiring: a pool's `reference` is a venue with one instance; only a settlement
+    /// with a pool has `blocks` connections; a dex-arbitrageur's `out` goes to exactly one
+    /// settlement with a pool and at most one venue (required with `market_data: pull`).
+    func checkDEX() throws {
+        for component in components {
+            guard case .settlement(let p) = component.parameters, let pool = p.pool, let reference = pool.reference else { continue }
+            guard let r = componentIndex(reference), components[r].type == .venue, components[r].count == 1 else {
+                throw ConfigError(location: component.location, path: "model.components.\(component.name).pool.reference",
+                                  problem: "names \"\(reference)\", which is not a venue component with count 1",
+                                  allowed: components.filter { $0.type == .venue && $0.count == 1 }.map(\.name).joined(separator: ", ").isEmpty
+                                      ? "the name of a venue (none in this graph)"
+                                      : components.filter { $0.type == .venue && $0.count == 1 }.map(\.name).joined(separator: ", "),
+                                  given: reference)
+            }
+        }
+        func hasPool(_ index: Int) -> Bool {
+            if case .settlement(let p) = components[index].parameters { return p.pool != nil }
+            return false
+        }
+        for connection in connections {
+            let from = components[connection.from], to = components[connection.to]
+            if from.type == .settlement && connection.fromPort == 1 && !hasPool(connection.from) {
+                throw ConfigError(location: connection.location, path: "model.connections",
+                                  problem: "leaves \(from.name).blocks, but \(from.name) has no pool",
+                                  allowed: "blocks connections from a settlement with `pool:`", given: "\(from.name).blocks -> \(to.name).in")
+            }
+            if from.type == .dexArbitrageur && !(to.type == .venue || (to.type == .settlement && hasPool(connection.to))) {
+                throw ConfigError(location: connection.location, path: "model.connections",
+                                  problem: "connects dex-arbitrageur \(from.name) to \(to.name), a \(to.type.rawValue)\(to.type == .settlement ? " without a pool" : "")",
+                                  allowed: "a dex-arbitrageur's out goes to one settlement with `pool:` and at most one venue",
+                                  given: "\(from.name).out -> \(to.name).in")
+            }
+        }
+        for (b, bot) in components.enumerated() {
+            guard case .dexArbitrageur(let p) = bot.parameters else { continue }
+            let outs = connections.filter { $0.from == b }
+            let pools = outs.filter { components[$0.to].type == .settlement }, venues = outs.filter { components[$0.to].type == .venue }
+            guard pools.count == 1, venues.count <= 1 else {
+                throw ConfigError(location: bot.location, path: "model.components",
+                                  problem: "dex-arbitrageur \(bot.name) sends to \(pools.count) pool settlement(s) and \(venues.count) venue(s)",
+                                  allowed: "exactly one connection to a settlement with `pool:`, at most one to a venue",
+                                  given: outs.map { components[$0.to].name }.joined(separator: ", ").isEmpty ? "none"
+                                      : outs.map { components[$0.to].name }.joined(separator: ", "))
+            }
+            if p.marketData == .pull && venues.isEmpty {
+                throw ConfigError(location: bot.location, path: "model.components.\(bot.name).market_data",
+                                  problem: "pulls, but dex-arbitrageur \(bot.name) has no connection to a venue",
+                                  allowed: "a connection from \(bot.name).out to the venue it pulls, or market_data: push", given: "pull")
+            }
+            if p.strategy == .mempool || p.marketData == .push {
+                let feeds = connections.filter { $0.to == b && components[$0.from].type == .venue }
+                guard !feeds.isEmpty else {
+                    throw ConfigError(location: bot.location, path: "model.components",
+                                      problem: "dex-arbitrageur \(bot.name) uses pushed market data but no venue feeds it",
+                                      allowed: "a connection from a venue's out to \(bot.name).in, or (a searcher) market_data: pull", given: "none")
+                }
+            }
+        }
+    }
+
     /// Whether a message that wants a reply and reaches component `index` gets one back along its
     /// route: a settlement or station whose `out` is unconnected answers; a delay, settlement or
     /// station with one onward connection defers to it; a sink answers with `acknowledge: true`.

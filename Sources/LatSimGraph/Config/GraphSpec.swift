@@ -108,4 +108,5 @@ public enum ComponentParameters: Sendable {
     case arbitrageur(ArbitrageurParameters)
     case settlement(SettlementParameters)
     case marketMaker(MarketMakerParameters)
+    case dexArbitrageur(DEXArbitrageurParameters)
 }

@@ -19,6 +19,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
     case arbitrageur
     case settlement
     case marketMaker = "market-maker"
+    case dexArbitrageur = "dex-arbitrageur"
 
     /// A port: its name, direction, whether it must be connected and how many connections it takes.
     public struct Port: Sendable, Equatable {
@@ -45,6 +46,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .venue: return "An exchange: a quote with depth following its price source, a FIFO matching engine, fees, stale rejection, a market-data feed."
         case .settlement: return "A settlement layer (chain, rollup on an L1, or exchange ledger): transactions leave when final or soft-confirmed."
         case .marketMaker: return "A market maker: a bid and an ask resting in venues' books, cancelled and replaced when the mid it sees moves; inventory limit."
+        case .dexArbitrageur: return "A CEX-DEX arbitrage bot against a settlement's pool: a public-mempool strategy or a block-time searcher bidding in the block's order."
         case .arbitrageur: return "A CEX-CEX arbitrage bot: views per venue (pushed or pulled), IOC legs concurrent or sequential, blocking or pipelined."
         }
     }
@@ -82,11 +84,18 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .settlement:
             return [Port(name: "in", direction: .input, required: true, multiple: true, summary: "transactions"),
                     Port(name: "out", direction: .output, required: false, multiple: false,
-                         summary: "settled transactions (unconnected: a confirmation back to a sender that wants one, or consumed)")]
+                         summary: "settled transactions (unconnected: a confirmation back to a sender that wants one, or consumed)"),
+                    Port(name: "blocks", direction: .output, required: false, multiple: true,
+                         summary: "with `pool:`, the pool's reserves after each block, one message per connection")]
         case .marketMaker:
             return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
                     Port(name: "out", direction: .output, required: true, multiple: true,
                          summary: "cancel-replaces and snapshot requests, one connection per book venue; confirmations and fill reports come back over it")]
+        case .dexArbitrageur:
+            return [Port(name: "in", direction: .input, required: false, multiple: true,
+                         summary: "CEX quotes (a venue's feed) and the pool's block notifications (a settlement's blocks)"),
+                    Port(name: "out", direction: .output, required: true, multiple: true,
+                         summary: "swaps to one settlement with a pool (receipts come back), and snapshot requests to one venue")]
         case .arbitrageur:
             return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
                     Port(name: "out", direction: .output, required: true, multiple: true,

@@ -79,6 +79,10 @@ public enum MarketMessageKind: UInt8, Sendable {
     /// remaining `value2`, quantity ahead at placement `value3`, placed at `offset` ns, filled at `tag` ns, the book's
     /// version after the fill in `key` (its low 32 bits).
     case fill
+    /// A swap to a settlement's pool (a dex-arbitrageur's), and its receipt coming back.
+    case swap
+    /// A pool's reserves after a block (a settlement's `blocks` port).
+    case poolState
 }
 
 /// Where the time of a message goes: on links, waiting in queues, in service (or a delay).

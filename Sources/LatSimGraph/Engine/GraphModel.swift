@@ -75,6 +75,7 @@ public struct GraphModel: SimulationModel {
     var makerViews: ContiguousArray<MakerVenueView> = []
     var makerMarkouts: ContiguousArray<MakerMarkout> = []
     var makerMarkoutFree: ContiguousArray<Int32> = []
+    var dexArbitrageurs: [DEXArbitrageurState] = []
     var market = MarketTables()
     /// Fills matched so far at every venue: orders the fills of a run (ties in time included).
     var matchesStarted: Int64 = 0
@@ -221,6 +222,7 @@ public struct GraphModel: SimulationModel {
             case .arbitrageur(let p): arbitrageurs.append(ArbitrageurState(parameters: p))
             case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))
             case .marketMaker(let p): makers.append(MarketMakerState(parameters: p))
+            case .dexArbitrageur(let p): dexArbitrageurs.append(DEXArbitrageurState(parameters: p))
             case .fanOut: break
             }
         }
@@ -229,6 +231,7 @@ public struct GraphModel: SimulationModel {
         hasRecovery = brokers.contains { $0.parameters.tracksRecovery }
         connectMarkets()
         connectPriceReplay()
+        connectDEX()
     }
 
     // MARK: Dispatch
@@ -275,6 +278,7 @@ public struct GraphModel: SimulationModel {
                 case .broker: brokerAcknowledged(local, m, connection: c, context: &context)
                 case .arbitrageur: arbitrageurReply(local, instance: target, m, context: &context)
                 case .marketMaker: makerReply(local, instance: target, m, context: &context)
+                case .dexArbitrageur: dexReply(local, instance: target, m, context: &context)
                 default: discard(m)
                 }
             } else {
@@ -293,6 +297,7 @@ public struct GraphModel: SimulationModel {
             case .arbitrageur: arbitrageurTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .settlement: settlementTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .marketMaker: makerTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            case .dexArbitrageur: dexTimer(local, instance: instance, code: code, context: &context)
             case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
             }
         case .fault(let index, let down):
@@ -322,6 +327,7 @@ public struct GraphModel: SimulationModel {
         case .arbitrageur: arbitrageurReceive(local, instance: instance, m, context: &context)
         case .settlement: settlementReceive(local, instance: instance, m, context: &context)
         case .marketMaker: makerReceive(local, instance: instance, m, context: &context)
+        case .dexArbitrageur: dexReceive(local, instance: instance, m, context: &context)
         case .source, .priceSource: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
         }
     }
@@ -445,6 +451,7 @@ public struct GraphModel: SimulationModel {
             arbitrageurs[index].locked.reset(at: now)
         }
         resetTreasuries(at: now)
+        for index in dexArbitrageurs.indices { dexArbitrageurs[index].statistics = DEXStatistics() }
         for index in settlements.indices { settlements[index].resetStatistics() }
         for index in makers.indices { makers[index].resetStatistics(at: now) }
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }

@@ -8,6 +8,19 @@ import LatSimNetwork
 ///     let result = GraphRun.run(spec, replication: ReplicationSpec(replication: 0, rootSeed: 42, horizon: .seconds(Int64(5))))
 public enum GraphRun {
     public static func run(_ spec: GraphSpec, replication: ReplicationSpec) -> ReplicationResult {
+        let (simulation, reason) = simulate(spec, replication: replication)
+        // A sample past the last other event must not lengthen the run (it would move the time-weighted means).
+        let stop = reason == .queueEmpty && replication.seriesBucket != nil
+            ? simulation.model.lastEventTime : simulation.now
+        var result = simulation.model.summary(until: stop)
+        // Samples are observation, not simulation: the event count is the same with or without a series.
+        result.eventsProcessed = simulation.context.eventsProcessed - simulation.model.samplesTaken
+        result.stopReason = reason.description
+        return result
+    }
+
+    /// Runs one replication and returns the simulation at its end (tests read the model's state).
+    static func simulate(_ spec: GraphSpec, replication: ReplicationSpec) -> (Simulation<GraphModel>, StopReason) {
         let horizonEnd = SimInstant.zero + replication.warmUp + replication.horizon
         let end = horizonEnd + spec.drain
         var model = GraphModel(spec: spec, replication: replication)
@@ -33,14 +46,7 @@ public enum GraphRun {
         for (event, time) in initial { simulation.schedule(event, at: time) }
         simulation.schedule(.warmUpEnd, at: .zero + replication.warmUp)
         let reason = simulation.run(RunLimits(horizon: end, maxEvents: replication.maxEvents))
-        // A sample past the last other event must not lengthen the run (it would move the time-weighted means).
-        let stop = reason == .queueEmpty && replication.seriesBucket != nil
-            ? simulation.model.lastEventTime : simulation.now
-        var result = simulation.model.summary(until: stop)
-        // Samples are observation, not simulation: the event count is the same with or without a series.
-        result.eventsProcessed = simulation.context.eventsProcessed - simulation.model.samplesTaken
-        result.stopReason = reason.description
-        return result
+        return (simulation, reason)
     }
 
     /// Every metric a graph records, in recording order, with unit and meaning: what
@@ -91,6 +97,10 @@ extension GraphSpec.Component {
                 let block = Set(GraphModel.settlementBlockMetrics.map(\.name))
                 own = own.filter { !block.contains($0.name) }
             }
+            if p.pool == nil {
+                let pool = Set(GraphModel.ammPoolMetrics.map(\.name))
+                own = own.filter { !pool.contains($0.name) }
+            }
             return p.levelMetrics ? own + GraphModel.settlementLevelMetrics(p) : own
         case .broker(let p) where p.tracksRecovery:
             return type.metrics + GraphModel.brokerRecoveryMetrics
@@ -122,8 +132,9 @@ extension ComponentType {
         case .priceSource: own = GraphModel.priceSourceMetrics
         case .venue: own = GraphModel.venueMetrics + GraphModel.venueBookMetrics
         case .arbitrageur: own = GraphModel.arbitrageurMetrics
-        case .settlement: own = GraphModel.settlementMetrics + GraphModel.settlementBlockMetrics
+        case .settlement: own = GraphModel.settlementMetrics + GraphModel.settlementBlockMetrics + GraphModel.ammPoolMetrics
         case .marketMaker: own = GraphModel.marketMakerMetrics
+        case .dexArbitrageur: own = GraphModel.dexArbitrageurMetrics
         }
         return own + GraphModel.commonMetrics
     }

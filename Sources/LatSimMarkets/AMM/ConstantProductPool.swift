@@ -174,4 +174,10 @@ public struct AMMSwap: Sendable, Equatable {
     public var direction: AMMArbitrageTrade.Direction
     public var amountIn: Double
     public var minimumOut: Double
+
+    public init(direction: AMMArbitrageTrade.Direction, amountIn: Double, minimumOut: Double) {
+        self.direction = direction
+        self.amountIn = amountIn
+        self.minimumOut = minimumOut
+    }
 }

@@ -124,6 +124,19 @@ public struct Chain {
         return true
     }
 
+    /// Removes the simulated transactions `remove` selects from the mempool (eligible or still
+    /// delayed by the express lane), as a builder drops bundles that were valid for one block only;
+    /// returns how many it removed.
+    @discardableResult
+    public mutating func removeFromMempool(where remove: (Int) -> Bool) -> Int {
+        let removed = mempool.removeAll { $0 >= 0 && remove($0) }
+        hostInMempool -= removed
+        let before = delayed.count - delayedHead
+        delayed = ContiguousArray(delayed[delayedHead...].filter { !remove($0.id) })
+        delayedHead = 0
+        return removed + before - delayed.count
+    }
+
     /// Moves the delayed transactions eligible at `time` into the mempool.
     mutating func releaseDelayed(until time: SimInstant) {
         while delayedHead < delayed.count && delayed[delayedHead].arrival <= time.nanosecondsSinceStart {

@@ -64,6 +64,19 @@ public struct Mempool: Sendable {
         return top
     }
 
+    /// Removes every entry whose id `remove` selects and restores the heap order; returns how
+    /// many it removed (a builder dropping the bundles that lost a block's auction).
+    /// - Complexity: O(n log n)
+    @discardableResult
+    public mutating func removeAll(where remove: (Int) -> Bool) -> Int {
+        let kept = heap.filter { !remove($0.id) }
+        let removed = heap.count - kept.count
+        guard removed > 0 else { return 0 }
+        heap.removeAll(keepingCapacity: true)
+        for entry in kept { insert(id: entry.id, priority: entry.priority, arrival: entry.arrival, sequence: entry.sequence) }
+        return removed
+    }
+
     /// Checks the heap order (tests, debug builds).
     public func checkInvariants() {
         for index in heap.indices.dropFirst() {

@@ -96,11 +96,24 @@ public struct SettlementLayer {
     public mutating func start<E>(context: inout SimulationContext<E>, wrap: (LayerEvent) -> E) {
         if chain != nil {
             let t = chain!.scheduleNextBlock(after: context.now)
+            nextBlockTime = t
             if t != .distantFuture { context.schedule(wrap(.block), at: t) }  // a replay past its end (stop)
         }
         if case .rollup(let r) = spec {
             context.schedule(wrap(.batchTimer), after: r.batchInterval)
         }
+    }
+
+    /// When the chain (or the rollup's L1) seals its next block, as drawn when the last one was
+    /// scheduled (`distantFuture`: none; a ledger has no blocks). A builder's auction deadline:
+    /// block-time searchers time their bids on it.
+    public private(set) var nextBlockTime = SimInstant.distantFuture
+
+    /// Removes the host's transactions `remove` selects from the chain's mempool (bundles valid
+    /// for one block only); returns how many. No effect on a ledger.
+    @discardableResult
+    public mutating func removeFromMempool(where remove: (Int) -> Bool) -> Int {
+        chain?.removeFromMempool(where: remove) ?? 0
     }
 
     /// Submits transaction `id` (a host id, >= 0) now; false when a chain's full mempool refused
@@ -144,6 +157,7 @@ public struct SettlementLayer {
                 for id in chain!.finalized { notifications.append(LayerNotification(kind: .final, id: id)) }
             }
             let t = chain!.scheduleNextBlock(after: context.now)
+            nextBlockTime = t
             if t != .distantFuture { context.schedule(wrap(.block), at: t) }  // a replay past its end (stop)
         case .softConfirm(let id):
             guard case .rollup(let r) = spec else { preconditionFailure("softConfirm on a non-rollup layer") }

@@ -27,15 +27,32 @@ public struct SettlementParameters: Sendable {
     /// Whether `time_to_<level>` histograms are recorded (off by default: existing outputs unchanged).
     public var levelMetrics: Bool
     public var replyBytes: Int
+    /// A constant-product pool living on the chain (`AMMPool.swift`), nil = none.
+    public var pool: AMMPoolParameters?
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["layer", "fee", "release", "level_metrics", "reply_bytes"])
+        try node.checkKeys(["layer", "fee", "release", "level_metrics", "reply_bytes", "pool"])
         layer = try node.layerSpec("layer")
         fee = try node.double("fee", default: 1, range: 0...1e18)
         let releaseName = try node.string("release", default: "final", oneOf: layer.levelNames)
         releaseLevel = layer.levelIndex(named: releaseName)!
         levelMetrics = try node.bool("level_metrics", default: false)
         replyBytes = try node.int("reply_bytes", default: 128, range: 0...(1 << 30))
+        if let poolNode = node.child("pool") {
+            guard case .chain(let chain) = layer else {
+                throw poolNode.error("needs a chain layer (the pool's swaps execute in the chain's blocks)",
+                                     allowed: "a chain layer: `layer: {type: chain, ...}` or a chain preset", given: layer.summary)
+            }
+            guard chain.reorgProbability == 0 else {
+                throw poolNode.error("needs a chain without reorgs (a reorg would have to roll the pool back)",
+                                     allowed: "reorg_probability: 0", given: "reorg_probability: \(chain.reorgProbability)")
+            }
+            if case .replay = chain.production {
+                throw poolNode.error("needs Poisson or slotted blocks (searchers time their bids on the next block)",
+                                     allowed: "blocks: {type: poisson, ...} or slots", given: "a replayed block file")
+            }
+            pool = try AMMPoolParameters(config: poolNode)
+        }
         softLevel = layer.softLevel
         finalLevel = layer.finalLevel
         windowLevel = layer.levels.count > finalLevel + 1 ? finalLevel + 1 : nil
@@ -79,10 +96,14 @@ struct SettlementState {
     /// The chain's block-building counters at the warm-up's end (included, reverted, gas paid,
     /// auction losses): the measured figures are the counters minus these.
     var chainBaseline: (included: Int64, reverted: Int64, gas: Double, lostBids: Int64) = (0, 0, 0, 0)
+    /// The pool on the chain (`pool:`), nil = none.
+    var amm: AMMPoolState?
 
     init(parameters: SettlementParameters, name: String, replication: ReplicationSpec) {
         self.parameters = parameters
         layer = SettlementLayer(spec: parameters.layer, role: name, replication: replication)
+        amm = parameters.pool.map { AMMPoolState(parameters: $0) }
+        amm?.keepRecords = replication.keepTrace
         levels = Array(repeating: LatencyHistogram(), count: parameters.layer.levels.count)
     }
 
@@ -90,6 +111,7 @@ struct SettlementState {
         received = 0; refused = 0; soft = LatencyHistogram(); final = LatencyHistogram()
         levels = Array(repeating: LatencyHistogram(), count: levels.count)
         if let chain = layer.chain { chainBaseline = (chain.includedCount, chain.revertedCount, chain.gasPaid, chain.lostBidCount) }
+        amm?.resetStatistics()
     }
 
     /// Marks `level` reached by `entry`; records its time the first time (measured entries, `level_metrics`).
@@ -192,7 +214,10 @@ extension GraphModel {
         // Layer ids travel in 32-bit timer payloads: they wrap after 2^31 transactions of one instance.
         settlements[local].nextID = (id + 1) & Int(Int32.max)
         if measuring { settlements[local].received += 1 }
-        let accepted = settlements[local].layer.submit(id: id, fee: settlements[local].parameters.fee, context: &context) {
+        // A swap to the pool bids its own fee (a priority fee, or a bundle's bid in an auction).
+        let isSwap = settlements[local].amm != nil && pool[m].kind == .swap
+        let fee = isSwap ? pool[m].value2 : settlements[local].parameters.fee
+        let accepted = settlements[local].layer.submit(id: id, fee: fee, context: &context) {
             GraphModel.layerTimer(instance, $0)
         }
         guard accepted else {
@@ -201,12 +226,29 @@ extension GraphModel {
             return
         }
         settlements[local].pending[id] = SettlementState.Pending(message: m, arrival: context.now, measured: measuring, released: false)
+        if isSwap && pool[m].side & GraphModel.swapBundle != 0 { settlements[local].amm!.bundles.append(id) }
     }
 
     mutating func settlementTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
         if code == GraphModel.settlementStartTimer {
             settlements[local].layer.start(context: &context) { GraphModel.layerTimer(instance, $0) }
+            if settlements[local].amm != nil {
+                // The pool's first state, and the searchers' first lead instants.
+                poolAfterBlock(local, instance: instance, context: &context)
+            }
             return
+        }
+        let hasPool = settlements[local].amm != nil
+        if hasPool && code == 0 {
+            // The block is sealed after every other event at its instant (a swap sent at the
+            // sealing instant over a zero-latency link is in it), within a bound.
+            if context.hasOtherEventNow && settlements[local].amm!.deferrals < AMMPoolState.deferralLimit {
+                settlements[local].amm!.deferrals += 1
+                context.schedule(.timer(component: instance, code: 0, payload: 0), at: context.now)
+                return
+            }
+            settlements[local].amm!.deferrals = 0
+            poolBeforeBlock(local, now: context.now)
         }
         if code == GraphModel.settlementWindowTimer {
             settlementWindowEnd(local, instance: instance, id: Int(payload), context: &context)
@@ -229,6 +271,15 @@ extension GraphModel {
         for notification in notifications {
             guard var entry = settlements[local].pending[notification.id] else { continue }
             let elapsed = context.now - entry.arrival
+            if hasPool && notification.kind == .soft && pool[entry.message].kind == .swap {
+                // Executed in block order; its receipt leaves at once (a swap is not followed to finality).
+                if entry.measured { settlements[local].soft.record(elapsed) }
+                // The chain's own revert draw (a short list: the block's reverted inclusions).
+                let reverted = settlements[local].layer.chain?.reverted.contains(notification.id) ?? false
+                settlements[local].pending[notification.id] = nil
+                poolExecute(local, instance: instance, entry.message, reverted: reverted, context: &context)
+                continue
+            }
             switch notification.kind {
             case .soft:
                 if entry.measured { settlements[local].soft.record(elapsed) }
@@ -256,6 +307,7 @@ extension GraphModel {
                 }
             }
         }
+        if hasPool && code == 0 { poolAfterBlock(local, instance: instance, context: &context) }
     }
 
     /// A final transaction's withdrawal window is over: the rollup's last level.

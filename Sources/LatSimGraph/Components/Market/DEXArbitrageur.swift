@@ -1,0 +1,317 @@
+import LatSimCore
+import LatSimMarkets
+import LatSimSettlement
+
+/// `type: dex-arbitrageur`: a CEX-DEX arbitrageur trading a settlement component's pool
+/// (`pool:`) against a venue (the CEX).
+///
+///     - {name: mev, type: dex-arbitrageur, strategy: searcher, lead_time: 200ms, bid: {share: 0.9}}
+///     connections:
+///       - {from: cex.out, to: mev.in, link: 1ms}       # the CEX feed
+///       - {from: chain.blocks, to: mev.in, link: 50ms} # the pool after each block
+///       - {from: mev.out, to: chain.in, link: 20ms}    # swaps; receipts come back over it
+///
+/// It keeps a view of the CEX (the newest quote its feed, or a pull, brought) and of the pool
+/// (the reserves of the newest block notification), and sizes the swap that brings its pool
+/// view to the edge of the fee band against its CEX view (`AMMArbitrageDecision`: docs/markets.md
+/// section 3), with minimum output expected x (1 - slippage). `mempool`: decides whenever a view
+/// changes (never twice on the same pair of views, at most `max_in_flight` swaps awaiting their
+/// receipt) and sends the swap to the chain's mempool, where it waits until a block includes it.
+/// `searcher`: decides once per block, `lead_time` before the block is sealed (the builder's
+/// deadline, known to it without latency), on its CEX view then (`market_data: pull`: on a
+/// snapshot it requests from the venue then), and sends a bundle valid for that block only
+/// (left out, it is dropped). Each swap bids `bid` (a share of the expected profit, or a fixed
+/// amount): the priority fee, or the builder-auction bid, paid when included.
+/// Invariant: every swap sent ends in one receipt (executed, reverted or dropped) unless a link
+/// or a fault loses it; memory is the views and counters.
+public struct DEXArbitrageurParameters: Sendable {
+    public enum Strategy: String, Sendable, CaseIterable { case mempool, searcher }
+    public enum MarketData: String, Sendable, CaseIterable { case push, pull }
+    public enum Bid: Sendable, Equatable {
+        /// A share of the expected gross profit at the bot's views.
+        case share(Double)
+        /// A fixed amount (quote).
+        case fixed(Double)
+    }
+
+    public var strategy: Strategy
+    public var leadTime: SimDuration
+    public var marketData: MarketData
+    public var bid: Bid
+    public var gasCost: Double
+    public var minProfit: Double
+    public var slippageFraction: Double
+    public var maxInFlight: Int
+    public var swapBytes: Int
+    public var requestBytes: Int
+
+    public init(config node: ConfigNode) throws {
+        try node.checkKeys(["strategy", "lead_time", "market_data", "bid", "gas_cost", "min_profit", "slippage_bps", "max_in_flight",
+                            "swap_bytes", "request_bytes"])
+        strategy = Strategy(rawValue: try node.string("strategy", default: "mempool", oneOf: Strategy.allCases.map(\.rawValue)))!
+        marketData = MarketData(rawValue: try node.string("market_data", default: "push", oneOf: MarketData.allCases.map(\.rawValue)))!
+        if strategy == .mempool {
+            for key in ["lead_time"] where node.has(key) {
+                throw node.child(key)!.error("is a searcher's key", allowed: "with strategy: searcher", given: "strategy: mempool", key: key)
+            }
+            if marketData == .pull {
+                throw node.child("market_data")!.error("pull is a searcher's (it pulls at its lead instant)",
+                                                        allowed: "push with strategy: mempool", given: "pull", key: "market_data")
+            }
+        } else if node.has("max_in_flight") {
+            throw node.child("max_in_flight")!.error("is a mempool arbitrageur's key (a searcher sends one bundle per block)",
+                                                      allowed: "with strategy: mempool", given: "strategy: searcher", key: "max_in_flight")
+        }
+        leadTime = try node.duration("lead_time", default: .zero)
+        if let bidNode = node.child("bid") {
+            if bidNode.has("share") || bidNode.has("fixed") {
+                try bidNode.checkKeys(["share", "fixed"])
+                if bidNode.has("share") && bidNode.has("fixed") {
+                    throw bidNode.error("gives both share and fixed", allowed: "one of {share: 0...1} or {fixed: amount}", given: "both")
+                }
+                bid = bidNode.has("share") ? .share(try bidNode.double("share", range: 0...1)) : .fixed(try bidNode.double("fixed", range: 0...1e15))
+            } else {
+                bid = .fixed(try bidNode.doubleValue(range: 0...1e15))
+            }
+        } else {
+            bid = .fixed(0)
+        }
+        gasCost = try node.double("gas_cost", default: 0, range: 0...1e15)
+        minProfit = try node.double("min_profit", default: 0, range: -1e15...1e15)
+        slippageFraction = try node.double("slippage_bps", default: 0, range: 0...10_000) / 10_000
+        maxInFlight = try node.int("max_in_flight", default: 1, range: 1...1_000_000)
+        swapBytes = try node.int("swap_bytes", default: 256, range: 0...(1 << 30))
+        requestBytes = try node.int("request_bytes", default: 64, range: 0...(1 << 30))
+    }
+
+    /// The bid for a swap of expected gross profit `profit`.
+    func bidAmount(profit: Double) -> Double {
+        switch bid {
+        case .share(let share): return share * Swift.max(0, profit)
+        case .fixed(let amount): return amount
+        }
+    }
+}
+
+struct DEXStatistics {
+    var swapsSent: Int64 = 0
+    var swapsExecuted: Int64 = 0
+    var swapsReverted: Int64 = 0
+    var swapsDropped: Int64 = 0
+    var profitGross = 0.0
+    var bidsPaid = 0.0
+    var gasPaid = 0.0
+    var blocksWon: Int64 = 0
+    var marketData: Int64 = 0
+    var poolUpdates: Int64 = 0
+    var requests: Int64 = 0
+}
+
+struct DEXArbitrageurState {
+    let parameters: DEXArbitrageurParameters
+    /// The connection to the pool's settlement (swaps), and to the venue (pulls; -1: none), per instance.
+    var swapConnection: Int32 = -1
+    var venueConnection: Int32 = -1
+    /// The pool's settlement (local index) and the venue whose fee it assumes (local index; -1: unknown).
+    var settlement = -1
+    var venue = -1
+    var cexView = TopOfBook()
+    var cexFee = 0.0
+    var poolView: ConstantProductPool?
+    var blockSeen: Int64 = -1
+    var lastFired: (block: Int64, version: Int64) = (-1, -1)
+    var inFlight = 0
+    var lastWonBlock: Int64 = -1
+    var statistics = DEXStatistics()
+
+    init(parameters: DEXArbitrageurParameters) { self.parameters = parameters }
+}
+
+extension GraphModel {
+    static let dexArbitrageurMetrics: [ComponentMetric] = [
+        ComponentMetric("swaps_sent", "count", "swaps sent to the chain") { m, g, _ in m.dexSum(g) { Double($0.swapsSent) } },
+        ComponentMetric("swaps_included", "count", "receipts of swaps a block included (executed or reverted)") { m, g, _ in
+            m.dexSum(g) { Double($0.swapsExecuted + $0.swapsReverted) } },
+        ComponentMetric("swaps_executed", "count", "receipts of executed swaps") { m, g, _ in m.dexSum(g) { Double($0.swapsExecuted) } },
+        ComponentMetric("swaps_reverted", "count", "receipts of reverted swaps (the pool moved past the minimum output, or the chain's revert draw)") { m, g, _ in
+            m.dexSum(g) { Double($0.swapsReverted) } },
+        ComponentMetric("swaps_dropped", "count", "receipts of bundles left out of their block (lost the auction)") { m, g, _ in
+            m.dexSum(g) { Double($0.swapsDropped) } },
+        ComponentMetric("revert_rate", "ratio", "reverted / included (NaN with none included)") { m, g, _ in
+            let included = m.dexSum(g) { Double($0.swapsExecuted + $0.swapsReverted) }
+            return included > 0 ? m.dexSum(g) { Double($0.swapsReverted) } / included : .nan },
+        ComponentMetric("profit_gross", "quote", "executed swaps' profit marked at the pool's reference venue at sealing (NaN when the pool has no reference or nothing executed)") { m, g, _ in
+            m.dexSum(g) { Double($0.swapsExecuted) } == 0 ? .nan : m.dexSum(g) { $0.profitGross } },
+        ComponentMetric("bids_paid", "quote", "bids (priority fees) of included swaps") { m, g, _ in m.dexSum(g) { $0.bidsPaid } },
+        ComponentMetric("gas_paid", "quote", "gas of included swaps, and of lost bundles where the chain charges it") { m, g, _ in m.dexSum(g) { $0.gasPaid } },
+        ComponentMetric("profit", "quote", "profit_gross - bids_paid - gas_paid (NaN when profit_gross is)") { m, g, _ in
+            m.dexSum(g) { Double($0.swapsExecuted) } == 0 ? .nan : m.dexSum(g) { $0.profitGross - $0.bidsPaid - $0.gasPaid } },
+        ComponentMetric("blocks_won", "count", "blocks in which one of its swaps executed") { m, g, _ in m.dexSum(g) { Double($0.blocksWon) } },
+        ComponentMetric("capture", "ratio", "profit_gross / the pool's pool_profit_available over the measurement (NaN when none was available or no reference)") { m, g, _ in
+            m.dexCapture(g) },
+        ComponentMetric("market_data_received", "count", "CEX quotes received (feed or pulls)") { m, g, _ in m.dexSum(g) { Double($0.marketData) } },
+        ComponentMetric("pool_updates_received", "count", "block notifications received") { m, g, _ in m.dexSum(g) { Double($0.poolUpdates) } },
+        ComponentMetric("requests", "count", "snapshot requests sent to the venue (market_data: pull)") { m, g, _ in m.dexSum(g) { Double($0.requests) } },
+    ]
+
+    func dexSum(_ g: Int, _ f: (DEXStatistics) -> Double) -> Double {
+        instances(of: g).reduce(0) { $0 + f(dexArbitrageurs[Int(instanceLocal[Int($1)])].statistics) }
+    }
+
+    func dexCapture(_ g: Int) -> Double {
+        guard let first = instances(of: g).first else { return .nan }
+        let s = dexArbitrageurs[Int(instanceLocal[Int(first)])].settlement
+        guard s >= 0, let amm = settlements[s].amm, amm.reference >= 0, amm.profitAvailable > 0 else { return .nan }
+        return dexSum(g) { $0.profitGross } / amm.profitAvailable
+    }
+
+    mutating func dexReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        switch pool[m].kind {
+        case .quote:
+            if measuring { dexArbitrageurs[local].statistics.marketData += 1 }
+            dexStoreQuote(local, m)
+            discard(m)
+            if dexArbitrageurs[local].parameters.strategy == .mempool { dexDecide(local, instance: instance, context: &context) }
+        case .poolState:
+            if measuring { dexArbitrageurs[local].statistics.poolUpdates += 1 }
+            let block = pool[m].tag
+            let s = dexArbitrageurs[local].settlement
+            if block > dexArbitrageurs[local].blockSeen, s >= 0, let amm = settlements[s].amm {
+                dexArbitrageurs[local].blockSeen = block
+                dexArbitrageurs[local].poolView = ConstantProductPool(baseReserve: pool[m].value0, quoteReserve: pool[m].value1,
+                                                                      feeFraction: amm.parameters.feeFraction, feeDestination: amm.parameters.feeDestination)
+            }
+            discard(m)
+            if dexArbitrageurs[local].parameters.strategy == .mempool { dexDecide(local, instance: instance, context: &context) }
+        default:
+            discard(m)
+        }
+    }
+
+    /// A reply: a swap's receipt, or a pulled snapshot.
+    mutating func dexReply(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if pool[m].kind == .quote {
+            if measuring { dexArbitrageurs[local].statistics.marketData += 1 }
+            dexStoreQuote(local, m)
+            discard(m)
+            dexDecide(local, instance: instance, context: &context)
+            return
+        }
+        guard pool[m].kind == .swap else { discard(m); return }
+        dexArbitrageurs[local].inFlight -= 1
+        let measured = pool[m].created >= measureStart && measuring
+        if measured {
+            let gas = pool[m].value1, bid = pool[m].value2
+            dexArbitrageurs[local].statistics.gasPaid += gas
+            if pool[m].side & GraphModel.swapDropped != 0 {
+                dexArbitrageurs[local].statistics.swapsDropped += 1
+            } else {
+                dexArbitrageurs[local].statistics.bidsPaid += bid
+                if pool[m].value3.isNaN {
+                    dexArbitrageurs[local].statistics.swapsReverted += 1
+                } else {
+                    dexArbitrageurs[local].statistics.swapsExecuted += 1
+                    if !pool[m].value0.isNaN { dexArbitrageurs[local].statistics.profitGross += pool[m].value0 }
+                    if pool[m].tag != dexArbitrageurs[local].lastWonBlock {
+                        dexArbitrageurs[local].lastWonBlock = pool[m].tag
+                        dexArbitrageurs[local].statistics.blocksWon += 1
+                    }
+                }
+            }
+        }
+        discard(m)
+        if dexArbitrageurs[local].parameters.strategy == .mempool { dexDecide(local, instance: instance, context: &context) }
+    }
+
+    /// A quote into the bot's CEX view (the newest version wins).
+    mutating func dexStoreQuote(_ local: Int, _ m: Int32) {
+        guard pool[m].tag > dexArbitrageurs[local].cexView.version else { return }
+        dexArbitrageurs[local].cexView.bid = pool[m].value0
+        dexArbitrageurs[local].cexView.ask = pool[m].value1
+        dexArbitrageurs[local].cexView.bidSize = pool[m].value2
+        dexArbitrageurs[local].cexView.askSize = pool[m].value3
+        dexArbitrageurs[local].cexView.version = pool[m].tag
+    }
+
+    /// The searcher's lead instant before a block: decide on the view now, or pull a snapshot first.
+    mutating func dexTimer(_ local: Int, instance: Int32, code: Int32, context: inout SimulationContext<GraphEvent>) {
+        guard code == GraphModel.dexLeadTimer else { return }
+        if dexArbitrageurs[local].parameters.marketData == .pull {
+            let c = dexArbitrageurs[local].venueConnection
+            guard c >= 0 else { return }
+            let m = create(by: instance, now: context.now)
+            pool[m].kind = .request
+            pool[m].wantsReply = true
+            pool[m].sizeBytes = UInt32(clamping: dexArbitrageurs[local].parameters.requestBytes)
+            if measuring { dexArbitrageurs[local].statistics.requests += 1 }
+            transmit(m, over: c, context: &context)
+        } else {
+            dexDecide(local, instance: instance, context: &context)
+        }
+    }
+
+    /// Sizes the band-edge swap on the bot's views and sends it, if it pays.
+    mutating func dexDecide(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
+        let bot = dexArbitrageurs[local]
+        guard bot.cexView.isValid, let poolView = bot.poolView, bot.swapConnection >= 0 else { return }
+        let isSearcher = bot.parameters.strategy == .searcher
+        if !isSearcher {
+            guard bot.inFlight < bot.parameters.maxInFlight, (bot.blockSeen, bot.cexView.version) != bot.lastFired else { return }
+        }
+        let fee = bot.venue >= 0 ? market.fees[bot.venue] : 0
+        guard let decision = AMMArbitrageDecision.swap(pool: poolView, externalBid: bot.cexView.bid * (1 - fee), externalAsk: bot.cexView.ask * (1 + fee),
+                                                       gasCost: bot.parameters.gasCost, minProfit: bot.parameters.minProfit,
+                                                       slippageFraction: bot.parameters.slippageFraction) else { return }
+        dexArbitrageurs[local].lastFired = (bot.blockSeen, bot.cexView.version)
+        dexArbitrageurs[local].inFlight += 1
+        let m = create(by: instance, now: context.now)
+        pool[m].kind = .swap
+        pool[m].side = (decision.swap.direction == .sellBaseToPool ? GraphModel.swapSellsBase : 0) | (isSearcher ? GraphModel.swapBundle : 0)
+        pool[m].value0 = decision.swap.amountIn
+        pool[m].value1 = decision.swap.minimumOut
+        pool[m].value2 = bot.parameters.bidAmount(profit: decision.trade.grossProfit)
+        pool[m].value3 = decision.trade.grossProfit
+        pool[m].wantsReply = true
+        pool[m].sizeBytes = UInt32(clamping: bot.parameters.swapBytes)
+        if measuring { dexArbitrageurs[local].statistics.swapsSent += 1 }
+        transmit(m, over: bot.swapConnection, context: &context)
+    }
+
+    /// Resolves each dex-arbitrageur's connections (its pool's settlement, its venue) and binds
+    /// searchers to their pool's lead instants.
+    mutating func connectDEX() {
+        for instance in instanceType.indices where instanceType[instance] == .settlement {
+            let s = Int(instanceLocal[instance])
+            guard let name = settlements[s].amm?.parameters.reference,
+                  let g = spec.componentIndex(name), spec.components[g].type == .venue else { continue }
+            settlements[s].amm!.reference = Int(instanceLocal[Int(groupFirstInstance[g])])
+        }
+        for instance in instanceType.indices where instanceType[instance] == .dexArbitrageur {
+            let b = Int(instanceLocal[instance])
+            for k in outStart[instance]..<outStart[instance + 1] {
+                let c = outConnections[Int(k)], target = Int(connectionTarget[Int(c)])
+                switch instanceType[target] {
+                case .settlement:
+                    dexArbitrageurs[b].swapConnection = c
+                    dexArbitrageurs[b].settlement = Int(instanceLocal[target])
+                case .venue:
+                    dexArbitrageurs[b].venueConnection = c
+                    dexArbitrageurs[b].venue = Int(instanceLocal[target])
+                default: break
+                }
+            }
+            // The CEX fee it assumes: the venue it pulls from, else the venue feeding it, else the pool's reference.
+            if dexArbitrageurs[b].venue < 0, let c = connectionTarget.indices.first(where: {
+                connectionTarget[$0] == Int32(instance) && instanceType[Int(connectionSource[$0])] == .venue }) {
+                dexArbitrageurs[b].venue = Int(instanceLocal[Int(connectionSource[c])])
+            }
+            let s = dexArbitrageurs[b].settlement
+            if dexArbitrageurs[b].venue < 0, s >= 0, let reference = settlements[s].amm?.reference, reference >= 0 {
+                dexArbitrageurs[b].venue = reference
+            }
+            if dexArbitrageurs[b].parameters.strategy == .searcher, s >= 0, settlements[s].amm != nil {
+                settlements[s].amm!.searchers.append((Int32(instance), dexArbitrageurs[b].parameters.leadTime))
+            }
+        }
+    }
+}
