@@ -19,7 +19,11 @@ struct FuzzProcess {
         var exitCode: Int32?
         var signal: Int32?
         var timedOut: Bool
+        /// True when the CPU bound (`ulimit -t`) stopped it, false when the wall-clock bound did or nothing did.
+        var stoppedByCPUBound: Bool
         var seconds: Double
+        /// CPU time used (user + system), from `wait4`'s resource usage.
+        var cpuSeconds: Double
         var peakResidentBytes: Int
         var standardOutput: String
         var standardError: String
@@ -78,10 +82,14 @@ struct FuzzProcess {
         let terminatingSignal = status & 0x7F
         let exited = terminatingSignal == 0
         // The CPU bound ends the process with SIGXCPU, or SIGKILL when soft and hard limits coincide.
+        let killedByWallBound = timedOut
         if terminatingSignal == SIGXCPU || terminatingSignal == SIGKILL { timedOut = true }
+        let cpuSeconds = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return Outcome(exitCode: exited ? (status >> 8) & 0xFF : nil,
                        signal: exited || timedOut ? nil : terminatingSignal,
-                       timedOut: timedOut, seconds: seconds, peakResidentBytes: Int(usage.ru_maxrss) * 1024,
+                       timedOut: timedOut, stoppedByCPUBound: timedOut && !killedByWallBound, seconds: seconds, cpuSeconds: cpuSeconds,
+                       peakResidentBytes: Int(usage.ru_maxrss) * 1024,
                        standardOutput: readFile(outputPath), standardError: readFile(errorPath))
     }
 
