@@ -23,9 +23,6 @@ import LatSimMarkets
 /// venue, write the graph (`latsim validate --expand` prints it).
 public enum CEXArbitrageTemplate {
     public static let configKeys = ["kind", "fundamental", "tick_interval", "order_size", "venues", "bots", "designs"]
-    static let venueKeys = ["name", "lag", "basis_sd", "basis_half_life", "half_spread_bps", "depth", "taker_fee_bps", "workers",
-                            "service_time", "stale_after", "market_data_throttle"]
-    static let botKeys = ["name", "design", "latency", "min_profit"]
     static let reserved = ["market"]
 
     public static let template = Template(
