@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import LatSimExperiments
 import LatSimMarkets
+import LatSimSettlement
 
 struct MarketsBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "markets",
-        abstract: "Run each Markets scenario kind's example and report events per second per design (use a release build)."
+        abstract: "Run each market and settlement kind's example and report events per second per design (use a release build)."
     )
 
     @Option(help: "The simulated time of each run, e.g. 60s.")
@@ -25,19 +26,50 @@ struct MarketsBenchCommand: ParsableCommand {
         }
     }
 
+    /// The kinds timed, in order, each on a small example model. A kind that a template replaced
+    /// runs the template; while its hand-written model still exists, both run on the same example
+    /// (`<kind>/hand-written` and `<kind>/template` lines), side by side in one process.
+    static let timedKinds = ["cex-arbitrage", "cex-amm-arbitrage", "market-making", "settlement", "cross-chain"]
+
+    /// Examples of the settlement kinds, sized so that a 60 s run has tens of thousands of events.
+    static let settlementExamples: [String: String] = [
+        "settlement": """
+            kind: settlement
+            layer: solana
+            trades: {rate_per_second: 200, notional: {type: lognormal, median: 10000, sigma: 1}}
+            capital: 5_000_000
+            batch_interval: 2s
+            """,
+        "cross-chain": """
+            kind: cross-chain
+            source: solana
+            destination: cometbft
+            transfers: {rate_per_second: 50}
+            relayers: {count: 3, quorum: 2, latency: {type: lognormal, median: 500ms, sigma: 0.8}}
+            failure_probability: 0.05
+            retry_delay: 2s
+            """,
+    ]
+
+    static func example(kind: String) throws -> ConfigNode? {
+        if let yaml = settlementExamples[kind] {
+            return try YAMLConfig.parse(yaml, file: "<\(kind) benchmark example>", path: "model")
+        }
+        return MarketsExamples.config(kind: kind)
+    }
+
     func run() throws {
         let span = try SimDuration(parsing: horizon)
         print("benchmark: markets")
         print("horizon: \(horizon)")
-        for kind in MarketsScenarios.kinds {
-            guard let config = MarketsExamples.config(kind: kind.name) else { continue }
-            let scenario = try kind.make(config)
+        let handWritten = MarketsScenarios.kinds + SettlementScenarios.kinds
+        for name in Self.timedKinds {
+            guard let config = try Self.example(kind: name), let kind = ScenarioRegistry.kind(named: name) else { continue }
             let spec = ReplicationSpec(replication: 0, rootSeed: seed, horizon: span)
-            var timed: [(label: String, scenario: any Scenario)] = [(kind.name, scenario)]
-            // A kind a template replaced: the hand-written model and the template on the same example, interleaved.
-            if ScenarioRegistry.replacedByTemplates.contains(kind.name),
-               let template = ScenarioRegistry.templates.first(where: { $0.kind.name == kind.name }) {
-                timed = [(kind.name + "/hand-written", scenario), (kind.name + "/template", try template.kind.make(config))]
+            var timed: [(label: String, scenario: any Scenario)] = [(name, try kind.make(config))]
+            // A kind a template replaced, while its hand-written model exists: both on the same example.
+            if ScenarioRegistry.replacedByTemplates.contains(name), let old = handWritten.first(where: { $0.name == name }) {
+                timed = [(name + "/hand-written", try old.make(config)), (name + "/template", timed[0].scenario)]
             }
             for (label, scenario) in timed {
                 for timing in timeDesigns(of: scenario, spec: spec, repeats: repeats) {
