@@ -9,13 +9,6 @@ public enum MarketsScenarios {
         ("async", "pushed market data, concurrent legs, pipelined order flow (max_in_flight trades at once)"),
     ]
 
-    public static let cexArbitrage = ScenarioKind(
-        name: "cex-arbitrage",
-        summary: "Two CEXs following a common fundamental with lags and basis noise; competing arbitrage bots; designs are the focal bot's.",
-        designs: designSummaries,
-        metricSchema: CEXArbitrageScenario.metricSchema(bots: ["<bot>"], venues: ["<venue>"]),
-        make: { node in try CEXArbitrageScenario(config: node) })
-
     public static let marketMaking = ScenarioKind(
         name: "market-making",
         summary: "A market maker quoting around its delayed view of the fundamental, picked off by informed takers, filled by noise takers.",
@@ -33,5 +26,5 @@ public enum MarketsScenarios {
         metricSchema: CEXAMMArbitrageScenario.metricSchema(bots: ["<bot>"]),
         make: { node in try CEXAMMArbitrageScenario(config: node) })
 
-    public static let kinds: [ScenarioKind] = [cexArbitrage, cexAMMArbitrage, marketMaking]
+    public static let kinds: [ScenarioKind] = [cexAMMArbitrage, marketMaking]
 }

@@ -10,30 +10,6 @@ struct BoundedStateTests {
         ReplicationSpec(replication: 0, rootSeed: 2_026, horizon: .seconds(seconds), warmUp: .milliseconds(500))
     }
 
-    /// A bot never has more attempts in flight than its design's capacity, so its slot pool never
-    /// holds more; the tracker keeps the open episode and those an attempt in flight refers to
-    /// (an attempt lives a few ms, episodes start every few tens of ms): 32 records is a generous bound.
-    @Test("cex-arbitrage: attempt slots <= each bot's capacity, episode records bounded, whatever the horizon")
-    func arbitrageStateIsBounded() throws {
-        let scenario = try CEXArbitrageScenario(config: CEXArbitrageTests.config())
-        for design in scenario.designs {
-            var attempts: [Double] = [], episodes: [Double] = []
-            for seconds: Int64 in [15, 60] {
-                let (result, model) = scenario.simulate(design: design, spec: Self.spec(seconds: seconds))
-                attempts.append(result.value("focal_attempts_count")!)
-                episodes.append(result.value("opportunities_count")!)
-                for bot in model.bots {
-                    #expect(bot.attempts.capacity <= bot.design.capacity,
-                            "\(design) \(seconds) s: \(bot.parameters.name) has \(bot.attempts.capacity) attempt slots, capacity \(bot.design.capacity)")
-                }
-                print("cex-arbitrage \(design) \(seconds) s: \(model.tracker.live.capacity) episode records for \(episodes.last!) episodes, focal slots \(model.bots[0].attempts.capacity) for \(attempts.last!) attempts")
-                #expect(model.tracker.live.capacity <= 32, "\(design) \(seconds) s: \(model.tracker.live.capacity) episode records")
-            }
-            #expect(attempts[1] > 3 * attempts[0] && attempts[1] > 100, "\(design): the long run makes far more attempts than it keeps")
-            #expect(episodes[1] > 3 * episodes[0] && episodes[1] > 10 * 32, "\(design): far more episodes than records kept")
-        }
-    }
-
     /// A fill lives in its markout event; the fills the maker has not learned from are those
     /// whose report is in flight (a few ms at hundreds of fills a second): 64 entries bound the ring.
     @Test("market-making: the unlearned-fill ring stays bounded while fills grow with the horizon")
@@ -49,18 +25,5 @@ struct BoundedStateTests {
             }
             #expect(fills[1] > 3 * fills[0] && fills[1] > 20 * 64, "\(design): far more fills than the ring holds")
         }
-    }
-
-    /// The episode trace holds the measured episodes (all of them below the row cap) with or without
-    /// attempts in flight at the end, and tracing does not change a metric.
-    @Test("cex-arbitrage: tracing changes no metric and lists every measured episode")
-    func tracingChangesNothing() throws {
-        let scenario = try CEXArbitrageScenario(config: CEXArbitrageTests.config())
-        var spec = Self.spec(seconds: 5)
-        let plain = scenario.run(design: "async", spec: spec)
-        spec.keepTrace = true
-        let traced = scenario.run(design: "async", spec: spec)
-        #expect(plain.metrics == traced.metrics && plain.traceRows.isEmpty)
-        #expect(Double(traced.traceRows.count) == traced.value("opportunities_count")! && traced.traceRowsDropped == 0)
     }
 }

@@ -6,7 +6,7 @@ struct MarketsScenariosTests {
     @Test("Every kind has a distinct name, sync and async designs, and an example that decodes and runs deterministically")
     func kinds() throws {
         let names = MarketsScenarios.kinds.map(\.name)
-        #expect(names == ["cex-arbitrage", "cex-amm-arbitrage", "market-making"])
+        #expect(names == ["cex-amm-arbitrage", "market-making"])
         for kind in MarketsScenarios.kinds {
             let config = try #require(MarketsExamples.config(kind: kind.name))
             let scenario = try kind.make(config)
@@ -25,16 +25,11 @@ struct MarketsScenariosTests {
 
     @Test("Custom designs: a preset with overrides, and errors for unknown knob values")
     func customDesigns() throws {
-        var config = try #require(MarketsExamples.config(kind: "cex-arbitrage"))
-        if case .mapping(var entries) = config.value {
-            entries.append((key: "designs", value: ConfigNode.mapping([
-                ("pull-async", ConfigNode.mapping([("preset", .scalar("async")), ("market_data", .scalar("pull")), ("poll_interval", .scalar("1ms"))])),
-            ], path: "model.designs")))
-            config.value = .mapping(entries)
-        }
-        let scenario = try CEXArbitrageScenario(config: config)
-        #expect(scenario.designs == ["pull-async"])
-        #expect(scenario.namedDesigns[0].design == BotDesign(marketData: .pull, legs: .concurrent, orderFlow: .pipelined, pollInterval: .milliseconds(1)))
+        let designs = try BotDesign.designs(config: ConfigNode.mapping([
+            ("pull-async", ConfigNode.mapping([("preset", .scalar("async")), ("market_data", .scalar("pull")), ("poll_interval", .scalar("1ms"))])),
+        ], path: "model.designs"))
+        #expect(designs.map(\.name) == ["pull-async"])
+        #expect(designs[0].design == BotDesign(marketData: .pull, legs: .concurrent, orderFlow: .pipelined, pollInterval: .milliseconds(1)))
         let bad = ConfigNode.mapping([("legs", .scalar("paralel"))], path: "model.designs.x")
         do {
             _ = try BotDesign(config: bad)
