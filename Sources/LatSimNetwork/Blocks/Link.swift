@@ -58,27 +58,30 @@ public struct LinkParameters: Sendable {
 /// order of `send` calls; serialisation keeps one message on the wire at a time
 /// (`size / bandwidth` each, starting when the previous one has left).
 public struct Link: Sendable {
+    // Stored in the order a send reads them: a graph with 100,000 client instances has 200,000
+    // links, each read once per message, so the state a send touches comes first (fewer cache
+    // lines per send); the regime, the series cursor and the head-of-line totals come last.
     public let source: Int32
     public let target: Int32
-    public var parameters: LinkParameters { didSet { isSequential = parameters.latency.isSequential } }
-    /// Where this link is in a replayed latency series (`type: series`): one cursor per link,
-    /// so each connection replays the trace on its own.
-    public var seriesCursor = SeriesCursor()
-    @usableFromInline var isSequential = false
-    public var regime: LatencyRegime? { didSet { hasRegime = regime != nil } }
-    @usableFromInline var hasRegime = false
-    public var ledger = MessageLedger()
     /// False while an outage or a partition cuts the link.
     public var isUp = true
+    @usableFromInline var isSequential = false
+    @usableFromInline var hasRegime = false
     /// The latest delivery time given so far (FIFO: the next one is not earlier).
     public private(set) var lastDelivery: SimInstant = .zero
     /// When the transmitter finishes serialising the messages already sent.
     public private(set) var transmitterFree: SimInstant = .zero
+    public var parameters: LinkParameters { didSet { isSequential = parameters.latency.isSequential } }
+    public var ledger = MessageLedger()
     /// Total head-of-line delay: FIFO delivery time minus the time the message would have
     /// arrived on its own draw, summed over messages (ns).
     public private(set) var headOfLineDelayTotal: Double = 0
     /// Messages that waited behind an earlier one (FIFO) or overtook one (unordered).
     public private(set) var headOfLineBlockedCount: Int64 = 0
+    /// Where this link is in a replayed latency series (`type: series`): one cursor per link,
+    /// so each connection replays the trace on its own.
+    public var seriesCursor = SeriesCursor()
+    public var regime: LatencyRegime? { didSet { hasRegime = regime != nil } }
 
     public init(source: Int32, target: Int32, parameters: LinkParameters, regime: LatencyRegime? = nil) {
         self.source = source
