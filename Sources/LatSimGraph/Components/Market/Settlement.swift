@@ -117,6 +117,7 @@ struct SettlementState {
         amm = parameters.pool.map { AMMPoolState(parameters: $0) }
         amm?.keepRecords = replication.keepTrace
         channel = parameters.channel.map { SettlementChannelState(parameters: $0, replication: replication) }
+        if channel != nil { layer.recordBlockTimes = replication.keepTrace }
         levels = Array(repeating: LatencyHistogram(), count: parameters.layer.levels.count)
     }
 

@@ -35,11 +35,8 @@ public struct SettlementChannelParameters: Sendable {
         try node.checkKeys(["ordering", "failure_probability", "retry_delay"])
         ordering = Ordering(rawValue: try node.string("ordering", default: "unordered", oneOf: Ordering.allCases.map(\.rawValue)))!
         failureProbability = try node.double("failure_probability", default: 0, range: 0...0.99)
+        // At least 1 us (`interval`): a zero retry would loop at one instant.
         retryDelay = try node.interval("retry_delay", default: .seconds(30 as Int64))
-        if failureProbability > 0 && retryDelay == .zero {
-            throw node.error("must be positive when executions can fail (failure_probability \(failureProbability))",
-                             allowed: "a duration > 0", given: "0", key: "retry_delay")
-        }
     }
 }
 
@@ -76,11 +73,17 @@ struct SettlementChannelState {
     var failedAttempts: Int64 = 0
     var staleDeliveries: Int64 = 0
     var headOfLine = LatencyHistogram()
+    /// With a trace (tests): the first `ReplicationSpec.traceRowLimit` arrivals and executions
+    /// (ns), with the executed packet's nonce and head-of-line delay.
+    let keepRecords: Bool
+    var arrivals: [(nonce: UInt32, at: Int64)] = []
+    var executions: [(nonce: UInt32, at: Int64, headOfLine: Int64)] = []
 
     init(parameters: SettlementChannelParameters, replication: ReplicationSpec) {
         self.parameters = parameters
         horizonEnd = .zero + replication.warmUp + replication.horizon
         horizonHours = Double(replication.horizon.nanoseconds) / 3.6e12
+        keepRecords = replication.keepTrace
     }
 
     /// Reads lane `lane` (created empty if new) in place.
@@ -118,6 +121,9 @@ extension GraphModel {
 
     /// A packet arrives at the channel.
     mutating func channelReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if settlements[local].channel!.keepRecords && settlements[local].channel!.arrivals.count < ReplicationSpec.traceRowLimit {
+            settlements[local].channel!.arrivals.append((pool[m].sequence, context.now.nanosecondsSinceStart))
+        }
         guard settlements[local].channel!.parameters.ordering == .ordered else {
             channelSubmit(local, instance: instance, m, attempt: 0, context: &context)
             return
@@ -207,6 +213,9 @@ extension GraphModel {
             settlements[local].channel!.executed += 1
             if context.now < settlements[local].channel!.horizonEnd { settlements[local].channel!.executedInHorizon += 1 }
             settlements[local].channel!.headOfLine.record(headOfLine)
+        }
+        if settlements[local].channel!.keepRecords && settlements[local].channel!.executions.count < ReplicationSpec.traceRowLimit {
+            settlements[local].channel!.executions.append((pool[m].sequence, context.now.nanosecondsSinceStart, headOfLine))
         }
         settlementRelease(local, instance: instance, m, context: &context)
     }
