@@ -148,6 +148,10 @@ import Testing
         let ratio = unorderedResult.value("destination.failed_attempts")! / unorderedResult.value("destination.executed")!
         #expect(abs(ratio - 0.25) < 0.09, "failed attempts per execution \(ratio), theory 0.25 (seed \(Self.seed))")
         #expect(unordered.executions.count == unordered.arrivals.count)
+        // Executions within the horizon (1,200 s) per hour; the drain's are not counted.
+        let inHorizon = Double(unordered.executions.filter { $0.at < 1_200_000_000_000 }.count)
+        #expect(inHorizon < Double(unordered.executions.count), "some executions fall in the drain")
+        #expect(unorderedResult.value("destination.executed_per_hour") == inHorizon / (1_200.0 / 3_600), "executed_per_hour (seed \(Self.seed))")
         print("channel (p = 0.2): \(heldForRetry) packets held behind a retry; unordered failed attempts per execution \(ratio) (theory 0.25)")
     }
 
