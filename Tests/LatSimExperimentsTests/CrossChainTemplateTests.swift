@@ -82,6 +82,16 @@ import LatSimGraph
         let spec2 = try GraphSpec(model: try CrossChainTemplate.expand(overridden))
         guard case .delay(let r2) = spec2.components[spec2.componentIndex("relayers")!].parameters else { return }
         #expect(r2.draws == 19 && r2.quorum == 7)
+        // The optimistic bridge: one updater, then a 30 min window before the destination mempool.
+        let optimistic = try GraphSpec(model: try CrossChainTemplate.expand(try YAMLConfig.parse(
+            "{kind: cross-chain, source: ethereum, destination: cometbft, transfers: {rate_per_second: 0.02}, bridge: optimistic-30m}",
+            file: "config.yaml", path: "model")))
+        guard case .delay(let relay) = optimistic.components[optimistic.componentIndex("relay")!].parameters,
+              case .delay(let updater) = optimistic.components[optimistic.componentIndex("relayers")!].parameters else { return }
+        #expect(relay.delay.mean == 1_800e9 && updater.draws == 1 && updater.quorum == 1)
+        let unknown = try #require(planError(Self.config("kind: cross-chain\nsource: ethereum\ndestination: cometbft\n"
+                                                         + "transfers: {rate_per_second: 0.02}\nbridge: wormhol")))
+        #expect(unknown.description.contains("model.bridge") && unknown.description.contains("wormhole"), "\(unknown)")
     }
 
     @Test func configErrorsNameTheKeyAsWritten() throws {
@@ -96,6 +106,8 @@ import LatSimGraph
         let design = try #require(planError(Self.config(base + "designs: [sync, {name: x, channel: fifo}]")))
         #expect(design.description.contains("channel") && design.description.contains("ordered, unordered") && design.description.contains("fifo"),
                 "\(design)")
+        let typo = try #require(planError(Self.config(base + "designs: [asyn]")))
+        #expect(typo.description.contains("did you mean \"async\""), "\(typo)")
         let layer = try #require(planError(Self.config("kind: cross-chain\nsource: etherium\ndestination: cometbft\ntransfers: {rate_per_second: 0.02}\n")))
         #expect(layer.description.contains("model.source") && layer.description.contains("ethereum"), "\(layer)")
         let latency = try #require(planError(Self.config(base + "relayers: {count: 3}")))

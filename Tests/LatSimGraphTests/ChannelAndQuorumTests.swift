@@ -173,6 +173,30 @@ import Testing
         #expect(pipedResult.value("done.age_mean")! * 2 < lockedResult.value("done.age_mean")!)
     }
 
+    /// Ported from the hand-written model's BoundedStateTests: a pipelined channel at 0.5 packets/s
+    /// (each about 15 s in flight) keeps a few dozen packets and copies, whatever the horizon: the
+    /// records are retired at execution, so 2 h and 8 h hold the same bound (500) while the long
+    /// run processes 14,400. (Past its capacity a channel's backlog is pending work and grows.)
+    @Test(arguments: ["ordered", "unordered"])
+    func aChannelKeepsOnlyPacketsInFlight(ordering: String) throws {
+        var processed: [Int] = []
+        for hours in [Int64(2), 8] {
+            let spec = try GraphSupport.spec(Self.channelGraph(ordering: ordering))
+            let replication = ReplicationSpec(replication: 0, rootSeed: Self.seed, horizon: .seconds(hours * 3_600))
+            let (simulation, _) = GraphRun.simulate(spec, replication: replication)
+            let settlement = simulation.model.settlements[0], channel = settlement.channel!
+            let entries = channel.lanes.values.reduce(0) { $0 + $1.entries.capacity }
+            print("channel \(ordering) \(hours) h: capacities \(channel.copies.capacity) copies, \(entries) lane entries, "
+                  + "\(settlement.pending.capacity) pending, \(channel.executed) executed")
+            #expect(channel.copies.capacity <= 500 && entries <= 500 && settlement.pending.capacity <= 500,
+                    "\(ordering) \(hours) h: \(channel.copies.capacity) copies, \(entries) entries, \(settlement.pending.capacity) pending (seed \(Self.seed))")
+            #expect(channel.copies.isEmpty && channel.lanes.values.allSatisfy(\.entries.isEmpty), "every packet executed by the end of the drain")
+            #expect(channel.arrivals.isEmpty && settlement.layer.blockTimes.isEmpty, "no records without a trace")
+            processed.append(Int(channel.executed))
+        }
+        #expect(processed[1] > 10 * 500 && processed[1] > 3 * processed[0], "the long run processes far more than the bound: \(processed)")
+    }
+
     // MARK: Config errors
 
     @Test func quorumAboveDrawsIsAnError() throws {

@@ -14,7 +14,7 @@ import LatSimSettlement
 ///
 /// with the paths `transfer` (request to execution) and `delivery` (sent on the source to
 /// execution), every connection 0 ms, and a drain of `drain_limit` that stops once every
-/// transfer has executed. The kind's keys, defaults and designs are the hand-written model's
+/// transfer has executed. The kind's keys, defaults and designs are those of the hand-written model it replaced
 /// (`designs:` presets `sync`, `async`, `ordered-pipelined`, `unordered-lock-step`, or
 /// mappings `{name, preset, channel, transfers}`); each design patches the sender's `window`
 /// and the channel's `ordering`. Metric names are the kind's (`transfer_latency_*`,
