@@ -21,7 +21,8 @@ public enum ScenarioRegistry {
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
     public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template,
-                                                 BrokerOutageTemplate.template, CEXArbitrageTemplate.template]
+                                                 BrokerOutageTemplate.template, CEXArbitrageTemplate.template,
+                                                 CrossChainTemplate.template]
 
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.

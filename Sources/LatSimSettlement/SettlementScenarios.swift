@@ -13,12 +13,6 @@ public enum SettlementScenarios {
             designs: SettlementDesign.presets.map { ($0.name, $0.summary) },
             metricSchema: SettlementScenario.metricSchema,
             make: { node in try SettlementScenario(config: node) }),
-        ScenarioKind(
-            name: "cross-chain",
-            summary: "Transfers between two layers through relayers: ordered vs unordered channels, lock-step vs pipelined senders.",
-            designs: SettlementDesign.presets.map { ($0.name, $0.summary) },
-            metricSchema: CrossChainScenario.metricSchema,
-            make: { node in try CrossChainScenario(config: node) }),
     ]
 
     /// Every layer and connectivity preset a config can name.

@@ -24,7 +24,7 @@ private func errorText(_ body: () throws -> Void) -> String? {
             }
             #expect(preset.spec.name == preset.name)
         }
-        #expect(SettlementScenarios.kinds.map(\.name) == ["settlement", "cross-chain"])
+        #expect(SettlementScenarios.kinds.map(\.name) == ["settlement"])
         #expect(SettlementPresets.connectivity(named: "cross-continent")!.quantile(0.001) >= 30e6, "cross-continent floor 30 ms")
     }
 
@@ -78,20 +78,9 @@ private func errorText(_ body: () throws -> Void) -> String? {
                                      m([("name", s("atomic-pipelined")), ("preset", s("async")), ("settlement", s("atomic"))])])),
     ])
 
-    static let crossChainExample = m([
-        ("kind", s("cross-chain")),
-        ("source", m([("preset", s("ethereum")), ("finality", m([("confirmations", s("2"))]))])),
-        ("destination", s("cometbft")),
-        ("transfers", m([("rate_per_second", s("0.02"))])),
-        ("relayers", m([("count", s("3")), ("quorum", s("2")), ("latency", m([("type", s("lognormal")), ("median", s("5s")), ("sigma", s("0.8"))]))])),
-        ("failure_probability", s("0.05")),
-        ("retry_delay", s("30s")),
-        ("designs", ConfigNode.list([s("sync"), s("async"), s("ordered-pipelined")])),
-    ])
-
     /// The documented examples decode and run; every design reports the same metric names in the same order.
     @Test func documentedExamplesRun() throws {
-        for (kind, example) in zip(SettlementScenarios.kinds, [Self.settlementExample, Self.crossChainExample]) {
+        for (kind, example) in zip(SettlementScenarios.kinds, [Self.settlementExample]) {
             let scenario = try kind.make(example)
             let spec = ReplicationSpec(replication: 0, rootSeed: 9, horizon: .seconds(3_600 as Int64))
             var names: [String]? = nil
@@ -114,32 +103,6 @@ private func errorText(_ body: () throws -> Void) -> String? {
         noTrades.value = .mapping(try noTrades.entries().filter { $0.key != "trades" })
         let missing = errorText { _ = try SettlementScenario(config: noTrades) }
         #expect(missing?.contains("model.trades is required but missing") == true, "\(missing ?? "no error")")
-        let quorum = errorText {
-            _ = try CrossChainScenario(config: m([("source", s("ethereum")), ("destination", s("cometbft")),
-                                                  ("transfers", m([("rate_per_second", s("1"))])),
-                                                  ("relayers", m([("count", s("3")), ("quorum", s("4")), ("latency", s("1s"))]))]))
-        }
-        #expect(quorum?.contains("model.relayers.quorum") == true && quorum?.contains("1...3") == true, "\(quorum ?? "no error")")
-        let design = errorText {
-            _ = try CrossChainScenario(config: m([("source", s("ethereum")), ("destination", s("cometbft")),
-                                                  ("transfers", m([("rate_per_second", s("1"))])), ("designs", ConfigNode.list([s("asyn")]))]))
-        }
-        #expect(design?.contains("did you mean \"async\"") == true, "\(design ?? "no error")")
-    }
-
-    /// `bridge: <preset>` sets the relayers and the delivery latency; explicit keys override.
-    @Test func bridgePresetsDecode() throws {
-        func scenario(_ extra: [(String, ConfigNode)]) throws -> CrossChainScenario {
-            try CrossChainScenario(config: m([("source", s("ethereum")), ("destination", s("cometbft")),
-                                              ("transfers", m([("rate_per_second", s("1"))]))] + extra))
-        }
-        let wormhole = try scenario([("bridge", s("wormhole"))])
-        #expect(wormhole.relayerCount == 19 && wormhole.quorum == 13 && wormhole.deliveryLatency.mean == 0)
-        let optimistic = try scenario([("bridge", s("optimistic-30m"))])
-        #expect(optimistic.relayerCount == 1 && optimistic.deliveryLatency.mean == 1_800e9)
-        let fewer = try scenario([("bridge", s("wormhole")), ("relayers", m([("quorum", s("10"))]))])
-        #expect(fewer.relayerCount == 19 && fewer.quorum == 10 && fewer.relayerLatency == SettlementPresets.bridge(named: "wormhole")!.relayerLatency)
-        let unknown = errorText { _ = try scenario([("bridge", s("wormhol"))]) }
-        #expect(unknown?.contains("model.bridge") == true && unknown?.contains("wormhole") == true, "\(unknown ?? "no error")")
     }
 }
+

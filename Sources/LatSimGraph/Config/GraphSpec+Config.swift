@@ -82,7 +82,14 @@ extension GraphSpec {
             faults.append(fault)
         }
         metricAliases = try (node.child("metric_aliases")?.entries() ?? []).map { ($0.key, try $0.value.text()) }
-        drain = try node.duration("drain", default: .zero)
+        if let d = node.child("drain"), case .mapping = d.value {
+            // `drain: {duration: 24h, until_empty: true}`: at most the duration, stopping once no message is alive.
+            try d.checkKeys(["duration", "until_empty"])
+            drain = try d.duration("duration", allowZero: false)
+            drainUntilEmpty = try d.bool("until_empty", default: false)
+        } else {
+            drain = try node.duration("drain", default: .zero)
+        }
         try checkPorts(node)
         try checkMarkets()
         try checkMarketMakers()

@@ -72,6 +72,8 @@ public struct GraphSpec: Sendable {
     public var metricAliases: [(prefix: String, replacement: String)]
     /// After the horizon, sources stop creating and the run goes on this long (zero: no drain).
     public var drain: SimDuration = .zero
+    /// With a drain, the run stops as soon as no message is alive after the horizon (`drain: {duration, until_empty: true}`).
+    public var drainUntilEmpty = false
     /// Metrics computed from recorded ones (`derived_metrics`), recorded after the graph's own.
     public var derivedMetrics: [DerivedMetric] = []
 

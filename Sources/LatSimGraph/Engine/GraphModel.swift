@@ -94,6 +94,8 @@ public struct GraphModel: SimulationModel {
 
     // Measurement.
     var measuring = false
+    /// `drain: {until_empty: true}`: after this instant (the horizon's end) the run stops once no message is alive; nil = never.
+    let stopWhenEmptyAfter: SimInstant?
     var measureStart = SimInstant.zero
     /// Messages dropped because no reply route was left (a return stack overflowed).
     var unroutable: Int64 = 0
@@ -121,6 +123,7 @@ public struct GraphModel: SimulationModel {
         self.spec = spec
         keepTrace = replication.keepTrace
         seriesBucket = replication.seriesBucket
+        stopWhenEmptyAfter = spec.drainUntilEmpty && spec.drain > .zero ? .zero + replication.warmUp + replication.horizon : nil
         var group: [Int32] = [], type: [ComponentType] = [], local: [Int32] = [], ordinal: [Int32] = [], first: [Int32] = []
         var names: [String] = []
         var perType = [ComponentType: Int32]()
@@ -242,6 +245,11 @@ public struct GraphModel: SimulationModel {
             return
         }
         lastEventTime = context.now
+        defer {
+            if let after = stopWhenEmptyAfter, pool.live == 0, context.now > after {
+                context.requestStop(reason: "drained: no message alive after the horizon")
+            }
+        }
         switch event {
         case .deliver(let c, let m):
             linkArrivalsPending &-= 1

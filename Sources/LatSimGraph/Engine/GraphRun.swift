@@ -101,6 +101,7 @@ extension GraphSpec.Component {
                 let pool = Set(GraphModel.ammPoolMetrics.map(\.name))
                 own = own.filter { !pool.contains($0.name) }
             }
+            if p.channel != nil { own += GraphModel.settlementChannelMetrics }
             return p.levelMetrics ? own + GraphModel.settlementLevelMetrics(p) : own
         case .broker(let p) where p.tracksRecovery:
             return type.metrics + GraphModel.brokerRecoveryMetrics

@@ -29,12 +29,19 @@ public struct SettlementParameters: Sendable {
     public var replyBytes: Int
     /// A constant-product pool living on the chain (`AMMPool.swift`), nil = none.
     public var pool: AMMPoolParameters?
+    /// The destination end of a messaging channel (`SettlementChannel.swift`), nil = none.
+    public var channel: SettlementChannelParameters?
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["layer", "fee", "release", "level_metrics", "reply_bytes", "pool"])
+        try node.checkKeys(["layer", "fee", "release", "level_metrics", "reply_bytes", "pool", "channel"])
         layer = try node.layerSpec("layer")
         fee = try node.double("fee", default: 1, range: 0...1e18)
-        let releaseName = try node.string("release", default: "final", oneOf: layer.levelNames)
+        channel = try node.child("channel").map { try SettlementChannelParameters(config: $0) }
+        let releaseName = try node.string("release", default: channel == nil ? "final" : "soft", oneOf: layer.levelNames)
+        if channel != nil && releaseName != "soft" {
+            throw node.error("must be soft with a channel (a packet executes when its transaction is included)",
+                             allowed: "soft", given: releaseName, key: "release")
+        }
         releaseLevel = layer.levelIndex(named: releaseName)!
         levelMetrics = try node.bool("level_metrics", default: false)
         replyBytes = try node.int("reply_bytes", default: 128, range: 0...(1 << 30))
@@ -50,6 +57,9 @@ public struct SettlementParameters: Sendable {
             if case .replay = chain.production {
                 throw poolNode.error("needs Poisson or slotted blocks (searchers time their bids on the next block)",
                                      allowed: "blocks: {type: poisson, ...} or slots", given: "a replayed block file")
+            }
+            if channel != nil {
+                throw poolNode.error("cannot share a settlement with a channel", allowed: "pool: or channel:, not both", given: "both")
             }
             pool = try AMMPoolParameters(config: poolNode)
         }
@@ -98,12 +108,16 @@ struct SettlementState {
     var chainBaseline: (included: Int64, reverted: Int64, gas: Double, lostBids: Int64) = (0, 0, 0, 0)
     /// The pool on the chain (`pool:`), nil = none.
     var amm: AMMPoolState?
+    /// The channel's packets and statistics (`channel:`), nil = none.
+    var channel: SettlementChannelState?
 
     init(parameters: SettlementParameters, name: String, replication: ReplicationSpec) {
         self.parameters = parameters
         layer = SettlementLayer(spec: parameters.layer, role: name, replication: replication)
         amm = parameters.pool.map { AMMPoolState(parameters: $0) }
         amm?.keepRecords = replication.keepTrace
+        channel = parameters.channel.map { SettlementChannelState(parameters: $0, replication: replication) }
+        if channel != nil { layer.recordBlockTimes = replication.keepTrace }
         levels = Array(repeating: LatencyHistogram(), count: parameters.layer.levels.count)
     }
 
@@ -112,6 +126,7 @@ struct SettlementState {
         levels = Array(repeating: LatencyHistogram(), count: levels.count)
         if let chain = layer.chain { chainBaseline = (chain.includedCount, chain.revertedCount, chain.gasPaid, chain.lostBidCount) }
         amm?.resetStatistics()
+        channel?.resetStatistics()
     }
 
     /// Marks `level` reached by `entry`; records its time the first time (measured entries, `level_metrics`).
@@ -210,6 +225,10 @@ extension GraphModel {
     }
 
     mutating func settlementReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if settlements[local].channel != nil {
+            channelReceive(local, instance: instance, m, context: &context)
+            return
+        }
         let id = settlements[local].nextID
         // Layer ids travel in 32-bit timer payloads: they wrap after 2^31 transactions of one instance.
         settlements[local].nextID = (id + 1) & Int(Int32.max)
@@ -250,6 +269,10 @@ extension GraphModel {
             settlements[local].amm!.deferrals = 0
             poolBeforeBlock(local, now: context.now)
         }
+        if code == GraphModel.channelRetryTimer {
+            channelRetry(local, instance: instance, payload, context: &context)
+            return
+        }
         if code == GraphModel.settlementWindowTimer {
             settlementWindowEnd(local, instance: instance, id: Int(payload), context: &context)
             return
@@ -268,9 +291,20 @@ extension GraphModel {
             if releasing { settlementRelease(local, instance: instance, entry.message, context: &context) }
         }
         let notifications = settlements[local].layer.notifications
+        let hasChannel = settlements[local].channel != nil
         for notification in notifications {
             guard var entry = settlements[local].pending[notification.id] else { continue }
             let elapsed = context.now - entry.arrival
+            if hasChannel && notification.kind == .soft {
+                // A packet's copy lands: the channel decides (stale, failed or executed); it is
+                // still followed to finality, never released again.
+                if entry.measured && !entry.released { settlements[local].soft.record(elapsed) }
+                settlements[local].reach(&entry, level: softLevel, elapsed: elapsed)
+                entry.released = true
+                settlements[local].pending[notification.id] = entry
+                channelLanded(local, instance: instance, id: notification.id, context: &context)
+                continue
+            }
             if hasPool && notification.kind == .soft && pool[entry.message].kind == .swap {
                 // Executed in block order; its receipt leaves at once (a swap is not followed to finality).
                 if entry.measured { settlements[local].soft.record(elapsed) }
