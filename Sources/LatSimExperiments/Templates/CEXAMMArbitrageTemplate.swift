@@ -114,11 +114,9 @@ public enum CEXAMMArbitrageTemplate {
             let searcher = p.strategy.isSearcher
             var entries: [(String, ConfigNode)] = [("name", s(name)), ("type", s("dex-arbitrageur"))]
             if searcher {
-                if p.isFocal {
-                    throw (bot.child("design") ?? bot).error("makes a searcher the focal bot: the template's designs are a mempool bot's (pull or push, hedge legs, swaps in flight)",
-                                                             allowed: "design: focal on a bot with strategy: mempool", given: "strategy: searcher, design: focal")
-                }
-                entries += [("strategy", s("searcher")), ("lead_time", bot.child("lead_time") ?? s("0ms"))]
+                // A searcher reads the CEX at its lead instant (a snapshot back over its market-data
+                // latency) and does not hedge: the designs do not change it.
+                entries += [("strategy", s("searcher")), ("lead_time", bot.child("lead_time") ?? s("0ms")), ("market_data", s("pull"))]
             } else if p.isFocal {
                 focal.append(name)
                 if let first = designNodes.first { entries.append(("design", first.1)) }
@@ -131,16 +129,18 @@ public enum CEXAMMArbitrageTemplate {
 
             let (order, feed) = try latencies(bot)
             let transaction = bot.child("transaction_latency") ?? s("50ms"), blockData = bot.child("block_data_latency") ?? s("50ms")
-            connections.append(map([("name", s("\(cex)-\(name)")), ("from", s(cex + ".out")), ("to", s(name + ".in")), ("link", feed)], bot.location))
             if !searcher {
-                connections.append(map([("name", s("\(name)-\(cex)")), ("from", s(name + ".out")), ("to", s(cex + ".in")),
-                                        ("link", order), ("reply_link", feed)], bot.location))
+                connections.append(map([("name", s("\(cex)-\(name)")), ("from", s(cex + ".out")), ("to", s(name + ".in")), ("link", feed)], bot.location))
             }
+            connections.append(map([("name", s("\(name)-\(cex)")), ("from", s(name + ".out")), ("to", s(cex + ".in")),
+                                    ("link", searcher ? s("0ms") : order), ("reply_link", feed)], bot.location))
             connections.append(map([("name", s("\(name)-chain")), ("from", s(name + ".out")), ("to", s("chain.in")),
                                     ("link", transaction), ("reply_link", blockData)], bot.location))
             connections.append(map([("name", s("chain-\(name)")), ("from", s("chain.blocks")), ("to", s(name + ".in")), ("link", blockData)], bot.location))
         }
+        // Designs set the focal mempool bots' design (a focal searcher has none: its designs are empty patches).
         let designs = designNodes.map { design in (design.0, map(focal.map { ("components.\($0).design", design.1) })) }
+        let focalMetrics = focal.first ?? parameters.bots.first(where: \.isFocal)?.name
 
         var aliases: [(String, String)] = [
             ("chain.pool_blocks", "blocks_count"),
@@ -157,7 +157,7 @@ public enum CEXAMMArbitrageTemplate {
             ("chain.pool_notifications_sent", "block_notifications_count"),
             ("chain.", "chain_"), ("market.", "market_"), (cex + ".", "cex_"),
         ]
-        if let f = focal.first {
+        if let f = focalMetrics {
             for (metric, alias) in [("swaps_sent", "transactions_count"), ("attempts_succeeded", "succeeded_count"),
                                     ("attempts_reverted", "reverted_count"), ("blocks_won_ratio", "blocks_won_ratio"),
                                     ("realised_profit", "realised_profit_total"), ("arbitrage_profit", "arbitrage_profit_total"),
@@ -167,7 +167,7 @@ public enum CEXAMMArbitrageTemplate {
             }
             aliases.append((f + ".", "focal_"))
         }
-        for name in botNames where name != focal.first { aliases.append((name + ".", "bot_\(name)_")) }
+        for name in botNames where name != focalMetrics { aliases.append((name + ".", "bot_\(name)_")) }
         aliases.append(("graph.", ""))
 
         // The hand-written model's per-bot figures and message counts, as sums of the bots' metrics.
