@@ -71,6 +71,15 @@ import Testing
         #expect(cost > 0)
     }
 
+    @Test("A hedge's fill on the deep CEX (pushed on the feed) is not a new view: the bot counts only the quotes that moved")
+    func aFillIsNotANewView() throws {
+        let r = try GraphSupport.run(Self.graph(design: "async"), seed: 9, horizon: .seconds(Int64(600)))
+        // One subscriber: the CEX pushes each price and each fill; the bot takes the prices only.
+        let pushed = try #require(r.value("cex.market_data_messages_count")), fills = try #require(r.value("cex.fill_reports_count"))
+        #expect(fills >= 10, "seed 9: enough hedges (\(fills))")
+        #expect(r.value("bot.market_data_received") == pushed - fills, "seed 9: \(r.value("bot.market_data_received")!) of \(pushed) pushed, \(fills) fills")
+    }
+
     @Test("A polling design requests the venue every poll_interval after each snapshot and is not on the feed")
     func pollingDesign() throws {
         let r = try GraphSupport.run(Self.graph(design: "{preset: sync, poll_interval: 10ms}", latency: "1ms"), seed: 7, horizon: .seconds(Int64(10)))
