@@ -340,38 +340,41 @@ extension GraphModel {
 
     /// Sizes the band-edge swap on the bot's views and sends it, if it pays.
     mutating func dexDecide(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
-        let bot = dexArbitrageurs[local]
-        guard bot.cexView.isValid, let poolView = bot.poolView, bot.swapConnection >= 0 else { return }
-        let isSearcher = bot.parameters.strategy == .searcher
+        // Locals only: a copy of the whole state held across `dexNewAttempt` would copy its attempt buffer.
+        let parameters = dexArbitrageurs[local].parameters, cexView = dexArbitrageurs[local].cexView
+        let blockSeen = dexArbitrageurs[local].blockSeen, swapConnection = dexArbitrageurs[local].swapConnection
+        guard cexView.isValid, let poolView = dexArbitrageurs[local].poolView, swapConnection >= 0 else { return }
+        let isSearcher = parameters.strategy == .searcher
         if !isSearcher {
-            guard bot.inFlight < bot.parameters.maxInFlight, (bot.blockSeen, bot.cexView.version) != bot.lastFired else { return }
+            guard dexArbitrageurs[local].inFlight < parameters.maxInFlight, (blockSeen, cexView.version) != dexArbitrageurs[local].lastFired else { return }
             // With a design, never on a pool view older than a block whose receipt it holds.
-            if bot.parameters.design != nil && bot.receiptBlock > bot.blockSeen { return }
+            if parameters.design != nil && dexArbitrageurs[local].receiptBlock > blockSeen { return }
         }
-        let fee = bot.venue >= 0 ? market.fees[bot.venue] : 0
-        guard let decision = AMMArbitrageDecision.swap(pool: poolView, externalBid: bot.cexView.bid * (1 - fee), externalAsk: bot.cexView.ask * (1 + fee),
-                                                       gasCost: bot.parameters.gasCost, minProfit: bot.parameters.minProfit,
-                                                       slippageFraction: bot.parameters.slippageFraction) else { return }
-        dexArbitrageurs[local].lastFired = (bot.blockSeen, bot.cexView.version)
+        let venue = dexArbitrageurs[local].venue
+        let fee = venue >= 0 ? market.fees[venue] : 0
+        guard let decision = AMMArbitrageDecision.swap(pool: poolView, externalBid: cexView.bid * (1 - fee), externalAsk: cexView.ask * (1 + fee),
+                                                       gasCost: parameters.gasCost, minProfit: parameters.minProfit,
+                                                       slippageFraction: parameters.slippageFraction) else { return }
+        dexArbitrageurs[local].lastFired = (blockSeen, cexView.version)
         dexArbitrageurs[local].inFlight += 1
         let m = create(by: instance, now: context.now)
         pool[m].kind = .swap
         pool[m].side = (decision.swap.direction == .sellBaseToPool ? GraphModel.swapSellsBase : 0) | (isSearcher ? GraphModel.swapBundle : 0)
         pool[m].value0 = decision.swap.amountIn
         pool[m].value1 = decision.swap.minimumOut
-        pool[m].value2 = bot.parameters.bidAmount(profit: decision.trade.grossProfit)
+        pool[m].value2 = parameters.bidAmount(profit: decision.trade.grossProfit)
         pool[m].value3 = decision.trade.grossProfit
         pool[m].wantsReply = true
-        pool[m].sizeBytes = UInt32(clamping: bot.parameters.swapBytes)
+        pool[m].sizeBytes = UInt32(clamping: parameters.swapBytes)
         if measuring { dexArbitrageurs[local].statistics.swapsSent += 1 }
-        if let design = bot.parameters.design {
+        if let design = parameters.design {
             let a = dexNewAttempt(local, trade: decision.trade)
             pool[m].slot = a
-            transmit(m, over: bot.swapConnection, context: &context)
+            transmit(m, over: swapConnection, context: &context)
             if design.legs == .concurrent { dexSendHedge(local, instance: instance, attempt: a, quantity: decision.trade.baseQuantity, context: &context) }
             return
         }
-        transmit(m, over: bot.swapConnection, context: &context)
+        transmit(m, over: swapConnection, context: &context)
     }
 
     /// Resolves each dex-arbitrageur's connections (its pool's settlement, its venue) and binds
