@@ -31,7 +31,8 @@ import LatSimMarkets
 
     @Test("The kind runs the template: a graph with the hand-written metric names")
     func theKindIsTheTemplate() throws {
-        #expect(ScenarioRegistry.replacedByTemplates.contains("cex-amm-arbitrage"))
+        #expect(ScenarioRegistry.templates.contains { $0.kind.name == "cex-amm-arbitrage" })
+        #expect(!MarketsScenarios.kinds.contains { $0.name == "cex-amm-arbitrage" }, "the hand-written model is deleted")
         let names = try Self.scenario(Self.model()).metricSchema!.map(\.name)
         for name in ["blocks_count", "blocks_with_arbitrage_ratio", "arbitrage_capture_ratio", "inclusion_delay_mean", "focal_realised_profit_total",
                      "focal_arbitrage_capture_ratio", "focal_legging_cost_total", "bot_rival_realised_profit_total", "bot_focal_blocks_won_count",
@@ -151,6 +152,12 @@ import LatSimMarkets
     @Test func aBlockIntervalTheChainCannotFollowIsAnError() throws {
         let error = try #require(planError(Self.config(Self.model(block: "{type: lognormal, median: 2s, sigma: 0.3}"))))
         #expect(error.description.contains("model.block_interval") && error.description.contains("exponential"), "\(error)")
+    }
+
+    @Test("lead_time is a searcher's key: with strategy mempool it is an error at its line (ported)")
+    func leadTimeOnlyForSearchers() throws {
+        let error = try #require(planError(Self.config(Self.model(bots: "[{name: b, design: focal, strategy: mempool, lead_time: 1s}]"))))
+        #expect(error.description.contains("config.yaml:") && error.description.contains("lead_time") && error.description.contains("strategy: searcher"), "\(error)")
     }
 
     @Test func aRequestLatencyOtherThanNewOrderIsAnError() throws {
