@@ -38,7 +38,7 @@ public enum CEXAMMArbitrageTemplate {
         expand: expand)
 
     public static func expand(_ node: ConfigNode) throws -> ConfigNode {
-        // The hand-written model's checks, so its configs get the same errors.
+        // The kind's parameter checks (CEXAMMParameters), so its configs get the errors they always had.
         let parameters = try CEXAMMParameters(config: node)
         let at = node.location
         func s(_ text: String) -> ConfigNode { GraphConfig.scalar(text, at: at) }

@@ -153,7 +153,7 @@ extension GraphModel {
             return m.poolSum(g) { $0.pool.price } / n },
     ]
 
-    /// With `per_block_metrics: true` only: the hand-written `cex-amm-arbitrage` model's per-block
+    /// With `per_block_metrics: true` only: the `cex-amm-arbitrage` kind's per-block
     /// figures, net of the chain's gas (NaN with no measured block).
     static let ammPoolBlockMetrics: [ComponentMetric] = [
         ComponentMetric("pool_arbitrage_profit_per_block_mean", "quote", "executed swaps' profit marked at the reference's true book at sealing, net of the chain's gas, per block") { m, g, _ in

@@ -4,7 +4,7 @@ import LatSimMarkets
 /// A dex-arbitrageur with `design:`: each swap is an attempt with a hedge leg on the venue
 /// (an immediate-or-cancel market order on the bot's `out` connection to the venue), settled
 /// once its receipt and its hedge (and, for a reverted swap whose concurrent hedge filled, the
-/// unwind) are acknowledged: the hand-written `cex-amm-arbitrage` bot on the graph.
+/// unwind) are acknowledged: the `cex-amm-arbitrage` kind's bot.
 ///
 ///     - {name: focal, type: dex-arbitrageur, design: sync, gas_cost: 0.1}    # pull, sequential hedge, one attempt
 ///

@@ -22,13 +22,13 @@ import LatSimSettlement
 /// snapshot it requests from the venue then), and sends a bundle valid for that block only
 /// (left out, it is dropped). Each swap bids `bid` (a share of the expected profit, or a fixed
 /// amount): the priority fee, or the builder-auction bid, paid when included.
-/// `design:` (a bot design, `mempool` only: docs/markets.md) makes it the hand-written
-/// `cex-amm-arbitrage` bot: it hedges each swap on its venue (an immediate-or-cancel market
-/// order on the `out` connection to the venue: with the swap, `concurrent`, or after an
-/// executed receipt, `sequential`; a concurrent hedge of a reverted swap is unwound), pulls the
-/// venue every `poll_interval` after the last snapshot (`pull`) or takes its feed (`push`), and
-/// keeps at most the design's capacity of attempts in flight until each settles (receipt,
-/// hedge, unwind); it does not decide on a pool view older than a receipt it holds, and a quote
+/// `design:` (a bot design, `mempool` only: docs/markets.md) makes it the `cex-amm-arbitrage`
+/// kind's bot: it hedges each swap on its venue (an immediate-or-cancel market order on the
+/// `out` connection to the venue: with the swap, `concurrent`, or after an executed receipt,
+/// `sequential`; a concurrent hedge of a reverted swap is unwound), pulls the venue every
+/// `poll_interval` after the last snapshot (`pull`) or takes its feed (`push`), and keeps at
+/// most the design's capacity of attempts in flight until each settles (receipt, hedge,
+/// unwind); it does not decide on a pool view older than a receipt it holds, and a quote
 /// that leaves the bid and ask unchanged (a hedge's fill on a deep book) is not a new view.
 /// Invariant: every swap sent ends in one receipt (executed, reverted or dropped) unless a link
 /// or a fault loses it; memory is the views, counters and (with `design`) the design's capacity
@@ -53,7 +53,7 @@ public struct DEXArbitrageurParameters: Sendable {
     public var maxInFlight: Int
     public var swapBytes: Int
     public var requestBytes: Int
-    /// The hand-written bot's design (hedge legs on the venue, polling, attempts until settled); nil: none.
+    /// The `cex-amm-arbitrage` bot's design (hedge legs on the venue, polling, attempts until settled); nil: none.
     public var design: BotDesign?
     public var orderBytes: Int
 
