@@ -19,12 +19,6 @@ public enum MarketsScenarios {
         metricSchema: MarketMakingScenario.metricSchema,
         make: { node in try MarketMakingScenario(config: node) })
 
-    public static let cexAMMArbitrage = ScenarioKind(
-        name: "cex-amm-arbitrage",
-        summary: "A CEX and a constant-product pool swapped only in blocks; bots trade the pool back to its fee-adjusted band; designs are the focal bot's.",
-        designs: designSummaries,
-        metricSchema: CEXAMMArbitrageScenario.metricSchema(bots: ["<bot>"]),
-        make: { node in try CEXAMMArbitrageScenario(config: node) })
 
-    public static let kinds: [ScenarioKind] = [cexAMMArbitrage, marketMaking]
+    public static let kinds: [ScenarioKind] = [marketMaking]
 }

@@ -134,6 +134,12 @@ extension GraphSpec {
                                   problem: "pulls, but dex-arbitrageur \(bot.name) has no connection to a venue",
                                   allowed: "a connection from \(bot.name).out to the venue it pulls, or market_data: push", given: "pull")
             }
+            if p.design != nil && venues.isEmpty {
+                throw ConfigError(location: bot.location, path: "model.components.\(bot.name).design",
+                                  problem: "hedges on a venue, but dex-arbitrageur \(bot.name) has no connection to a venue",
+                                  allowed: "a connection from \(bot.name).out to the venue it hedges on (and pulls), or no design", given: "none")
+            }
+            if p.design?.marketData == .pull { continue }
             if p.strategy == .mempool || p.marketData == .push {
                 let feeds = connections.filter { $0.to == b && components[$0.from].type == .venue }
                 guard !feeds.isEmpty else {
@@ -182,6 +188,7 @@ extension GraphModel {
                 let c = outConnections[Int(k)], target = Int(connectionTarget[Int(c)])
                 if instanceType[target] == .arbitrageur && arbitrageurs[Int(instanceLocal[target])].parameters.design.marketData == .pull { continue }
                 if instanceType[target] == .marketMaker && makers[Int(instanceLocal[target])].parameters.marketData == .pull { continue }
+                if instanceType[target] == .dexArbitrageur && dexArbitrageurs[Int(instanceLocal[target])].parameters.design?.marketData == .pull { continue }
                 venues[Int(instanceLocal[instance])].feed.append(c)
             }
         }

@@ -38,6 +38,7 @@ public enum GraphRun {
             case .settlement: initial += model.startSettlement(instance: instance)
             case .marketMaker: initial += model.startMarketMaker(local, instance: instance)
             case .broker: initial += model.startBroker(local, instance: instance)
+            case .dexArbitrageur: initial += model.startDEXArbitrageur(local, instance: instance)
             default: break
             }
         }
@@ -98,8 +99,11 @@ extension GraphSpec.Component {
                 own = own.filter { !block.contains($0.name) }
             }
             if p.pool == nil {
-                let pool = Set(GraphModel.ammPoolMetrics.map(\.name))
+                let pool = Set((GraphModel.ammPoolMetrics + GraphModel.ammPoolBlockMetrics).map(\.name))
                 own = own.filter { !pool.contains($0.name) }
+            } else if p.pool?.perBlockMetrics != true {
+                let perBlock = Set(GraphModel.ammPoolBlockMetrics.map(\.name))
+                own = own.filter { !perBlock.contains($0.name) }
             }
             if p.channel != nil { own += GraphModel.settlementChannelMetrics }
             return p.levelMetrics ? own + GraphModel.settlementLevelMetrics(p) : own
@@ -108,6 +112,9 @@ extension GraphSpec.Component {
         case .arbitrageur(let p):
             guard let treasury = p.treasury else { return type.metrics }
             return type.metrics + GraphModel.treasuryMetrics(treasury)
+        case .dexArbitrageur(let p) where p.design == nil:
+            let hedged = Set(GraphModel.dexDesignMetrics.map(\.name))
+            return type.metrics.filter { !hedged.contains($0.name) }
         case .venue(let p) where p.book == nil:
             let book = Set(GraphModel.venueBookMetrics.map(\.name))
             return type.metrics.filter { !book.contains($0.name) }
@@ -133,9 +140,9 @@ extension ComponentType {
         case .priceSource: own = GraphModel.priceSourceMetrics
         case .venue: own = GraphModel.venueMetrics + GraphModel.venueBookMetrics
         case .arbitrageur: own = GraphModel.arbitrageurMetrics
-        case .settlement: own = GraphModel.settlementMetrics + GraphModel.settlementBlockMetrics + GraphModel.ammPoolMetrics
+        case .settlement: own = GraphModel.settlementMetrics + GraphModel.settlementBlockMetrics + GraphModel.ammPoolMetrics + GraphModel.ammPoolBlockMetrics
         case .marketMaker: own = GraphModel.marketMakerMetrics
-        case .dexArbitrageur: own = GraphModel.dexArbitrageurMetrics
+        case .dexArbitrageur: own = GraphModel.dexArbitrageurMetrics + GraphModel.dexDesignMetrics
         }
         return own + GraphModel.commonMetrics
     }

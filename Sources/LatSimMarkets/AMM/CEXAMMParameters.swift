@@ -1,4 +1,5 @@
-/// The validated parameters of a `cex-amm-arbitrage` scenario.
+/// The validated parameters of a `cex-amm-arbitrage` config: its template (LatSimExperiments,
+/// `CEXAMMArbitrageTemplate`) reads them first, so the kind's configs get the same errors.
 ///
 ///     model:
 ///       kind: cex-amm-arbitrage
@@ -99,23 +100,4 @@ public struct AMMBotParameters: Sendable, Equatable {
             strategy = .publicMempool
         }
     }
-}
-
-/// An AMM bot's counters over the measured period.
-public struct AMMBotStatistics: Sendable, Equatable {
-    public var transactions = 0
-    public var succeeded = 0
-    public var reverted = 0
-    public var leggingFailures = 0
-    /// Sum over legging failures of the loss of unwinding the hedge at the CEX.
-    public var leggingCost = 0.0
-    public var gasSpent = 0.0
-    /// Realised profit of settled attempts: cash flows net of fees and gas, residual base at the CEX mid.
-    public var realisedProfit = 0.0
-    /// Sum over this bot's successful swaps of their profit marked at the block's CEX quote, net of gas.
-    public var arbitrageProfit = 0.0
-    /// Blocks in which this bot's transaction was the first successful arbitrage.
-    public var blocksWon = 0
-    public var inclusionDelay = LatencyHistogram()
-    public init() {}
 }

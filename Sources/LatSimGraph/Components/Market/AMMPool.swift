@@ -27,9 +27,12 @@ public struct AMMPoolParameters: Sendable {
     /// The venue whose true book marks the arbitrage at each block (nil: no profit metrics).
     public var reference: String?
     public var notificationBytes: Int
+    /// Records the per-block metrics net of the chain's gas (`pool_*_per_block_mean`, ...): the
+    /// `cex-amm-arbitrage` template's figures. Off by default, so other graphs' outputs are unchanged.
+    public var perBlockMetrics: Bool
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["base_reserve", "initial_price", "fee_bps", "fee_destination", "reference", "notification_bytes"])
+        try node.checkKeys(["base_reserve", "initial_price", "fee_bps", "fee_destination", "reference", "notification_bytes", "per_block_metrics"])
         baseReserve = try node.double("base_reserve", range: 1e-9...1e15)
         initialPrice = try node.double("initial_price", range: 1e-12...1e12)
         feeFraction = try node.double("fee_bps", default: 30, range: 0...9_999) / 10_000
@@ -37,6 +40,11 @@ public struct AMMPoolParameters: Sendable {
                                                                                        oneOf: ConstantProductPool.FeeDestination.allCases.map(\.rawValue)))!
         reference = node.has("reference") ? try node.string("reference") : nil
         notificationBytes = try node.int("notification_bytes", default: 128, range: 0...(1 << 30))
+        perBlockMetrics = try node.bool("per_block_metrics", default: false)
+        if perBlockMetrics && reference == nil {
+            throw node.error("needs a reference venue (the per-block metrics mark each block at its book)",
+                             allowed: "per_block_metrics: true with reference: <venue>", given: "no reference", key: "per_block_metrics")
+        }
     }
 
     public var initialPool: ConstantProductPool {
@@ -86,6 +94,14 @@ struct AMMPoolState {
     var profitExecuted = 0.0
     var profitOverValue = 0.0
     var fees = 0.0
+    var notificationsSent: Int64 = 0
+    // Net of the chain's gas (per_block_metrics): the optimal trade's profit less one gas (at
+    // least 0), executed swaps' profit less their gas, and that over the pool value before the block.
+    var profitAvailableNet = 0.0
+    var profitExecutedNet = 0.0
+    var profitOverValueNet = 0.0
+    /// The pool value 2 sqrt(x y S) at the reference's mid before the current block's swaps.
+    var valueBeforeBlock = Double.nan
 
     init(parameters: AMMPoolParameters) {
         self.parameters = parameters
@@ -95,6 +111,7 @@ struct AMMPoolState {
     mutating func resetStatistics() {
         blocks = 0; blocksTraded = 0; swapsExecuted = 0; swapsReverted = 0; bundlesDropped = 0
         profitAvailable = 0; profitExecuted = 0; profitOverValue = 0; fees = 0
+        profitAvailableNet = 0; profitExecutedNet = 0; profitOverValueNet = 0; notificationsSent = 0
     }
 
     /// At most this many re-schedulings per block (two pools sealing at one instant defer to each other).
@@ -107,6 +124,8 @@ extension GraphModel {
     static let swapSellsBase: UInt8 = 1
     static let swapBundle: UInt8 = 2
     static let swapDropped: UInt8 = 4
+    /// Bit 3 (receipts): the first swap executed in its block.
+    static let swapFirstInBlock: UInt8 = 8
     /// A dex-arbitrageur's timer: its lead instant before a block.
     static let dexLeadTimer: Int32 = 0
 
@@ -133,6 +152,32 @@ extension GraphModel {
             let n = Double(m.instances(of: g).count)
             return m.poolSum(g) { $0.pool.price } / n },
     ]
+
+    /// With `per_block_metrics: true` only: the `cex-amm-arbitrage` kind's per-block
+    /// figures, net of the chain's gas (NaN with no measured block).
+    static let ammPoolBlockMetrics: [ComponentMetric] = [
+        ComponentMetric("pool_arbitrage_profit_per_block_mean", "quote", "executed swaps' profit marked at the reference's true book at sealing, net of the chain's gas, per block") { m, g, _ in
+            m.poolPerBlock(g) { $0.profitExecutedNet } },
+        ComponentMetric("pool_profit_available_per_block_mean", "quote", "the band-edge swap's profit at the reference at sealing less one gas (at least 0), per block") { m, g, _ in
+            m.poolPerBlock(g) { $0.profitAvailableNet } },
+        ComponentMetric("pool_arbitrage_capture_ratio", "ratio", "executed swaps' net profit / net profit available, summed over blocks (NaN when none was available)") { m, g, _ in
+            let available = m.poolSum(g) { $0.profitAvailableNet }
+            return available > 0 ? m.poolSum(g) { $0.profitExecutedNet } / available : .nan },
+        ComponentMetric("pool_arbitrage_profit_over_pool_value_per_year", "1/year", "executed swaps' net profit over the pool value 2 sqrt(x y S) before their block, per year of measurement (NaN with no block)") { m, g, end in
+            let years = (end - m.measureStart).seconds / secondsPerYear
+            return years > 0 && m.poolSum(g, { Double($0.blocks) }) > 0 ? m.poolSum(g) { $0.profitOverValueNet } / years : .nan },
+        ComponentMetric("pool_fees_per_block_mean", "quote", "pool_fees per block") { m, g, _ in m.poolPerBlock(g) { $0.fees } },
+        ComponentMetric("pool_transactions_per_block_mean", "count", "swaps included (executed or reverted) per block") { m, g, _ in
+            m.poolPerBlock(g) { Double($0.swapsExecuted + $0.swapsReverted) } },
+        ComponentMetric("pool_notifications_sent", "count", "block notifications sent on `blocks` (one per connection per block)") { m, g, _ in
+            m.poolSum(g) { Double($0.notificationsSent) } },
+    ]
+
+    /// A pool sum per measured block (NaN with no block).
+    func poolPerBlock(_ g: Int, _ f: (AMMPoolState) -> Double) -> Double {
+        let blocks = poolSum(g) { Double($0.blocks) }
+        return blocks > 0 ? poolSum(g, f) / blocks : .nan
+    }
 
     func poolSum(_ g: Int, _ f: (AMMPoolState) -> Double) -> Double {
         var total = 0.0, any = false
@@ -162,10 +207,13 @@ extension GraphModel {
     mutating func poolBeforeBlock(_ local: Int, now: SimInstant) {
         guard var amm = settlements[local].amm else { return }
         amm.blockNumber += 1
+        let quote = poolReferenceQuote(amm)
+        amm.valueBeforeBlock = quote.map { amm.pool.value(atPrice: $0.mid) } ?? .nan
         if measuring {
             amm.blocks += 1
-            if let quote = poolReferenceQuote(amm), let best = amm.pool.arbitrage(externalBid: quote.bid, externalAsk: quote.ask) {
+            if let quote, let best = amm.pool.arbitrage(externalBid: quote.bid, externalAsk: quote.ask) {
                 amm.profitAvailable += Swift.max(0, best.grossProfit)
+                amm.profitAvailableNet += Swift.max(0, best.grossProfit - (settlements[local].layer.chain?.spec.gas ?? 0))
             }
         }
         if amm.keepRecords && amm.records.count < ReplicationSpec.traceRowLimit {
@@ -187,7 +235,9 @@ extension GraphModel {
         let bid = pool[m].value2
         let feeQuote = amm.parameters.feeFraction * swap.amountIn * (sellsBase ? amm.pool.price : 1)
         let output = reverted ? nil : amm.pool.execute(swap)
+        let gas = settlements[local].layer.chain?.spec.gas ?? 0
         var profit = Double.nan
+        var first = false
         if let output {
             if let quote = poolReferenceQuote(amm) {
                 profit = AMMArbitrageDecision.markedProfit(direction: swap.direction, amountIn: swap.amountIn, output: output,
@@ -195,12 +245,24 @@ extension GraphModel {
                 if measuring {
                     amm.profitExecuted += profit
                     amm.profitOverValue += profit / amm.pool.value(atPrice: quote.mid)
+                    amm.profitExecutedNet += profit - gas
+                    amm.profitOverValueNet += (profit - gas) / amm.valueBeforeBlock
+                    // The sender's share, credited at the block (as the pool's sums are).
+                    let sender = pool[m].origin
+                    if sender >= 0 && instanceType[Int(sender)] == .dexArbitrageur {
+                        dexArbitrageurs[Int(instanceLocal[Int(sender)])].statistics.arbitrageProfitNet += profit - gas
+                    }
                 }
             }
             if measuring {
                 amm.swapsExecuted += 1
                 amm.fees += feeQuote
                 if amm.lastTradedBlock != amm.blockNumber { amm.blocksTraded += 1 }
+            }
+            first = amm.lastTradedBlock != amm.blockNumber
+            let sender = pool[m].origin
+            if first && measuring && sender >= 0 && instanceType[Int(sender)] == .dexArbitrageur {
+                dexArbitrageurs[Int(instanceLocal[Int(sender)])].statistics.blocksWonFirst += 1
             }
             amm.lastTradedBlock = amm.blockNumber
             if amm.keepRecords, amm.records.last?.block == amm.blockNumber { amm.records[amm.records.count - 1].executed += 1 }
@@ -212,7 +274,7 @@ extension GraphModel {
             amm.records[last].priceAfter = amm.pool.price
             if amm.records[last].order.count < 16 { amm.records[last].order.append((pool[m].origin, bid, output != nil)) }
         }
-        let gas = settlements[local].layer.chain?.spec.gas ?? 0
+        if first { pool[m].side |= GraphModel.swapFirstInBlock }
         pool[m].value3 = output ?? .nan
         pool[m].value0 = profit
         pool[m].value1 = gas
@@ -277,6 +339,7 @@ extension GraphModel {
     mutating func poolPublish(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
         guard let amm = settlements[local].amm else { return }
         let now = context.now
+        if measuring { settlements[local].amm!.notificationsSent += Int64(out2Start[Int(instance) + 1] - out2Start[Int(instance)]) }
         for k in out2Start[Int(instance)]..<out2Start[Int(instance) + 1] {
             let m = create(by: instance, now: now)
             pool[m].kind = .poolState

@@ -22,8 +22,17 @@ import LatSimSettlement
 /// snapshot it requests from the venue then), and sends a bundle valid for that block only
 /// (left out, it is dropped). Each swap bids `bid` (a share of the expected profit, or a fixed
 /// amount): the priority fee, or the builder-auction bid, paid when included.
+/// `design:` (a bot design, `mempool` only: docs/markets.md) makes it the `cex-amm-arbitrage`
+/// kind's bot: it hedges each swap on its venue (an immediate-or-cancel market order on the
+/// `out` connection to the venue: with the swap, `concurrent`, or after an executed receipt,
+/// `sequential`; a concurrent hedge of a reverted swap is unwound), pulls the venue every
+/// `poll_interval` after the last snapshot (`pull`) or takes its feed (`push`), and keeps at
+/// most the design's capacity of attempts in flight until each settles (receipt, hedge,
+/// unwind); it does not decide on a pool view older than a receipt it holds, and a quote
+/// that leaves the bid and ask unchanged (a hedge's fill on a deep book) is not a new view.
 /// Invariant: every swap sent ends in one receipt (executed, reverted or dropped) unless a link
-/// or a fault loses it; memory is the views and counters.
+/// or a fault loses it; memory is the views, counters and (with `design`) the design's capacity
+/// of attempts.
 public struct DEXArbitrageurParameters: Sendable {
     public enum Strategy: String, Sendable, CaseIterable { case mempool, searcher }
     public enum MarketData: String, Sendable, CaseIterable { case push, pull }
@@ -44,10 +53,13 @@ public struct DEXArbitrageurParameters: Sendable {
     public var maxInFlight: Int
     public var swapBytes: Int
     public var requestBytes: Int
+    /// The `cex-amm-arbitrage` bot's design (hedge legs on the venue, polling, attempts until settled); nil: none.
+    public var design: BotDesign?
+    public var orderBytes: Int
 
     public init(config node: ConfigNode) throws {
         try node.checkKeys(["strategy", "lead_time", "market_data", "bid", "gas_cost", "min_profit", "slippage_bps", "max_in_flight",
-                            "swap_bytes", "request_bytes"])
+                            "swap_bytes", "request_bytes", "design", "order_bytes"])
         strategy = Strategy(rawValue: try node.string("strategy", default: "mempool", oneOf: Strategy.allCases.map(\.rawValue)))!
         marketData = MarketData(rawValue: try node.string("market_data", default: "push", oneOf: MarketData.allCases.map(\.rawValue)))!
         if strategy == .mempool {
@@ -63,6 +75,21 @@ public struct DEXArbitrageurParameters: Sendable {
                                                       allowed: "with strategy: mempool", given: "strategy: searcher", key: "max_in_flight")
         }
         leadTime = try node.duration("lead_time", default: .zero)
+        if let designNode = node.child("design") {
+            if strategy == .searcher {
+                throw node.error("is a mempool arbitrageur's key (a searcher does not hedge on the venue)",
+                                 allowed: "design with strategy: mempool", given: "strategy: searcher", key: "design")
+            }
+            for key in ["market_data", "max_in_flight"] where node.has(key) {
+                throw node.error("is set by design (its market_data and max_in_flight)",
+                                 allowed: "either design or \(key)", given: "both design and \(key)", key: key)
+            }
+            let design = try BotDesign(config: designNode)
+            self.design = design
+        } else {
+            design = nil
+        }
+        orderBytes = try node.int("order_bytes", default: 128, range: 0...(1 << 30))
         if let bidNode = node.child("bid") {
             if bidNode.has("share") || bidNode.has("fixed") {
                 try bidNode.checkKeys(["share", "fixed"])
@@ -79,7 +106,7 @@ public struct DEXArbitrageurParameters: Sendable {
         gasCost = try node.double("gas_cost", default: 0, range: 0...1e15)
         minProfit = try node.double("min_profit", default: 0, range: -1e15...1e15)
         slippageFraction = try node.double("slippage_bps", default: 0, range: 0...10_000) / 10_000
-        maxInFlight = try node.int("max_in_flight", default: 1, range: 1...1_000_000)
+        maxInFlight = try design.map { $0.capacity } ?? node.int("max_in_flight", default: 1, range: 1...1_000_000)
         swapBytes = try node.int("swap_bytes", default: 256, range: 0...(1 << 30))
         requestBytes = try node.int("request_bytes", default: 64, range: 0...(1 << 30))
     }
@@ -105,6 +132,37 @@ struct DEXStatistics {
     var marketData: Int64 = 0
     var poolUpdates: Int64 = 0
     var requests: Int64 = 0
+    // With `design`: attempts settled during the measurement (decided after the warm-up).
+    var hedgesSent: Int64 = 0
+    var attemptsSucceeded: Int64 = 0
+    var attemptsReverted: Int64 = 0
+    var leggingFailures: Int64 = 0
+    var leggingCost = 0.0
+    var realisedProfit = 0.0
+    /// Executed swaps' profit at the reference less their gas (receipts of measured swaps).
+    var arbitrageProfitNet = 0.0
+    var blocksWonFirst: Int64 = 0
+}
+
+/// One swap and its hedge legs (`design` only), from the decision to settlement.
+struct DEXAttempt {
+    var buysFromPool = true
+    var amountIn = 0.0
+    var baseQuantity = 0.0
+    var measured = false
+    /// 0 waiting for the receipt, 1 executed (`output`), 2 reverted or dropped.
+    var receipt: UInt8 = 0
+    var output = 0.0
+    /// The gas its receipt says the swap paid.
+    var gas = 0.0
+    var hedgeSent = false
+    var hedgeQuantity = 0.0
+    /// NaN until the hedge's acknowledgement (and NaN when it missed: then `hedgeAnswered`).
+    var hedgePrice = Double.nan
+    var hedgeAnswered = false
+    var unwindSent = false
+    var unwindPrice = Double.nan
+    var unwindAnswered = false
 }
 
 struct DEXArbitrageurState {
@@ -123,6 +181,10 @@ struct DEXArbitrageurState {
     var inFlight = 0
     var lastWonBlock: Int64 = -1
     var statistics = DEXStatistics()
+    /// With `design`: the newest block whose receipt it holds, and its attempts (slots reused).
+    var receiptBlock: Int64 = -1
+    var attempts = ContiguousArray<DEXAttempt>()
+    var freeAttempts = ContiguousArray<Int32>()
 
     init(parameters: DEXArbitrageurParameters) { self.parameters = parameters }
 }
@@ -168,9 +230,11 @@ extension GraphModel {
     mutating func dexReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         switch pool[m].kind {
         case .quote:
-            if measuring { dexArbitrageurs[local].statistics.marketData += 1 }
-            dexStoreQuote(local, m)
+            let isNew = dexStoreQuote(local, m)
             discard(m)
+            // With a design, a quote that changes neither side (a hedge's fill) is not a new view, nor counted.
+            if dexArbitrageurs[local].parameters.design != nil && !isNew { return }
+            if measuring { dexArbitrageurs[local].statistics.marketData += 1 }
             if dexArbitrageurs[local].parameters.strategy == .mempool { dexDecide(local, instance: instance, context: &context) }
         case .poolState:
             if measuring { dexArbitrageurs[local].statistics.poolUpdates += 1 }
@@ -195,10 +259,19 @@ extension GraphModel {
             dexStoreQuote(local, m)
             discard(m)
             dexDecide(local, instance: instance, context: &context)
+            // A polling design asks again `poll_interval` after each snapshot.
+            if let design = dexArbitrageurs[local].parameters.design, design.marketData == .pull {
+                context.schedule(.timer(component: instance, code: GraphModel.dexPollTimer, payload: 0), after: design.pollInterval)
+            }
+            return
+        }
+        if pool[m].kind == .order {
+            dexHedgeAcknowledged(local, instance: instance, m, context: &context)
             return
         }
         guard pool[m].kind == .swap else { discard(m); return }
-        dexArbitrageurs[local].inFlight -= 1
+        let hedges = dexArbitrageurs[local].parameters.design != nil
+        if !hedges { dexArbitrageurs[local].inFlight -= 1 }
         let measured = pool[m].created >= measureStart && measuring
         if measured {
             let gas = pool[m].value1, bid = pool[m].value2
@@ -219,22 +292,37 @@ extension GraphModel {
                 }
             }
         }
+        if hedges {
+            dexSwapReceipt(local, instance: instance, m, context: &context)
+            return
+        }
         discard(m)
         if dexArbitrageurs[local].parameters.strategy == .mempool { dexDecide(local, instance: instance, context: &context) }
     }
 
-    /// A quote into the bot's CEX view (the newest version wins).
-    mutating func dexStoreQuote(_ local: Int, _ m: Int32) {
-        guard pool[m].tag > dexArbitrageurs[local].cexView.version else { return }
+    /// A quote into the bot's CEX view (the newest version wins); whether it changed the view's
+    /// bid or ask (with a design, an unchanged quote keeps the view's version: no new view).
+    @discardableResult
+    mutating func dexStoreQuote(_ local: Int, _ m: Int32) -> Bool {
+        guard pool[m].tag > dexArbitrageurs[local].cexView.version else { return false }
+        let view = dexArbitrageurs[local].cexView
+        if dexArbitrageurs[local].parameters.design != nil && view.isValid && view.bid == pool[m].value0 && view.ask == pool[m].value1 {
+            return false
+        }
         dexArbitrageurs[local].cexView.bid = pool[m].value0
         dexArbitrageurs[local].cexView.ask = pool[m].value1
         dexArbitrageurs[local].cexView.bidSize = pool[m].value2
         dexArbitrageurs[local].cexView.askSize = pool[m].value3
         dexArbitrageurs[local].cexView.version = pool[m].tag
+        return true
     }
 
     /// The searcher's lead instant before a block: decide on the view now, or pull a snapshot first.
     mutating func dexTimer(_ local: Int, instance: Int32, code: Int32, context: inout SimulationContext<GraphEvent>) {
+        if code == GraphModel.dexPollTimer {
+            dexPoll(local, instance: instance, context: &context)
+            return
+        }
         guard code == GraphModel.dexLeadTimer else { return }
         if dexArbitrageurs[local].parameters.marketData == .pull {
             let c = dexArbitrageurs[local].venueConnection
@@ -252,29 +340,41 @@ extension GraphModel {
 
     /// Sizes the band-edge swap on the bot's views and sends it, if it pays.
     mutating func dexDecide(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
-        let bot = dexArbitrageurs[local]
-        guard bot.cexView.isValid, let poolView = bot.poolView, bot.swapConnection >= 0 else { return }
-        let isSearcher = bot.parameters.strategy == .searcher
+        // Locals only: a copy of the whole state held across `dexNewAttempt` would copy its attempt buffer.
+        let parameters = dexArbitrageurs[local].parameters, cexView = dexArbitrageurs[local].cexView
+        let blockSeen = dexArbitrageurs[local].blockSeen, swapConnection = dexArbitrageurs[local].swapConnection
+        guard cexView.isValid, let poolView = dexArbitrageurs[local].poolView, swapConnection >= 0 else { return }
+        let isSearcher = parameters.strategy == .searcher
         if !isSearcher {
-            guard bot.inFlight < bot.parameters.maxInFlight, (bot.blockSeen, bot.cexView.version) != bot.lastFired else { return }
+            guard dexArbitrageurs[local].inFlight < parameters.maxInFlight, (blockSeen, cexView.version) != dexArbitrageurs[local].lastFired else { return }
+            // With a design, never on a pool view older than a block whose receipt it holds.
+            if parameters.design != nil && dexArbitrageurs[local].receiptBlock > blockSeen { return }
         }
-        let fee = bot.venue >= 0 ? market.fees[bot.venue] : 0
-        guard let decision = AMMArbitrageDecision.swap(pool: poolView, externalBid: bot.cexView.bid * (1 - fee), externalAsk: bot.cexView.ask * (1 + fee),
-                                                       gasCost: bot.parameters.gasCost, minProfit: bot.parameters.minProfit,
-                                                       slippageFraction: bot.parameters.slippageFraction) else { return }
-        dexArbitrageurs[local].lastFired = (bot.blockSeen, bot.cexView.version)
+        let venue = dexArbitrageurs[local].venue
+        let fee = venue >= 0 ? market.fees[venue] : 0
+        guard let decision = AMMArbitrageDecision.swap(pool: poolView, externalBid: cexView.bid * (1 - fee), externalAsk: cexView.ask * (1 + fee),
+                                                       gasCost: parameters.gasCost, minProfit: parameters.minProfit,
+                                                       slippageFraction: parameters.slippageFraction) else { return }
+        dexArbitrageurs[local].lastFired = (blockSeen, cexView.version)
         dexArbitrageurs[local].inFlight += 1
         let m = create(by: instance, now: context.now)
         pool[m].kind = .swap
         pool[m].side = (decision.swap.direction == .sellBaseToPool ? GraphModel.swapSellsBase : 0) | (isSearcher ? GraphModel.swapBundle : 0)
         pool[m].value0 = decision.swap.amountIn
         pool[m].value1 = decision.swap.minimumOut
-        pool[m].value2 = bot.parameters.bidAmount(profit: decision.trade.grossProfit)
+        pool[m].value2 = parameters.bidAmount(profit: decision.trade.grossProfit)
         pool[m].value3 = decision.trade.grossProfit
         pool[m].wantsReply = true
-        pool[m].sizeBytes = UInt32(clamping: bot.parameters.swapBytes)
+        pool[m].sizeBytes = UInt32(clamping: parameters.swapBytes)
         if measuring { dexArbitrageurs[local].statistics.swapsSent += 1 }
-        transmit(m, over: bot.swapConnection, context: &context)
+        if let design = parameters.design {
+            let a = dexNewAttempt(local, trade: decision.trade)
+            pool[m].slot = a
+            transmit(m, over: swapConnection, context: &context)
+            if design.legs == .concurrent { dexSendHedge(local, instance: instance, attempt: a, quantity: decision.trade.baseQuantity, context: &context) }
+            return
+        }
+        transmit(m, over: swapConnection, context: &context)
     }
 
     /// Resolves each dex-arbitrageur's connections (its pool's settlement, its venue) and binds
