@@ -16,16 +16,6 @@ public enum MarketsScenarios {
         metricSchema: CEXArbitrageScenario.metricSchema(bots: ["<bot>"], venues: ["<venue>"]),
         make: { node in try CEXArbitrageScenario(config: node) })
 
-    public static let marketMaking = ScenarioKind(
-        name: "market-making",
-        summary: "A market maker quoting around its delayed view of the fundamental, picked off by informed takers, filled by noise takers.",
-        designs: [
-            ("sync", "polled reference price, cancel then new quote after the cancel's ack, one quote change in flight"),
-            ("async", "pushed reference price, one replace message, pipelined quote changes"),
-        ],
-        metricSchema: MarketMakingScenario.metricSchema,
-        make: { node in try MarketMakingScenario(config: node) })
-
     public static let cexAMMArbitrage = ScenarioKind(
         name: "cex-amm-arbitrage",
         summary: "A CEX and a constant-product pool swapped only in blocks; bots trade the pool back to its fee-adjusted band; designs are the focal bot's.",
@@ -33,5 +23,5 @@ public enum MarketsScenarios {
         metricSchema: CEXAMMArbitrageScenario.metricSchema(bots: ["<bot>"]),
         make: { node in try CEXAMMArbitrageScenario(config: node) })
 
-    public static let kinds: [ScenarioKind] = [cexArbitrage, cexAMMArbitrage, marketMaking]
+    public static let kinds: [ScenarioKind] = [cexArbitrage, cexAMMArbitrage]
 }

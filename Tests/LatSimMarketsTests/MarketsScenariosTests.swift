@@ -6,7 +6,7 @@ struct MarketsScenariosTests {
     @Test("Every kind has a distinct name, sync and async designs, and an example that decodes and runs deterministically")
     func kinds() throws {
         let names = MarketsScenarios.kinds.map(\.name)
-        #expect(names == ["cex-arbitrage", "cex-amm-arbitrage", "market-making"])
+        #expect(names == ["cex-arbitrage", "cex-amm-arbitrage"])
         for kind in MarketsScenarios.kinds {
             let config = try #require(MarketsExamples.config(kind: kind.name))
             let scenario = try kind.make(config)

@@ -27,7 +27,10 @@ public enum MarketMakingTemplate {
     public static let template = Template(
         name: "market-making",
         summary: "A market maker quoting around the fundamental, picked off by informed takers (a graph template over the market components).",
-        designs: MarketsScenarios.designSummaries,
+        designs: [
+            ("sync", "polled reference price, cancel then new quote after the cancel's ack, one quote change in flight"),
+            ("async", "pushed reference price, one replace message, pipelined quote changes"),
+        ],
         example: "{kind: market-making}",
         expand: expand)
 
@@ -46,6 +49,7 @@ public enum MarketMakingTemplate {
         func unordered(_ latency: ConfigNode?) -> ConfigNode {
             map([("latency", latency ?? s("1ms")), ("ordering", s("unordered"))])
         }
+        try validate(node)
         let venueNode = try section("venue", venueKeys)
         let makerNode = try section("market_maker", makerKeys)
         let informedNode = try section("informed", ["enabled", "latency", "order_latency", "threshold_bps"])
@@ -115,6 +119,37 @@ public enum MarketMakingTemplate {
             ("derived_metrics", GraphConfig.list(derived, at: at)),
             ("designs", map(designNodes.map { ($0.0, map([("components.mm.design", $0.1)])) })),
         ], at: at)
+    }
+
+    /// The kind's own checks on the keys as written (the hand-written model's, with its ranges
+    /// and defaults), so an error names the key the user wrote (`model.tick_interval`), not the
+    /// graph's component it becomes.
+    static func validate(_ node: ConfigNode) throws {
+        if let fundamental = node.child("fundamental") { _ = try PriceProcessParameters(config: fundamental) }
+        _ = try node.intervalDistribution("tick_interval", default: try Distribution.exponential(mean: 20_000_000))
+        let venue = node.child("venue") ?? ConfigNode.mapping([], path: node.path + ".venue")
+        try venue.checkKeys(venueKeys)
+        _ = try ExchangeParameters(name: try venue.string("name", default: "venue"), config: venue)
+        let maker = node.child("market_maker") ?? ConfigNode.mapping([], path: node.path + ".market_maker")
+        try maker.checkKeys(makerKeys)
+        _ = try BotLatencies(config: maker.child("latency"))
+        _ = try maker.double("quote_size", default: 1, range: 1e-12...1e12)
+        _ = try maker.double("min_half_spread_bps", default: 0.5, range: 0...10_000)
+        _ = try maker.double("margin_bps", default: 0.5, range: 0...10_000)
+        _ = try maker.bool("adaptive", default: true)
+        _ = try maker.double("learning_weight", default: 0.05, range: 1e-6...1)
+        _ = try maker.double("requote_threshold_bps", default: 0.5, range: 0...10_000)
+        let informed = node.child("informed") ?? ConfigNode.mapping([], path: node.path + ".informed")
+        try informed.checkKeys(["enabled", "latency", "order_latency", "threshold_bps"])
+        _ = try informed.bool("enabled", default: true)
+        _ = try informed.distribution("latency", default: try Distribution.constant(1_000_000))
+        _ = try informed.distribution("order_latency", default: try Distribution.constant(1_000_000))
+        _ = try informed.double("threshold_bps", default: 0, range: 0...10_000)
+        let noise = node.child("noise") ?? ConfigNode.mapping([], path: node.path + ".noise")
+        try noise.checkKeys(["rate_per_second", "order_latency"])
+        _ = try noise.ratePerSecond("rate_per_second", default: 20, allowZero: true)
+        _ = try noise.distribution("order_latency", default: try Distribution.constant(1_000_000))
+        _ = try node.duration("markout_horizon", default: .milliseconds(100), allowZero: false)
     }
 
     /// The maker's `latency` as the graph's three links: quotes, cancels and requests to the
