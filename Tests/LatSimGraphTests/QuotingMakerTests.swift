@@ -1,6 +1,7 @@
 import LatSimCore
 import LatSimExperiments
 import LatSimGraph
+import LatSimMarkets
 import Testing
 
 /// `market-maker` with `quote: fundamental` on a venue with `quote: maker`, and `taker`, against
@@ -61,6 +62,39 @@ import Testing
             #expect(abs(r.value("mm.fills_per_second")! - fills / 20) < 1e-9)
             #expect(abs(r.value("noise.fill_ratio")! - fills / r.value("noise.orders_count")!) < 1e-12)
         }
+    }
+
+    @Test("An informed taker trades exactly the ticks where the price it sees crosses the stale quote (fee and threshold included)")
+    func informedTakerRule() throws {
+        // The venue lags the price by 10 ms; the taker sees each tick at once and the venue's quote
+        // (centred on the previous tick) over a 0 ms feed; its order arrives 1 ms later, before the
+        // venue re-centres, so every order fills at the quote it saw.
+        let yaml = """
+        components:
+          - {name: market, type: price-source, fundamental: {initial_price: 3000, volatility_per_sqrt_year: 10}, tick_interval: 20ms}
+          - {name: venue, type: venue, half_spread_bps: 1, depth: 1, taker_fee_bps: 1, service_time: 10us}
+          - {name: informed, type: taker, flow: informed, threshold_bps: 0.5}
+        connections:
+          - {from: market.out, to: venue.in, link: 10ms}
+          - {from: market.out, to: informed.in, link: 0ms}
+          - {from: venue.out, to: informed.in, link: 0ms}
+          - {from: informed.out, to: venue.in, link: 1ms}
+        """
+        let horizon = SimDuration.milliseconds(19_990)
+        let r = try GraphSupport.run(yaml, seed: 5, horizon: horizon)
+        // The same price path, sampled at the same ticks (0, 20, ..., 19,980 ms), and the rule applied here.
+        var process = PriceProcess(parameters: try PriceProcessParameters(initialPrice: 3000, volatilityPerSqrtYear: 10),
+                                   stream: ReplicationSpec(replication: 0, rootSeed: 5, horizon: horizon).stream("market"))
+        let prices = (0..<1_000).map { process.value(at: .zero + .milliseconds(Int64(20 * $0))) }
+        let h = 1e-4, cost = 1e-4 + 0.5e-4
+        var expected = 0
+        for k in 1..<prices.count {
+            let ask = prices[k - 1] * (1 + h), bid = prices[k - 1] * (1 - h)
+            if prices[k] > ask * (1 + cost) || prices[k] < bid * (1 - cost) { expected += 1 }
+        }
+        #expect(expected > 100, "the test must see many signals: \(expected)")
+        #expect(r.value("informed.orders_count") == Double(expected), "seed 5: \(r.value("informed.orders_count")!) orders vs \(expected) crossings")
+        #expect(r.value("informed.fills_count") == Double(expected) && r.value("venue.fill_reports_count") == Double(expected))
     }
 
     @Test("Config errors name the key, what is allowed and what was given")

@@ -217,6 +217,7 @@ extension GraphModel {
         } else if venueMatch(local, m, at: now) {
             matchesStarted += 1
             pool[m].value3 = Double(matchesStarted)
+            venueCreditTaker(m)
             let source = venues[local].source
             if source >= 0 { pool[m].tag = priceSources[source].openEpisode }
             venueReportMakerFills(local, instance: instance, context: &context)

@@ -59,11 +59,7 @@ extension GraphModel {
         pool[m].value2 = price
         matchesStarted += 1
         pool[m].value3 = Double(matchesStarted)
-        let origin = Int(pool[m].origin)
-        if measuring, origin >= 0, instanceType[origin] == .taker {
-            takers[Int(instanceLocal[origin])].statistics.fills += 1
-            takers[Int(instanceLocal[origin])].statistics.filledQuantity += quantity
-        }
+        venueCreditTaker(m)
         let held = venues[local].liveQuote
         if held >= 0 {
             let owner = pool[held].origin, maker = makerLocal(of: held)
@@ -92,6 +88,15 @@ extension GraphModel {
             venueRecordMakerBook(local, at: now)
         }
         venueBookChanged(local, instance: instance, context: &context)
+    }
+
+    /// A `taker`'s order `m` filled (its filled quantity in `value1`): counted against the taker, at the fill.
+    @inline(__always)
+    mutating func venueCreditTaker(_ m: Int32) {
+        let origin = Int(pool[m].origin)
+        guard measuring, origin >= 0, instanceType[origin] == .taker else { return }
+        takers[Int(instanceLocal[origin])].statistics.fills += 1
+        takers[Int(instanceLocal[origin])].statistics.filledQuantity += pool[m].value1
     }
 
     /// The book's two-sided state and spread, into the quoting maker's time-weighted values.
