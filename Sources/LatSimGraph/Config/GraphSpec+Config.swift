@@ -92,7 +92,7 @@ extension GraphSpec {
             let name = try item.string("name")
             let given = DerivedMetric.Operation.allCases.filter { item.has($0.rawValue) }
             guard given.count == 1, let operation = given.first else {
-                throw item.error("needs exactly one of sum, max or ratio", allowed: "{name, sum: [metrics]}, {name, max: [metrics]} or {name, ratio: [numerator, denominator]}",
+                throw item.error("needs exactly one of sum or max (or ratio)", allowed: "{name, sum: [metrics]}, {name, max: [metrics]} or {name, ratio: [numerator, denominator]}",
                                  given: given.isEmpty ? "neither" : "both")
             }
             let list = try item.required(operation.rawValue, allowed: "a list of metric names")
