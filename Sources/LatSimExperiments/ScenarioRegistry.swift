@@ -22,7 +22,8 @@ public enum ScenarioRegistry {
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
     public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template,
                                                  BrokerOutageTemplate.template, CEXArbitrageTemplate.template,
-                                                 CrossChainTemplate.template, CEXAMMArbitrageTemplate.template]
+                                                 CrossChainTemplate.template, CEXAMMArbitrageTemplate.template,
+                                                 MarketMakingTemplate.template]
 
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.

@@ -9,16 +9,7 @@ public enum MarketsScenarios {
         ("async", "pushed market data, concurrent legs, pipelined order flow (max_in_flight trades at once)"),
     ]
 
-    public static let marketMaking = ScenarioKind(
-        name: "market-making",
-        summary: "A market maker quoting around its delayed view of the fundamental, picked off by informed takers, filled by noise takers.",
-        designs: [
-            ("sync", "polled reference price, cancel then new quote after the cancel's ack, one quote change in flight"),
-            ("async", "pushed reference price, one replace message, pipelined quote changes"),
-        ],
-        metricSchema: MarketMakingScenario.metricSchema,
-        make: { node in try MarketMakingScenario(config: node) })
-
-
-    public static let kinds: [ScenarioKind] = [marketMaking]
+    /// Every market kind is now a graph template (Sources/LatSimExperiments/Templates); the
+    /// hand-written models are deleted.
+    public static let kinds: [ScenarioKind] = []
 }

@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func everyModelKindIsCovered() throws {
-        #expect(Set(KindMetricListTests.modelKinds) == ["market-making", "settlement"])
+        #expect(Set(KindMetricListTests.modelKinds) == ["settlement"])
         for kind in KindMetricListTests.modelKinds {
             #expect(try !KindMetricListTests.experiments(of: kind).isEmpty, "\(kind) has no curated experiment to check its list against")
         }

@@ -95,11 +95,11 @@ extension GraphSpec {
         try checkMarketMakers()
         let schema = GraphRun.baseSchema(self)
         for item in try (node.child("derived_metrics")?.items() ?? []) {
-            try item.checkKeys(["name", "sum", "max"])
+            try item.checkKeys(["name", "sum", "max", "ratio"])
             let name = try item.string("name")
             let given = DerivedMetric.Operation.allCases.filter { item.has($0.rawValue) }
             guard given.count == 1, let operation = given.first else {
-                throw item.error("needs exactly one of sum or max", allowed: "{name, sum: [metrics]} or {name, max: [metrics]}",
+                throw item.error("needs exactly one of sum or max (or ratio)", allowed: "{name, sum: [metrics]}, {name, max: [metrics]} or {name, ratio: [numerator, denominator]}",
                                  given: given.isEmpty ? "neither" : "both")
             }
             let list = try item.required(operation.rawValue, allowed: "a list of metric names")
@@ -112,6 +112,9 @@ extension GraphSpec {
             guard let first = operands.first else {
                 throw list.error("lists no metric", allowed: "at least one metric name", key: nil)
             }
+            if operation == .ratio && operands.count != 2 {
+                throw list.error("lists \(operands.count) metric(s)", allowed: "two metrics, [numerator, denominator]", given: names.joined(separator: ", "), key: nil)
+            }
             if let other = operands.first(where: { schema[$0].unit != schema[first].unit }) {
                 throw list.error("mixes units: \(schema[first].name) is \(schema[first].unit), \(schema[other].name) is \(schema[other].unit)",
                                  allowed: "metrics of one unit", given: schema[other].name, key: nil)
@@ -120,7 +123,7 @@ extension GraphSpec {
                 throw (item.child("name") ?? item).error("repeats the metric name \"\(name)\"", allowed: "a name no other metric has", given: name)
             }
             derivedMetrics.append(DerivedMetric(name: name, operation: operation, operands: operands, operandNames: names,
-                                                unit: schema[first].unit))
+                                                unit: operation == .ratio ? "ratio" : schema[first].unit))
         }
     }
 
@@ -153,6 +156,7 @@ extension GraphSpec {
         case .settlement: parameters = .settlement(try SettlementParameters(config: own))
         case .marketMaker: parameters = .marketMaker(try MarketMakerParameters(config: own))
         case .dexArbitrageur: parameters = .dexArbitrageur(try DEXArbitrageurParameters(config: own))
+        case .taker: parameters = .taker(try TakerParameters(config: own))
         }
         return Component(name: name, type: type, count: count, region: region, parameters: parameters, location: item.location)
     }

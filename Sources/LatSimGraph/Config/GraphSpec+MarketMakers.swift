@@ -6,8 +6,9 @@ import LatSimMarkets
 /// also feeds the maker (a connection from the venue's `out` to the maker's `in`).
 extension GraphSpec {
     func checkMarketMakers() throws {
+        try checkQuotingMakers()
         for (k, maker) in components.enumerated() where maker.type == .marketMaker {
-            guard case .marketMaker(let p) = maker.parameters else { continue }
+            guard case .marketMaker(let p) = maker.parameters, p.quoting == nil else { continue }
             let orders = connections.filter { $0.from == k }
             if orders.isEmpty {
                 throw ConfigError(location: maker.location, path: "model.components",
@@ -45,6 +46,10 @@ extension GraphModel {
         for instance in instanceType.indices where instanceType[instance] == .marketMaker {
             let k = Int(instanceLocal[instance])
             makers[k].viewStart = makerViews.count
+            if makers[k].parameters.quoting != nil {
+                connectQuotingMaker(k, instance: instance)
+                continue
+            }
             for j in outStart[instance]..<outStart[instance + 1] {
                 let c = outConnections[Int(j)], venueInstance = connectionTarget[Int(c)]
                 let venue = Int(instanceLocal[Int(venueInstance)])

@@ -10,10 +10,11 @@ extension GraphSpec {
         func type(_ index: Int) -> ComponentType { components[index].type }
         for connection in connections {
             let from = components[connection.from], to = components[connection.to]
-            if from.type == .priceSource && to.type != .venue {
+            if from.type == .priceSource && !(to.type == .venue || to.type == .taker || isQuotingMaker(connection.to)) {
                 throw ConfigError(location: connection.location, path: "model.connections",
                                   problem: "connects price source \(from.name) to \(to.name), a \(to.type.rawValue)",
-                                  allowed: "a price source's out goes to venues", given: "\(from.name).out -> \(to.name).in")
+                                  allowed: "a price source's out goes to venues, informed takers and market makers with quote: fundamental",
+                                  given: "\(from.name).out -> \(to.name).in")
             }
             if from.type == .arbitrageur && connection.fromPort == 0 && to.type != .venue {
                 throw ConfigError(location: connection.location, path: "model.connections",
@@ -24,6 +25,11 @@ extension GraphSpec {
         try checkDEX()
         for (s, source) in components.enumerated() {
             guard case .priceSource(let p) = source.parameters, let replay = p.replay else { continue }
+            if let other = connections.first(where: { $0.from == s && components[$0.to].type != .venue }) {
+                throw ConfigError(location: other.location, path: "model.connections",
+                                  problem: "connects price source \(source.name), which replays files, to \(components[other.to].name), a \(components[other.to].type.rawValue)",
+                                  allowed: "a replaying price source's out goes to venues only", given: "\(source.name).out -> \(components[other.to].name).in")
+            }
             let fed = connections.filter { $0.from == s }.map { components[$0.to].name }
             let listed = replay.tracks.map(\.venue)
             if let missing = fed.first(where: { !listed.contains($0) }) {
@@ -177,7 +183,10 @@ extension GraphModel {
             let s = Int(instanceLocal[instance])
             priceSources[s].venueStart = market.sourceVenues.count
             for k in outStart[instance]..<outStart[instance + 1] {
-                let venue = Int(instanceLocal[Int(connectionTarget[Int(outConnections[Int(k)])])])
+                let target = Int(connectionTarget[Int(outConnections[Int(k)])])
+                // Market makers quoting around the price and informed takers get prices too; they are not venues.
+                guard instanceType[target] == .venue else { continue }
+                let venue = Int(instanceLocal[target])
                 venues[venue].source = s
                 market.sourceVenues.append(Int32(venue))
             }
@@ -217,5 +226,6 @@ extension GraphModel {
             }
         }
         connectMarketMakers()
+        connectTakers()
     }
 }

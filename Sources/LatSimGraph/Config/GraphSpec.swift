@@ -81,7 +81,7 @@ public struct GraphSpec: Sendable {
     /// `max:` the largest) of metrics named as the schema names them before aliasing. All
     /// operands share one unit; a NaN operand makes the result NaN (nothing is hidden).
     public struct DerivedMetric: Sendable {
-        public enum Operation: String, Sendable, CaseIterable { case sum, max }
+        public enum Operation: String, Sendable, CaseIterable { case sum, max, ratio }
         public var name: String
         public var operation: Operation
         /// Indices into the schema of the other metrics (components, links, paths, graph).
@@ -111,4 +111,5 @@ public enum ComponentParameters: Sendable {
     case settlement(SettlementParameters)
     case marketMaker(MarketMakerParameters)
     case dexArbitrageur(DEXArbitrageurParameters)
+    case taker(TakerParameters)
 }

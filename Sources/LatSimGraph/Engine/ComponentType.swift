@@ -20,6 +20,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
     case settlement
     case marketMaker = "market-maker"
     case dexArbitrageur = "dex-arbitrageur"
+    case taker
 
     /// A port: its name, direction, whether it must be connected and how many connections it takes.
     public struct Port: Sendable, Equatable {
@@ -48,6 +49,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .marketMaker: return "A market maker: a bid and an ask resting in venues' books, cancelled and replaced when the mid it sees moves; inventory limit."
         case .dexArbitrageur: return "A CEX-DEX arbitrage bot against a settlement's pool: a public-mempool strategy or a block-time searcher bidding in the block's order."
         case .arbitrageur: return "A CEX-CEX arbitrage bot: views per venue (pushed or pulled), IOC legs concurrent or sequential, blocking or pipelined."
+        case .taker: return "Takers of one venue's quote: noise (Poisson market orders, either side) or informed (trade when the price they see crosses the quote)."
         }
     }
 
@@ -96,6 +98,11 @@ public enum ComponentType: String, CaseIterable, Sendable {
                          summary: "CEX quotes (a venue's feed) and the pool's block notifications (a settlement's blocks)"),
                     Port(name: "out", direction: .output, required: true, multiple: true,
                          summary: "swaps to one settlement with a pool (receipts come back), and snapshot requests to one venue")]
+        case .taker:
+            return [Port(name: "in", direction: .input, required: false, multiple: true,
+                         summary: "informed: prices from a price source and the venue's feed"),
+                    Port(name: "out", direction: .output, required: true, multiple: false,
+                         summary: "orders to one venue; acknowledgements come back over it")]
         case .arbitrageur:
             return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
                     Port(name: "out", direction: .output, required: true, multiple: true,

@@ -76,6 +76,7 @@ public struct GraphModel: SimulationModel {
     var makerMarkouts: ContiguousArray<MakerMarkout> = []
     var makerMarkoutFree: ContiguousArray<Int32> = []
     var dexArbitrageurs: [DEXArbitrageurState] = []
+    var takers: [TakerState] = []
     var market = MarketTables()
     /// Fills matched so far at every venue: orders the fills of a run (ties in time included).
     var matchesStarted: Int64 = 0
@@ -226,6 +227,7 @@ public struct GraphModel: SimulationModel {
             case .settlement(let p): settlements.append(SettlementState(parameters: p, name: names[instance], replication: replication))
             case .marketMaker(let p): makers.append(MarketMakerState(parameters: p))
             case .dexArbitrageur(let p): dexArbitrageurs.append(DEXArbitrageurState(parameters: p))
+            case .taker(let p): takers.append(TakerState(parameters: p))
             case .fanOut: break
             }
         }
@@ -287,6 +289,7 @@ public struct GraphModel: SimulationModel {
                 case .arbitrageur: arbitrageurReply(local, instance: target, m, context: &context)
                 case .marketMaker: makerReply(local, instance: target, m, context: &context)
                 case .dexArbitrageur: dexReply(local, instance: target, m, context: &context)
+                case .taker: takerReply(local, m)
                 default: discard(m)
                 }
             } else {
@@ -306,6 +309,7 @@ public struct GraphModel: SimulationModel {
             case .settlement: settlementTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .marketMaker: makerTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .dexArbitrageur: dexTimer(local, instance: instance, code: code, context: &context)
+            case .taker: takerTimer(local, instance: instance, context: &context)
             case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
             }
         case .fault(let index, let down):
@@ -336,6 +340,7 @@ public struct GraphModel: SimulationModel {
         case .settlement: settlementReceive(local, instance: instance, m, context: &context)
         case .marketMaker: makerReceive(local, instance: instance, m, context: &context)
         case .dexArbitrageur: dexReceive(local, instance: instance, m, context: &context)
+        case .taker: takerReceive(local, instance: instance, m, context: &context)
         case .source, .priceSource: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
         }
     }
@@ -462,6 +467,7 @@ public struct GraphModel: SimulationModel {
         for index in dexArbitrageurs.indices { dexArbitrageurs[index].statistics = DEXStatistics() }
         for index in settlements.indices { settlements[index].resetStatistics() }
         for index in makers.indices { makers[index].resetStatistics(at: now) }
+        for index in takers.indices { takers[index].statistics = TakerStatistics() }
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
     }
 

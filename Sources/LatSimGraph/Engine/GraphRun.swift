@@ -37,6 +37,7 @@ public enum GraphRun {
             case .venue: initial += model.startVenue(local, instance: instance)
             case .settlement: initial += model.startSettlement(instance: instance)
             case .marketMaker: initial += model.startMarketMaker(local, instance: instance)
+            case .taker: initial += model.startTaker(local, instance: instance)
             case .broker: initial += model.startBroker(local, instance: instance)
             case .dexArbitrageur: initial += model.startDEXArbitrageur(local, instance: instance)
             default: break
@@ -115,6 +116,8 @@ extension GraphSpec.Component {
         case .dexArbitrageur(let p) where p.design == nil:
             let hedged = Set(GraphModel.dexDesignMetrics.map(\.name))
             return type.metrics.filter { !hedged.contains($0.name) }
+        case .marketMaker(let p):
+            return (p.quoting == nil ? GraphModel.marketMakerMetrics : GraphModel.quotingMakerMetrics) + GraphModel.commonMetrics
         case .venue(let p) where p.book == nil:
             let book = Set(GraphModel.venueBookMetrics.map(\.name))
             return type.metrics.filter { !book.contains($0.name) }
@@ -141,8 +144,9 @@ extension ComponentType {
         case .venue: own = GraphModel.venueMetrics + GraphModel.venueBookMetrics
         case .arbitrageur: own = GraphModel.arbitrageurMetrics
         case .settlement: own = GraphModel.settlementMetrics + GraphModel.settlementBlockMetrics + GraphModel.ammPoolMetrics + GraphModel.ammPoolBlockMetrics
-        case .marketMaker: own = GraphModel.marketMakerMetrics
         case .dexArbitrageur: own = GraphModel.dexArbitrageurMetrics + GraphModel.dexDesignMetrics
+        case .taker: own = GraphModel.takerMetrics
+        case .marketMaker: own = GraphModel.marketMakerMetrics + GraphModel.quotingMakerMetrics
         }
         return own + GraphModel.commonMetrics
     }
@@ -223,6 +227,7 @@ extension GraphModel {
             switch derived.operation {
             case .sum: values.append(operands.reduce(0, +))
             case .max: values.append(operands.contains { $0.isNaN } ? .nan : operands.max()!)
+            case .ratio: values.append(operands[1] != 0 && !operands[1].isNaN ? operands[0] / operands[1] : .nan)
             }
         }
         precondition(values.count == schema.count, "recorded metrics must match the schema")

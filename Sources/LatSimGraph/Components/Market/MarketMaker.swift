@@ -26,16 +26,38 @@ public struct MarketMakerParameters: Sendable {
     public var pollInterval: SimDuration
     public var orderBytes: Int
     public var requestBytes: Int
+    /// `quote: fundamental`: quotes around its view of a price source (`MarketMaker+Fundamental.swift`); nil: at the touch.
+    public var quoting: FundamentalQuoteParameters?
+
+    static let touchKeys = ["offset_ticks", "requote_ticks", "inventory_limit", "market_data", "poll_interval"]
 
     public init(config node: ConfigNode) throws {
-        try node.checkKeys(["size", "offset_ticks", "requote_ticks", "inventory_limit", "market_data", "poll_interval",
-                            "order_bytes", "request_bytes"])
+        let quote = try node.string("quote", default: "touch", oneOf: ["touch", "fundamental"])
+        if quote == "fundamental" {
+            for key in MarketMakerParameters.touchKeys where node.has(key) {
+                throw node.error("\(key) applies to quote: touch only", allowed: "quote: fundamental with \(FundamentalQuoteParameters.keys.joined(separator: ", "))",
+                                 given: "quote: fundamental and \(key)", key: key)
+            }
+            try node.checkKeys(["quote", "size", "order_bytes", "request_bytes"] + FundamentalQuoteParameters.keys)
+            quoting = try FundamentalQuoteParameters(config: node)
+        } else {
+            if let key = FundamentalQuoteParameters.keys.first(where: { node.has($0) }) {
+                throw node.error("\(key) applies to quote: fundamental only", allowed: "quote: touch with \(MarketMakerParameters.touchKeys.joined(separator: ", ")), or quote: fundamental",
+                                 given: "quote: touch (the default) and \(key)", key: key)
+            }
+            try node.checkKeys(["quote", "size", "order_bytes", "request_bytes"] + MarketMakerParameters.touchKeys)
+        }
         size = try node.double("size", default: 1, range: 1e-12...1e12)
         offsetTicks = try node.int("offset_ticks", default: 0, range: 0...999)
         requoteTicks = try node.int("requote_ticks", default: 1, range: 1...1_000_000)
         inventoryLimit = try node.double("inventory_limit", default: .infinity, range: 0...Double.infinity)
         marketData = MarketData(rawValue: try node.string("market_data", default: "push", oneOf: ["push", "pull"]))!
-        if marketData == .pull {
+        if let quoting, quoting.design.marketData == .pull {
+            marketData = .pull
+            pollInterval = quoting.design.pollInterval
+        } else if quoting != nil {
+            pollInterval = .zero
+        } else if marketData == .pull {
             pollInterval = try node.duration("poll_interval", default: .milliseconds(10), allowZero: false)
         } else {
             if node.has("poll_interval") {
@@ -87,6 +109,8 @@ struct MakerMarkout {
     var venueLocal: Int32 = -1
     var sign = 0.0
     var price = 0.0
+    /// `quote: fundamental`: the venue's reference price at the fill, m_t.
+    var reference = 0.0
 }
 
 /// A maker's measured counters (reset at the warm-up's end). Side arrays: 0 bid, 1 ask.
@@ -119,10 +143,19 @@ struct MarketMakerState {
     var inventoryTimeWeighted = TimeWeightedValue(start: .zero)
     var nextSequence: UInt32 = 0
     var statistics = MarketMakerStatistics()
+    /// `quote: fundamental` only: its state and counters.
+    var quoting = QuotingMakerState()
+    /// Quotes around a reference price that it pulls (the price source does not push to it).
+    let pullsReference: Bool
 
-    init(parameters: MarketMakerParameters) { self.parameters = parameters }
+    init(parameters: MarketMakerParameters) {
+        self.parameters = parameters
+        pullsReference = parameters.quoting?.design.marketData == .pull
+        if let q = parameters.quoting { quoting.halfSpread = q.minHalfSpreadFraction + q.marginFraction }
+    }
 
     mutating func resetStatistics(at now: SimInstant) {
+        quoting.resetStatistics(at: now)
         statistics = MarketMakerStatistics()
         statistics.maxAbsInventory = abs(inventory)
         inventoryTimeWeighted.reset(at: now)
@@ -222,6 +255,10 @@ extension GraphModel {
 
     /// Market data pushed by a venue's feed.
     mutating func makerReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
+        if makers[local].parameters.quoting != nil {
+            quotingMakerReceive(local, instance: instance, m, context: &context)
+            return
+        }
         if pool[m].kind == .quote, let v = makerViewSlot(local, of: pool[m].producer) {
             makerTakeView(local, instance: instance, view: v, m, context: &context)
         }
@@ -286,6 +323,10 @@ extension GraphModel {
     /// A reply from a venue: a snapshot, a cancel-replace's confirmation, or a fill report.
     mutating func makerReply(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         let now = context.now
+        if makers[local].parameters.quoting != nil {
+            quotingMakerReply(local, instance: instance, m, context: &context)
+            return
+        }
         // The venue the reply came from: the connection it travelled back over is the one it went out on.
         guard let v = makerViewSlot(local, of: pool[m].producer) else {
             discard(m)
@@ -332,6 +373,10 @@ extension GraphModel {
 
     /// Timer 0: a polling maker's snapshot requests; timers 1 and 2: a fill's markouts (payload: its slot).
     mutating func makerTimer(_ local: Int, instance: Int32, code: Int32, payload: Int32, context: inout SimulationContext<GraphEvent>) {
+        if makers[local].parameters.quoting != nil {
+            quotingMakerTimer(local, instance: instance, code: code, payload: payload, context: &context)
+            return
+        }
         if code == 0 {
             for v in makers[local].viewStart..<makers[local].viewStart + makers[local].viewCount {
                 let m = create(by: instance, now: context.now)

@@ -96,6 +96,8 @@ struct PriceSourceState {
     var capturedAny: Int64 = 0
     var unattributed: Int64 = 0
     var ticks: Int64 = 0
+    /// Ticks sampled so far (whole run): each price message carries its number in `tag`, 1 first.
+    var tickNumber: Int64 = 0
     // Replay: per out connection k (venue order), its track in `parameters.replay` and the next row.
     var replayTrack: [Int] = []
     var replayCursor: [Int] = []
@@ -259,11 +261,16 @@ extension GraphModel {
         }
         let now = context.now
         let price = priceSources[local].process.value(at: now)
+        priceSources[local].tickNumber += 1
         if !instanceDown[Int(instance)] {
             if measuring { priceSources[local].ticks += 1 }
             for k in outStart[Int(instance)]..<outStart[Int(instance) + 1] {
+                let target = Int(connectionTarget[Int(outConnections[Int(k)])])
+                // A market maker that pulls its reference price does not subscribe.
+                if instanceType[target] == .marketMaker && makers[Int(instanceLocal[target])].pullsReference { continue }
                 let m = create(by: instance, now: now)
                 pool[m].kind = .price
+                pool[m].tag = priceSources[local].tickNumber
                 pool[m].value0 = price
                 pool[m].sizeBytes = 64
                 transmit(m, over: outConnections[Int(k)], context: &context)

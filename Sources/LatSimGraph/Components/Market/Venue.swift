@@ -32,8 +32,10 @@ public struct VenueParameters: Sendable {
     public var ackBytes: Int
     /// An L2 order book in place of the quote with depth (nil: the quote, as before).
     public var book: VenueBookParameters?
+    /// `quote: maker`: the quote is one market maker's (`VenueMakerQuote.swift`), not a spread around the price.
+    public var quotedByMaker = false
 
-    static let ownKeys = ["basis_sd", "basis_half_life", "quote_bytes", "ack_bytes", "book"]
+    static let ownKeys = ["basis_sd", "basis_half_life", "quote_bytes", "ack_bytes", "book", "quote"]
 
     public init(name: String, config node: ConfigNode) throws {
         try node.checkKeys(ExchangeParameters.keys + VenueParameters.ownKeys)
@@ -44,6 +46,14 @@ public struct VenueParameters: Sendable {
         basisHalfLife = try node.duration("basis_half_life", default: .milliseconds(300))
         quoteBytes = try node.int("quote_bytes", default: 128, range: 0...(1 << 30))
         ackBytes = try node.int("ack_bytes", default: 128, range: 0...(1 << 30))
+        quotedByMaker = try node.string("quote", default: "spread", oneOf: ["spread", "maker"]) == "maker"
+        if quotedByMaker {
+            for key in ["half_spread_bps", "depth", "book"] where node.has(key) {
+                throw node.error("\(key) sets the venue's own quote, which a venue with quote: maker does not have",
+                                 allowed: "quote: maker without \(key) (the market maker's quote is the book), or quote: spread",
+                                 given: "both \(key) and quote: maker", key: key)
+            }
+        }
         if let bookNode = node.child("book") {
             for key in ["half_spread_bps", "depth"] where node.has(key) {
                 throw ConfigError(location: node.location, path: node.path + "." + key,
@@ -85,6 +95,13 @@ struct VenueState {
     /// book, the held placement message (-1: free) and the quantity already reported filled.
     var makerOrders: ContiguousArray<Int32> = []
     var makerReported: ContiguousArray<Double> = []
+    /// `quote: maker`: the last price received (times the basis) and its tick number, the
+    /// sequence of the live quote, and a copy of the quote message that set it (-1: none), whose
+    /// route back carries the fill reports.
+    var referencePrice = 0.0
+    var referenceVersion: Int64 = 0
+    var liveQuoteSequence: UInt32 = 0
+    var liveQuote: Int32 = -1
 
     init(parameters: VenueParameters, basisStream: RandomStream, flowStream: RandomStream?) {
         self.parameters = parameters
@@ -139,7 +156,13 @@ extension GraphModel {
         case .price:
             let exchange = venues[local].parameters.exchange
             let mid = pool[m].value0 * exp(venues[local].basis.value(at: now))
+            let version = pool[m].tag
             discard(m)
+            if venues[local].parameters.quotedByMaker {
+                venues[local].referencePrice = mid
+                venues[local].referenceVersion = version
+                return
+            }
             if venues[local].book != nil {
                 venues[local].book!.recentre(mid: mid, at: now)
                 venueSyncBook(local, at: now)
@@ -150,9 +173,17 @@ extension GraphModel {
             venueBookChanged(local, instance: instance, context: &context)
         case .request:
             if measuring { venues[local].pullRequests += 1 }
+            if venues[local].parameters.quotedByMaker {
+                venueReplyReference(local, instance: instance, m, context: &context)
+                return
+            }
             writeQuote(local, into: m)
             pool[m].producer = instance
             reply(m, sizeBytes: Int(pool[m].sizeBytes), context: &context)
+        case .quote where venues[local].parameters.quotedByMaker:
+            if case .started(let completion) = venues[local].engine.arrive(m, at: now, stream: streams[Int(instance)]) {
+                venueStartService(local, instance: instance, m, completion: completion, context: &context)
+            }
         case .order:
             if measuring { venues[local].orders += 1 }
             if case .started(let completion) = venues[local].engine.arrive(m, at: now, stream: streams[Int(instance)]) {
@@ -171,14 +202,22 @@ extension GraphModel {
                                     context: inout SimulationContext<GraphEvent>) {
         let now = context.now
         pool.account(m, .wait, at: now)
+        if pool[m].kind == .quote {
+            venueApplyMakerQuote(local, instance: instance, m, at: now, context: &context)
+            context.schedule(.timer(component: instance, code: 0, payload: m), at: completion)
+            return
+        }
         pool[m].tag = -1
         pool[m].value2 = .nan
         if venues[local].parameters.exchange.isStale(sent: pool[m].created, now: now) {
             pool[m].isRejected = true
             if measuring { venues[local].rejectedStale += 1 }
+        } else if venues[local].parameters.quotedByMaker {
+            venueMatchMakerQuote(local, instance: instance, m, at: now, context: &context)
         } else if venueMatch(local, m, at: now) {
             matchesStarted += 1
             pool[m].value3 = Double(matchesStarted)
+            venueCreditTaker(m)
             let source = venues[local].source
             if source >= 0 { pool[m].tag = priceSources[source].openEpisode }
             venueReportMakerFills(local, instance: instance, context: &context)
@@ -219,6 +258,10 @@ extension GraphModel {
             venueStartService(local, instance: instance, next.job, completion: next.completion, context: &context)
         }
         pool.account(m, .service, at: now)
+        if pool[m].kind == .quote {
+            venueAcknowledgeMakerQuote(local, m, context: &context)
+            return
+        }
         if measuring {
             venues[local].acks += 1
             if !pool[m].value2.isNaN { venues[local].fills += 1 }
