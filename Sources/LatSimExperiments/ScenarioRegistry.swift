@@ -16,11 +16,12 @@ public enum ScenarioRegistry {
     /// Hand-written kinds a template of the same name replaces: a config naming the kind runs
     /// the template. The hand-written model stays only for `latsim bench markets`, which times
     /// it beside the template on the same example, until its tests run on the template.
-    public static let replacedByTemplates: Set<String> = ["cex-arbitrage"]
+    public static let replacedByTemplates: Set<String> = ["cex-arbitrage", "settlement"]
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
     public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template,
-                                                 BrokerOutageTemplate.template, CEXArbitrageTemplate.template]
+                                                 BrokerOutageTemplate.template, CEXArbitrageTemplate.template,
+                                                 SettlementTemplate.template]
 
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.

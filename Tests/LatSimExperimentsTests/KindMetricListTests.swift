@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func everyModelKindIsCovered() throws {
-        #expect(Set(KindMetricListTests.modelKinds) == ["cex-amm-arbitrage", "market-making", "settlement", "cross-chain"])
+        #expect(Set(KindMetricListTests.modelKinds) == ["cex-amm-arbitrage", "market-making", "cross-chain"])
         for kind in KindMetricListTests.modelKinds {
             #expect(try !KindMetricListTests.experiments(of: kind).isEmpty, "\(kind) has no curated experiment to check its list against")
         }

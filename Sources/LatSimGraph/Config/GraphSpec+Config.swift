@@ -85,6 +85,7 @@ extension GraphSpec {
         drain = try node.duration("drain", default: .zero)
         try checkPorts(node)
         try checkMarkets()
+        try checkTradeFlows()
         try checkMarketMakers()
         let schema = GraphRun.baseSchema(self)
         for item in try (node.child("derived_metrics")?.items() ?? []) {
@@ -146,6 +147,7 @@ extension GraphSpec {
         case .settlement: parameters = .settlement(try SettlementParameters(config: own))
         case .marketMaker: parameters = .marketMaker(try MarketMakerParameters(config: own))
         case .dexArbitrageur: parameters = .dexArbitrageur(try DEXArbitrageurParameters(config: own))
+        case .tradeFlow: parameters = .tradeFlow(try TradeFlowParameters(config: own))
         }
         return Component(name: name, type: type, count: count, region: region, parameters: parameters, location: item.location)
     }

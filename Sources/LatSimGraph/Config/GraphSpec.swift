@@ -109,4 +109,5 @@ public enum ComponentParameters: Sendable {
     case settlement(SettlementParameters)
     case marketMaker(MarketMakerParameters)
     case dexArbitrageur(DEXArbitrageurParameters)
+    case tradeFlow(TradeFlowParameters)
 }

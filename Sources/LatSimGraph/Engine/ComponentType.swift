@@ -20,6 +20,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
     case settlement
     case marketMaker = "market-maker"
     case dexArbitrageur = "dex-arbitrageur"
+    case tradeFlow = "trade-flow"
 
     /// A port: its name, direction, whether it must be connected and how many connections it takes.
     public struct Port: Sendable, Equatable {
@@ -47,6 +48,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .settlement: return "A settlement layer (chain, rollup on an L1, or exchange ledger): transactions leave when final or soft-confirmed."
         case .marketMaker: return "A market maker: a bid and an ask resting in venues' books, cancelled and replaced when the mid it sees moves; inventory limit."
         case .dexArbitrageur: return "A CEX-DEX arbitrage bot against a settlement's pool: a public-mempool strategy or a block-time searcher bidding in the block's order."
+        case .tradeFlow: return "Poisson trades with a notional and a side, executed against a capital and settled atomically or in netted batches on a settlement."
         case .arbitrageur: return "A CEX-CEX arbitrage bot: views per venue (pushed or pulled), IOC legs concurrent or sequential, blocking or pipelined."
         }
     }
@@ -96,6 +98,9 @@ public enum ComponentType: String, CaseIterable, Sendable {
                          summary: "CEX quotes (a venue's feed) and the pool's block notifications (a settlement's blocks)"),
                     Port(name: "out", direction: .output, required: true, multiple: true,
                          summary: "swaps to one settlement with a pool (receipts come back), and snapshot requests to one venue")]
+        case .tradeFlow:
+            return [Port(name: "out", direction: .output, required: true, multiple: false,
+                         summary: "settlement transactions, to one settlement (soft notices and confirmations come back)")]
         case .arbitrageur:
             return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
                     Port(name: "out", direction: .output, required: true, multiple: true,

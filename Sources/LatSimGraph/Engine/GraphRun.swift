@@ -38,6 +38,7 @@ public enum GraphRun {
             case .settlement: initial += model.startSettlement(instance: instance)
             case .marketMaker: initial += model.startMarketMaker(local, instance: instance)
             case .broker: initial += model.startBroker(local, instance: instance)
+            case .tradeFlow: initial += model.startTradeFlow(local, instance: instance, horizonEnd: horizonEnd)
             default: break
             }
         }
@@ -135,6 +136,7 @@ extension ComponentType {
         case .settlement: own = GraphModel.settlementMetrics + GraphModel.settlementBlockMetrics + GraphModel.ammPoolMetrics
         case .marketMaker: own = GraphModel.marketMakerMetrics
         case .dexArbitrageur: own = GraphModel.dexArbitrageurMetrics
+        case .tradeFlow: own = GraphModel.tradeFlowMetrics
         }
         return own + GraphModel.commonMetrics
     }
