@@ -81,9 +81,17 @@ struct TradeFlowState {
     }
 
     let parameters: TradeFlowParameters
-    let arrivals: RandomStream
-    let notionals: RandomStream
-    let sides: RandomStream
+    /// The streams (owned here) and their handles (no reference count per draw).
+    let streamOwners: [RandomStream]
+    let arrivals: StreamHandle
+    let notionals: StreamHandle
+    let sides: StreamHandle
+    // Read per trade, kept out of `parameters` (copying it costs reference counts per event).
+    let batched: Bool
+    let capital: Double
+    let buyProbability: Double
+    let arrivalMean: Double
+    let notional: Distribution
     var trades = SlotPool<LiveTrade>()
     var records: Records?
     var openBatch = ContiguousArray<Int>()
@@ -109,9 +117,15 @@ struct TradeFlowState {
     init(parameters: TradeFlowParameters, arrivals: RandomStream, notionals: RandomStream, sides: RandomStream, keepRecords: Bool) {
         self.parameters = parameters
         records = keepRecords ? Records() : nil
-        self.arrivals = arrivals
-        self.notionals = notionals
-        self.sides = sides
+        streamOwners = [arrivals, notionals, sides]
+        self.arrivals = arrivals.handle
+        self.notionals = notionals.handle
+        self.sides = sides.handle
+        batched = parameters.settlement == .batched
+        capital = parameters.capital
+        buyProbability = parameters.buyProbability
+        arrivalMean = 1e9 / parameters.ratePerSecond
+        notional = parameters.notional
         freeCapital = parameters.capital
     }
 
@@ -134,7 +148,7 @@ struct TradeFlowState {
             low = Swift.min(low, suffix); high = Swift.max(high, suffix)
             b -= 1
         }
-        return high <= parameters.capital && low >= -parameters.capital
+        return high <= capital && low >= -capital
     }
 
     /// The position of batch `id` in `unsettledBatches` (binary search: ids ascend), or nil once final.
@@ -215,7 +229,7 @@ extension GraphModel {
     }
 
     func nextTradeDelay(_ local: Int, instance: Int32) -> SimDuration {
-        SimDuration(roundingNanoseconds: tradeFlows[local].arrivals.exponential(mean: 1e9 / tradeFlows[local].parameters.ratePerSecond))
+        SimDuration(roundingNanoseconds: tradeFlows[local].arrivals.exponential(mean: tradeFlows[local].arrivalMean))
     }
 
     mutating func tradeFlowTimer(_ local: Int, instance: Int32, code: Int32, context: inout SimulationContext<GraphEvent>) {
@@ -240,15 +254,14 @@ extension GraphModel {
 
     /// A trade arrives: drawn, executed if capital allows (then its transaction leaves, or it joins the open batch), else lost.
     mutating func tradeArrive(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
-        let p = tradeFlows[local].parameters
-        let notional = p.notional.sample(tradeFlows[local].notionals)
-        let side: Int8 = tradeFlows[local].sides.bernoulli(p.buyProbability) ? 1 : -1
+        let notional = tradeFlows[local].notional.sample(tradeFlows[local].notionals)
+        let side: Int8 = tradeFlows[local].sides.bernoulli(tradeFlows[local].buyProbability) ? 1 : -1
         // A down trader still draws (the same trades under every design), but executes nothing.
         guard !instanceDown[Int(instance)] else { return }
         let measured = measuring
         if measured { tradeFlows[local].offered += 1 }
         let signed = Double(side) * notional
-        let batched = p.settlement == .batched
+        let batched = tradeFlows[local].batched
         let accepted = batched ? tradeFlows[local].inventoryCovers(signed) : notional <= tradeFlows[local].freeCapital
         guard accepted else {
             if measured { tradeFlows[local].lost += 1 }
@@ -305,7 +318,7 @@ extension GraphModel {
         let id = Int(pool[m].slot), isFinal = pool[m].tag != GraphModel.softNoticeTag
         discard(m)
         let now = context.now
-        if tradeFlows[local].parameters.settlement == .batched {
+        if tradeFlows[local].batched {
             // The settlement answers each transaction's final once, and nothing after it.
             guard let index = tradeFlows[local].unsettledIndex(id) else { return }
             let members = tradeFlows[local].unsettledBatches[index].members
