@@ -16,7 +16,7 @@ public enum ScenarioRegistry {
     /// Hand-written kinds a template of the same name replaces: a config naming the kind runs
     /// the template. The hand-written model stays only for `latsim bench markets`, which times
     /// it beside the template on the same example, until its tests run on the template.
-    public static let replacedByTemplates: Set<String> = ["cex-arbitrage", "settlement"]
+    public static let replacedByTemplates: Set<String> = ["cex-arbitrage"]
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
     public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template,

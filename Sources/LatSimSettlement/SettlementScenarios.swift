@@ -1,18 +1,13 @@
 import LatSimCore
 
-/// The settlement layer's scenario kinds, for the Experiments layer to register.
+/// The settlement layer's scenario kinds, for the Experiments layer to register (`settlement`
+/// is a graph template now: LatSimExperiments' `SettlementTemplate`).
 ///
 ///     for kind in SettlementScenarios.kinds { registry.register(kind) }
 ///
 /// Config keys and one YAML example per kind: docs/settlement.md.
 public enum SettlementScenarios {
     public static let kinds: [ScenarioKind] = [
-        ScenarioKind(
-            name: "settlement",
-            summary: "Trades settling on a chosen layer preset: atomic per-trade (sync) vs batched net settlement from inventory (async).",
-            designs: SettlementDesign.presets.map { ($0.name, $0.summary) },
-            metricSchema: SettlementScenario.metricSchema,
-            make: { node in try SettlementScenario(config: node) }),
         ScenarioKind(
             name: "cross-chain",
             summary: "Transfers between two layers through relayers: ordered vs unordered channels, lock-step vs pipelined senders.",

@@ -140,6 +140,18 @@ import LatSimExperiments
         }
     }
 
+    /// Batched settlement keeps a record per closed batch until it is final: with a batch a minute
+    /// and Ethereum's finality (about 16 min), about 17 at once, never the 480 of 8 hours.
+    @Test func batchesAreRetiredWhenFinal() throws {
+        let spec = try GraphSupport.spec(Self.model(layer: "ethereum", capital: 1e12, settlement: "batched", interval: "60s", rate: 1))
+        let (simulation, _) = GraphRun.simulate(spec, replication: ReplicationSpec(replication: 0, rootSeed: Self.seed, horizon: .seconds(28_800 as Int64)))
+        let state = simulation.model.tradeFlows[0]
+        print("trade-flow batched: peak \(state.unsettledBatchesPeak) unsettled batches of \(state.batchesClosed)")
+        #expect(state.batchesClosed > 400, "8 h of one-minute batches")
+        #expect(state.unsettledBatchesPeak <= 40 && state.unsettledBatchesPeak >= 10, "peak \(state.unsettledBatchesPeak), seed \(Self.seed)")
+        #expect(state.unsettledBatches.isEmpty && state.trades.liveCount == 0, "every batch final at the end of the drain")
+    }
+
     @Test func runsAreDeterministic() throws {
         let yaml = Self.model(layer: "ethereum", capital: 500_000, settlement: "batched")
         let a = try GraphSupport.run(yaml, seed: Self.seed, replication: 3, horizon: .seconds(3_600 as Int64))

@@ -24,7 +24,7 @@ private func errorText(_ body: () throws -> Void) -> String? {
             }
             #expect(preset.spec.name == preset.name)
         }
-        #expect(SettlementScenarios.kinds.map(\.name) == ["settlement", "cross-chain"])
+        #expect(SettlementScenarios.kinds.map(\.name) == ["cross-chain"])
         #expect(SettlementPresets.connectivity(named: "cross-continent")!.quantile(0.001) >= 30e6, "cross-continent floor 30 ms")
     }
 
@@ -67,17 +67,6 @@ private func errorText(_ body: () throws -> Void) -> String? {
         #expect(wrongType?.contains("model.layer.type") == true, "\(wrongType ?? "no error")")
     }
 
-    static let settlementExample = m([
-        ("kind", s("settlement")),
-        ("layer", m([("preset", s("arbitrum"))])),
-        ("connectivity", s("colocated")),
-        ("trades", m([("rate_per_second", s("0.05")), ("notional", m([("type", s("lognormal")), ("median", s("20000")), ("sigma", s("1"))]))])),
-        ("capital", s("250_000")),
-        ("batch_interval", s("5min")),
-        ("designs", ConfigNode.list([s("sync"), s("async"),
-                                     m([("name", s("atomic-pipelined")), ("preset", s("async")), ("settlement", s("atomic"))])])),
-    ])
-
     static let crossChainExample = m([
         ("kind", s("cross-chain")),
         ("source", m([("preset", s("ethereum")), ("finality", m([("confirmations", s("2"))]))])),
@@ -91,7 +80,7 @@ private func errorText(_ body: () throws -> Void) -> String? {
 
     /// The documented examples decode and run; every design reports the same metric names in the same order.
     @Test func documentedExamplesRun() throws {
-        for (kind, example) in zip(SettlementScenarios.kinds, [Self.settlementExample, Self.crossChainExample]) {
+        for (kind, example) in zip(SettlementScenarios.kinds, [Self.crossChainExample]) {
             let scenario = try kind.make(example)
             let spec = ReplicationSpec(replication: 0, rootSeed: 9, horizon: .seconds(3_600 as Int64))
             var names: [String]? = nil
@@ -106,14 +95,9 @@ private func errorText(_ body: () throws -> Void) -> String? {
                 #expect(kind.metrics.allSatisfy { family in result.metrics.contains { $0.name == family.name || $0.name.hasPrefix(family.name + "_") } })
             }
         }
-        #expect(try SettlementScenarios.kinds[0].make(Self.settlementExample).designs == ["sync", "async", "atomic-pipelined"])
     }
 
     @Test func badScenariosGiveClearErrors() throws {
-        var noTrades = Self.settlementExample
-        noTrades.value = .mapping(try noTrades.entries().filter { $0.key != "trades" })
-        let missing = errorText { _ = try SettlementScenario(config: noTrades) }
-        #expect(missing?.contains("model.trades is required but missing") == true, "\(missing ?? "no error")")
         let quorum = errorText {
             _ = try CrossChainScenario(config: m([("source", s("ethereum")), ("destination", s("cometbft")),
                                                   ("transfers", m([("rate_per_second", s("1"))])),

@@ -95,7 +95,7 @@ import LatSimCore
 /// cross-chain example, 8 paired replications, 95% Student-t intervals on the differences.
 @Suite struct CrossChainDesignTests {
     @Test func syncAndAsyncDifferWithConfidence() throws {
-        let scenario = try SettlementScenarios.kinds[1].make(ConfigTests.crossChainExample)
+        let scenario = try SettlementScenarios.kinds.first { $0.name == "cross-chain" }!.make(ConfigTests.crossChainExample)
         var latency: [Double] = [], backlog: [Double] = [], headOfLine: [Double] = []
         var syncLatency = 0.0, asyncLatency = 0.0
         for r in 0..<8 {

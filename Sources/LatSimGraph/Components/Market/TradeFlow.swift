@@ -99,6 +99,8 @@ struct TradeFlowState {
     /// Closed batches not yet final, in the order they were closed (ids ascending).
     var unsettledBatches = ContiguousArray<Batch>()
     var batchesClosed = 0
+    /// The most closed batches not yet final at once (whole run; tests).
+    var unsettledBatchesPeak = 0
     var freeCapital: Double
     var net = 0.0
     var arrivalsOpen = true
@@ -310,6 +312,7 @@ extension GraphModel {
         tradeFlows[local].openBatch.removeAll(keepingCapacity: true)
         tradeFlows[local].openNet = 0
         tradeFlows[local].batchesClosed += 1
+        tradeFlows[local].unsettledBatchesPeak = Swift.max(tradeFlows[local].unsettledBatchesPeak, tradeFlows[local].unsettledBatches.count)
         tradeSend(local, instance: instance, id: id, value: net, context: &context)
     }
 
