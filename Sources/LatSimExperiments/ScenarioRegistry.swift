@@ -23,7 +23,7 @@ public enum ScenarioRegistry {
     public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template,
                                                  BrokerOutageTemplate.template, CEXArbitrageTemplate.template,
                                                  CrossChainTemplate.template, CEXAMMArbitrageTemplate.template,
-                                                 MarketMakingTemplate.template]
+                                                 MarketMakingTemplate.template, SettlementTemplate.template]
 
 
     /// Kinds defined in this layer to exercise the pipeline without the domain layers.

@@ -38,7 +38,9 @@ import Testing
     }
 
     @Test func everyModelKindIsCovered() throws {
-        #expect(Set(KindMetricListTests.modelKinds) == ["settlement"])
+        // Every kind is a template now (TemplateMetricListTests); a hand-written kind added later
+        // must be named here, and then the test below checks its list against its experiments.
+        #expect(KindMetricListTests.modelKinds.isEmpty, "hand-written kinds: \(KindMetricListTests.modelKinds)")
         for kind in KindMetricListTests.modelKinds {
             #expect(try !KindMetricListTests.experiments(of: kind).isEmpty, "\(kind) has no curated experiment to check its list against")
         }

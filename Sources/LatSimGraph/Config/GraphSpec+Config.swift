@@ -92,6 +92,7 @@ extension GraphSpec {
         }
         try checkPorts(node)
         try checkMarkets()
+        try checkTradeFlows()
         try checkMarketMakers()
         let schema = GraphRun.baseSchema(self)
         for item in try (node.child("derived_metrics")?.items() ?? []) {
@@ -157,6 +158,7 @@ extension GraphSpec {
         case .marketMaker: parameters = .marketMaker(try MarketMakerParameters(config: own))
         case .dexArbitrageur: parameters = .dexArbitrageur(try DEXArbitrageurParameters(config: own))
         case .taker: parameters = .taker(try TakerParameters(config: own))
+        case .tradeFlow: parameters = .tradeFlow(try TradeFlowParameters(config: own))
         }
         return Component(name: name, type: type, count: count, region: region, parameters: parameters, location: item.location)
     }

@@ -112,4 +112,5 @@ public enum ComponentParameters: Sendable {
     case marketMaker(MarketMakerParameters)
     case dexArbitrageur(DEXArbitrageurParameters)
     case taker(TakerParameters)
+    case tradeFlow(TradeFlowParameters)
 }

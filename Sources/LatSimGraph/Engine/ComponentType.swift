@@ -21,6 +21,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
     case marketMaker = "market-maker"
     case dexArbitrageur = "dex-arbitrageur"
     case taker
+    case tradeFlow = "trade-flow"
 
     /// A port: its name, direction, whether it must be connected and how many connections it takes.
     public struct Port: Sendable, Equatable {
@@ -48,6 +49,7 @@ public enum ComponentType: String, CaseIterable, Sendable {
         case .settlement: return "A settlement layer (chain, rollup on an L1, or exchange ledger): transactions leave when final or soft-confirmed."
         case .marketMaker: return "A market maker: a bid and an ask resting in venues' books, cancelled and replaced when the mid it sees moves; inventory limit."
         case .dexArbitrageur: return "A CEX-DEX arbitrage bot against a settlement's pool: a public-mempool strategy or a block-time searcher bidding in the block's order."
+        case .tradeFlow: return "Poisson trades with a notional and a side, executed against a capital and settled atomically or in netted batches on a settlement."
         case .arbitrageur: return "A CEX-CEX arbitrage bot: views per venue (pushed or pulled), IOC legs concurrent or sequential, blocking or pipelined."
         case .taker: return "Takers of one venue's quote: noise (Poisson market orders, either side) or informed (trade when the price they see crosses the quote)."
         }
@@ -103,6 +105,9 @@ public enum ComponentType: String, CaseIterable, Sendable {
                          summary: "informed: prices from a price source and the venue's feed"),
                     Port(name: "out", direction: .output, required: true, multiple: false,
                          summary: "orders to one venue; acknowledgements come back over it")]
+        case .tradeFlow:
+            return [Port(name: "out", direction: .output, required: true, multiple: false,
+                         summary: "settlement transactions, to one settlement (soft notices and confirmations come back)")]
         case .arbitrageur:
             return [Port(name: "in", direction: .input, required: false, multiple: true, summary: "market data pushed by the venues' feeds"),
                     Port(name: "out", direction: .output, required: true, multiple: true,

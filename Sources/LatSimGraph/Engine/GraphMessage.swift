@@ -83,6 +83,10 @@ public enum MarketMessageKind: UInt8, Sendable {
     case swap
     /// A pool's reserves after a block (a settlement's `blocks` port).
     case poolState
+    /// A trade flow's settlement transaction (`slot`: its trade or batch, `value0`: its signed
+    /// notional); the settlement answers it with a soft notice (`tag` = `GraphModel.softNoticeTag`)
+    /// and at its release.
+    case trade
 }
 
 /// Where the time of a message goes: on links, waiting in queues, in service (or a delay).

@@ -77,6 +77,7 @@ public struct GraphModel: SimulationModel {
     var makerMarkoutFree: ContiguousArray<Int32> = []
     var dexArbitrageurs: [DEXArbitrageurState] = []
     var takers: [TakerState] = []
+    var tradeFlows: [TradeFlowState] = []
     var market = MarketTables()
     /// Fills matched so far at every venue: orders the fills of a run (ties in time included).
     var matchesStarted: Int64 = 0
@@ -228,6 +229,11 @@ public struct GraphModel: SimulationModel {
             case .marketMaker(let p): makers.append(MarketMakerState(parameters: p))
             case .dexArbitrageur(let p): dexArbitrageurs.append(DEXArbitrageurState(parameters: p))
             case .taker(let p): takers.append(TakerState(parameters: p))
+            case .tradeFlow(let p):
+                // The hand-written settlement model's stream keys (`trades:arrivals`, ...): the template draws its trades.
+                tradeFlows.append(TradeFlowState(parameters: p, arrivals: replication.stream(names[instance] + ":arrivals"),
+                                                 notionals: replication.stream(names[instance] + ":notional"),
+                                                 sides: replication.stream(names[instance] + ":sides"), keepRecords: replication.keepTrace))
             case .fanOut: break
             }
         }
@@ -290,6 +296,7 @@ public struct GraphModel: SimulationModel {
                 case .marketMaker: makerReply(local, instance: target, m, context: &context)
                 case .dexArbitrageur: dexReply(local, instance: target, m, context: &context)
                 case .taker: takerReply(local, m)
+                case .tradeFlow: tradeFlowReply(local, instance: target, m, context: &context)
                 default: discard(m)
                 }
             } else {
@@ -310,6 +317,7 @@ public struct GraphModel: SimulationModel {
             case .marketMaker: makerTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .dexArbitrageur: dexTimer(local, instance: instance, code: code, context: &context)
             case .taker: takerTimer(local, instance: instance, context: &context)
+            case .tradeFlow: tradeFlowTimer(local, instance: instance, code: code, context: &context)
             case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
             }
         case .fault(let index, let down):
@@ -341,7 +349,7 @@ public struct GraphModel: SimulationModel {
         case .marketMaker: makerReceive(local, instance: instance, m, context: &context)
         case .dexArbitrageur: dexReceive(local, instance: instance, m, context: &context)
         case .taker: takerReceive(local, instance: instance, m, context: &context)
-        case .source, .priceSource: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
+        case .source, .priceSource, .tradeFlow: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
         }
     }
 
@@ -465,6 +473,7 @@ public struct GraphModel: SimulationModel {
         }
         resetTreasuries(at: now)
         for index in dexArbitrageurs.indices { dexArbitrageurs[index].statistics = DEXStatistics() }
+        for index in tradeFlows.indices { tradeFlows[index].resetStatistics(at: now) }
         for index in settlements.indices { settlements[index].resetStatistics() }
         for index in makers.indices { makers[index].resetStatistics(at: now) }
         for index in takers.indices { takers[index].statistics = TakerStatistics() }

@@ -40,6 +40,7 @@ public enum GraphRun {
             case .taker: initial += model.startTaker(local, instance: instance)
             case .broker: initial += model.startBroker(local, instance: instance)
             case .dexArbitrageur: initial += model.startDEXArbitrageur(local, instance: instance)
+            case .tradeFlow: initial += model.startTradeFlow(local, instance: instance, horizonEnd: horizonEnd)
             default: break
             }
         }
@@ -147,6 +148,7 @@ extension ComponentType {
         case .dexArbitrageur: own = GraphModel.dexArbitrageurMetrics + GraphModel.dexDesignMetrics
         case .taker: own = GraphModel.takerMetrics
         case .marketMaker: own = GraphModel.marketMakerMetrics + GraphModel.quotingMakerMetrics
+        case .tradeFlow: own = GraphModel.tradeFlowMetrics
         }
         return own + GraphModel.commonMetrics
     }

@@ -321,7 +321,11 @@ extension GraphModel {
                 let releasing = release <= softLevel && !entry.released
                 if releasing { entry.released = true }
                 settlements[local].pending[notification.id] = entry
-                if releasing { settlementRelease(local, instance: instance, entry.message, context: &context) }
+                if releasing {
+                    settlementRelease(local, instance: instance, entry.message, context: &context)
+                } else if pool[entry.message].kind == .trade && !entry.released {
+                    settlementSoftNotice(entry.message, instance: instance, local: local, context: &context)
+                }
             case .final:
                 if entry.measured { settlements[local].final.record(elapsed) }
                 settlements[local].reach(&entry, level: finalLevel, elapsed: elapsed)
@@ -350,6 +354,20 @@ extension GraphModel {
         settlements[local].inWindow -= 1
         settlements[local].reach(&entry, level: level, elapsed: context.now - entry.arrival)
         if !entry.released { settlementRelease(local, instance: instance, entry.message, context: &context) }
+    }
+
+    /// The tag of a soft notice: a copy of a trade flow's transaction sent back to it at soft
+    /// confirmation when the transaction is released later (the trade flow records its soft latency).
+    static let softNoticeTag: Int64 = -2
+
+    /// A trade flow's transaction is soft-confirmed: a copy goes back to its sender as a soft
+    /// notice, when this settlement answers its sender itself (`out` unconnected).
+    mutating func settlementSoftNotice(_ m: Int32, instance: Int32, local: Int, context: inout SimulationContext<GraphEvent>) {
+        guard !hasOutput(instance), pool[m].wantsReply else { return }
+        let notice = pool.copy(m)
+        pool[notice].tag = GraphModel.softNoticeTag
+        pool.account(notice, .service, at: context.now)
+        reply(notice, sizeBytes: settlements[local].parameters.replyBytes, context: &context)
     }
 
     /// A settled transaction leaves: by `out` when connected (a confirmation, if it wants one,

@@ -62,19 +62,7 @@ public struct TreasuryParameters: Sendable {
         for (i, account) in accounts.enumerated() where !seen.insert(account.venue).inserted {
             throw items[i].error("names venue \(account.venue) twice", allowed: "one account per venue", given: account.venue, key: "venue")
         }
-        settlement = SettlementMode(rawValue: try node.string("settlement", default: "atomic", oneOf: SettlementMode.allCases.map(\.rawValue)))!
-        if settlement == .batched {
-            guard node.has("interval") else {
-                throw node.error("is required with settlement: batched", allowed: "a duration > 0 (one net transfer per interval)", key: "interval")
-            }
-            interval = try node.duration("interval", allowZero: false)
-        } else {
-            if node.has("interval") {
-                throw node.error("is only allowed with settlement: batched", allowed: "no interval with settlement: atomic",
-                                 given: node.child("interval")!.description, key: "interval")
-            }
-            interval = nil
-        }
+        (settlement, interval) = try TreasuryParameters.settlementMode(node)
         transferFee = try node.double("transfer_fee", default: 0, range: 0...1e12)
         if let r = node.child("rebalance") {
             try r.checkKeys(["threshold", "mode", "max_in_flight"])
@@ -88,6 +76,25 @@ public struct TreasuryParameters: Sendable {
         } else {
             rebalance = nil
         }
+    }
+}
+
+extension TreasuryParameters {
+    /// The `settlement` and `interval` keys of `node` (a treasury's, a trade flow's): `atomic`
+    /// (the default, no interval allowed) or `batched` with its required `interval` (> 0).
+    static func settlementMode(_ node: ConfigNode) throws -> (SettlementMode, SimDuration?) {
+        let settlement = SettlementMode(rawValue: try node.string("settlement", default: "atomic", oneOf: SettlementMode.allCases.map(\.rawValue)))!
+        if settlement == .batched {
+            guard node.has("interval") else {
+                throw node.error("is required with settlement: batched", allowed: "a duration > 0 (one net transfer per interval)", key: "interval")
+            }
+            return (settlement, try node.duration("interval", allowZero: false))
+        }
+        if node.has("interval") {
+            throw node.error("is only allowed with settlement: batched", allowed: "no interval with settlement: atomic",
+                             given: node.child("interval")!.description, key: "interval")
+        }
+        return (settlement, nil)
     }
 }
 

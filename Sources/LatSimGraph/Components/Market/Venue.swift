@@ -191,7 +191,7 @@ extension GraphModel {
             }
         case .place:
             venuePlace(local, instance: instance, m, context: &context)
-        case .quote, .none, .transfer, .fill, .swap, .poolState:
+        case .quote, .none, .transfer, .fill, .swap, .poolState, .trade:
             if measuring { venues[local].ignored += 1 }
             discard(m)
         }
