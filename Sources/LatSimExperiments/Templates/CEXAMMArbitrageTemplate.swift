@@ -101,13 +101,7 @@ public enum CEXAMMArbitrageTemplate {
         ]))
 
         var connections = [map([("from", s("market.out")), ("to", s(cex + ".in")), ("link", cexNode?.child("lag") ?? s("0ms"))])]
-        let designNodes: [(String, ConfigNode)]
-        if let d = node.child("designs") {
-            guard case .mapping(let entries) = d.value else { throw d.error("must be a mapping", allowed: "design name -> a preset or a design") }
-            designNodes = entries.map { ($0.key, $0.value) }
-        } else {
-            designNodes = BotDesign.presets.map { ($0.name, s($0.name)) }
-        }
+        let designNodes = try GraphConfig.botDesignNodes(node, at: node.location)
         var focal: [String] = []
         for (index, bot) in botNodes.enumerated() {
             let p = parameters.bots[index], name = p.name

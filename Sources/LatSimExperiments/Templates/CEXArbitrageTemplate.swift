@@ -37,7 +37,7 @@ public enum CEXArbitrageTemplate {
 
     public static func expand(_ node: ConfigNode) throws -> ConfigNode {
         try node.checkKeys(configKeys)
-        // The hand-written model's checks, so its configs get the same errors.
+        // The kind's parameter checks (CEXArbitrageParameters), so its configs get the errors they always had.
         let parameters = try CEXArbitrageParameters(config: node)
         let at = node.location
         func s(_ text: String) -> ConfigNode { GraphConfig.scalar(text, at: at) }
@@ -71,13 +71,7 @@ public enum CEXArbitrageTemplate {
                                     ("link", venue.child("lag") ?? s("0ms"))], venue.location))
         }
         // Designs: each sets the focal bots' design.
-        let designNodes: [(String, ConfigNode)]
-        if let d = node.child("designs") {
-            guard case .mapping(let entries) = d.value else { throw d.error("must be a mapping", allowed: "design name -> a preset or a design") }
-            designNodes = entries.map { ($0.key, $0.value) }
-        } else {
-            designNodes = BotDesign.presets.map { ($0.name, s($0.name)) }
-        }
+        let designNodes = try GraphConfig.botDesignNodes(node, at: node.location)
         var focal: [String] = []
         for (index, bot) in botNodes.enumerated() {
             let p = parameters.bots[index], name = p.name

@@ -1,5 +1,6 @@
 import LatSimCore
 import LatSimGraph
+import LatSimMarkets
 
 /// A template: a named graph with parameters. A config that names it (`model.kind:
 /// call-pattern`) is expanded into a `graph` model, which is what runs; `latsim validate
@@ -40,6 +41,14 @@ enum GraphConfig {
     /// A generated mapping (its path set by `model`); the entries keep their own paths.
     static func mapping(_ entries: [(String, ConfigNode)], at location: SourceLocation) -> ConfigNode {
         ConfigNode(value: .mapping(entries.map { (key: $0.0, value: $0.1) }), location: location, path: "")
+    }
+
+    /// A bot kind's designs (`model.designs`: name -> a preset or a design mapping), or the bot
+    /// presets (`sync`, `async`) when the config gives none; each becomes a patch of the focal bots.
+    static func botDesignNodes(_ node: ConfigNode, at location: SourceLocation) throws -> [(String, ConfigNode)] {
+        guard let d = node.child("designs") else { return BotDesign.presets.map { ($0.name, scalar($0.name, at: location)) } }
+        guard case .mapping(let entries) = d.value else { throw d.error("must be a mapping", allowed: "design name -> a preset or a design") }
+        return entries.map { ($0.key, $0.value) }
     }
 
     static func list(_ items: [ConfigNode], at location: SourceLocation) -> ConfigNode {

@@ -325,14 +325,7 @@ extension GraphModel {
         }
         guard code == GraphModel.dexLeadTimer else { return }
         if dexArbitrageurs[local].parameters.marketData == .pull {
-            let c = dexArbitrageurs[local].venueConnection
-            guard c >= 0 else { return }
-            let m = create(by: instance, now: context.now)
-            pool[m].kind = .request
-            pool[m].wantsReply = true
-            pool[m].sizeBytes = UInt32(clamping: dexArbitrageurs[local].parameters.requestBytes)
-            if measuring { dexArbitrageurs[local].statistics.requests += 1 }
-            transmit(m, over: c, context: &context)
+            dexPoll(local, instance: instance, context: &context)
         } else {
             dexDecide(local, instance: instance, context: &context)
         }
