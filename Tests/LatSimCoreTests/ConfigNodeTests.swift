@@ -39,4 +39,17 @@ import Testing
         #expect(nearestMatch("replicatons", in: ["replications", "seed", "horizon"]) == "replications")
         #expect(nearestMatch("zzzzzz", in: ["seed"]) == nil)
     }
+
+    @Test func aListWhereKeysAreExpectedIsAnError() throws {
+        let list = ConfigNode(value: .sequence([.mapping([("fee_bps", .scalar("5"))])]), location: .unknown, path: "model.pool")
+        do {
+            try list.checkKeys(["base_reserve", "fee_bps"])
+            Issue.record("a list in place of a mapping must be rejected")
+        } catch let error as ConfigError {
+            #expect(error.path == "model.pool" && error.problem.contains("is a list") && error.description.contains("base_reserve, fee_bps"), "\(error)")
+        }
+        // A mapping and a scalar (a section's shorthand) pass.
+        try ConfigNode.mapping([("fee_bps", .scalar("5"))], path: "model.pool").checkKeys(["fee_bps"])
+        try ConfigNode.scalar("ethereum").checkKeys(["preset"])
+    }
 }

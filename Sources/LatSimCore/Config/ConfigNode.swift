@@ -165,8 +165,14 @@ public struct ConfigNode: Sendable, CustomStringConvertible {
         return node
     }
 
-    /// Rejects keys that are not in `allowed`, suggesting the nearest valid key.
+    /// Rejects keys that are not in `allowed`, suggesting the nearest valid key. A list where
+    /// the keys were expected is an error too (its entries would otherwise be ignored and every
+    /// key take its default); a scalar passes, for the sections that have a shorthand.
     public func checkKeys(_ allowed: [String]) throws {
+        if case .sequence(let items) = value {
+            throw ConfigError(location: location, path: path, problem: "is a list, where a mapping of keys is expected",
+                              allowed: "a mapping with keys among " + allowed.joined(separator: ", "), given: "a list of \(items.count)")
+        }
         guard case .mapping(let entries) = value else { return }
         var seen: [String] = []
         for entry in entries {

@@ -75,11 +75,19 @@ public enum CEXAMMArbitrageTemplate {
 
         // The chain: the block interval as slots (a constant) or Poisson blocks (exponential).
         let blocks: ConfigNode
+        // A duration as nanoseconds the chain reads back; one of 2^63 ns or more (292 years) has no Int64.
+        func nanoseconds(_ value: Double) throws -> ConfigNode {
+            guard value.isFinite, value < 0x1p63 else {
+                throw (node.child("block_interval") ?? node).error("is too long for a block interval", allowed: "a duration below 2^63 ns (292 years)",
+                                                                  given: "\(parameters.blockInterval)")
+            }
+            return s("\(Int64(value.rounded()))ns")
+        }
         switch parameters.blockInterval.kind {
         case .constant(let value):
-            blocks = map([("type", s("slots")), ("slot", s("\(Int64(value.rounded()))ns"))])
+            blocks = map([("type", s("slots")), ("slot", try nanoseconds(value))])
         case .exponential(let mean):
-            blocks = map([("type", s("poisson")), ("mean_interval", s("\(Int64(mean.rounded()))ns"))])
+            blocks = map([("type", s("poisson")), ("mean_interval", try nanoseconds(mean))])
         default:
             throw (node.child("block_interval") ?? node).error("is a distribution the chain's blocks cannot follow",
                                                               allowed: "a constant (slotted blocks, e.g. 2s) or {type: exponential, mean: 12s} (Poisson blocks)",
