@@ -26,9 +26,11 @@ struct MarketsBenchCommand: ParsableCommand {
         }
     }
 
-    /// The kinds timed, in order, each on a small example model. A kind that a template replaced
-    /// runs the template; while its hand-written model still exists, both run on the same example
-    /// (`<kind>/hand-written` and `<kind>/template` lines), side by side in one process.
+    /// The kinds timed, in order, each on a small example model (every one is a graph template).
+    /// The hand-written models they replaced are deleted. Commit 9a70c9e still has them: its
+    /// `latsim bench markets` times cex-arbitrage's beside the template and the cex-amm-arbitrage
+    /// and market-making models under their kind names; its `latsim run` runs the hand-written
+    /// settlement and cross-chain models.
     static let timedKinds = ["cex-arbitrage", "cex-amm-arbitrage", "market-making", "settlement", "cross-chain"]
 
     /// Examples of the settlement kinds, sized so that a 60 s run has tens of thousands of events.
@@ -62,19 +64,12 @@ struct MarketsBenchCommand: ParsableCommand {
         let span = try SimDuration(parsing: horizon)
         print("benchmark: markets")
         print("horizon: \(horizon)")
-        let handWritten = MarketsScenarios.kinds + SettlementScenarios.kinds
         for name in Self.timedKinds {
             guard let config = try Self.example(kind: name), let kind = ScenarioRegistry.kind(named: name) else { continue }
             let spec = ReplicationSpec(replication: 0, rootSeed: seed, horizon: span)
-            var timed: [(label: String, scenario: any Scenario)] = [(name, try kind.make(config))]
-            // A kind a template replaced, while its hand-written model exists: both on the same example.
-            if ScenarioRegistry.replacedByTemplates.contains(name), let old = handWritten.first(where: { $0.name == name }) {
-                timed = [(name + "/hand-written", try old.make(config)), (name + "/template", timed[0].scenario)]
-            }
-            for (label, scenario) in timed {
-                for timing in timeDesigns(of: scenario, spec: spec, repeats: repeats) {
-                    print("\(label) \(timing.design): events \(timing.events) ns_per_event \(formatFixed(timing.nanosecondsPerEvent, decimals: 1)) events_per_second \(formatFixed(1e9 / timing.nanosecondsPerEvent, decimals: 0))")
-                }
+            let scenario = try kind.make(config)
+            for timing in timeDesigns(of: scenario, spec: spec, repeats: repeats) {
+                print("\(name) \(timing.design): events \(timing.events) ns_per_event \(formatFixed(timing.nanosecondsPerEvent, decimals: 1)) events_per_second \(formatFixed(1e9 / timing.nanosecondsPerEvent, decimals: 0))")
             }
         }
     }

@@ -11,13 +11,7 @@ import LatSimSettlement
 /// Invariant: names are unique (checked by a test).
 public enum ScenarioRegistry {
     public static let kinds: [ScenarioKind] = builtinKinds + templates.map(\.kind)
-        + (MarketsScenarios.kinds + SettlementScenarios.kinds).filter { !replacedByTemplates.contains($0.name) }
-
-    /// Hand-written kinds a template of the same name replaces: a config naming the kind runs
-    /// the template. The hand-written model stays only for `latsim bench markets`, which times
-    /// it beside the template on the same example, until its tests run on the template; then it
-    /// is deleted (as `cex-arbitrage`'s was).
-    public static let replacedByTemplates: Set<String> = []
+        + MarketsScenarios.kinds + SettlementScenarios.kinds
 
     /// Named graphs with parameters (`latsim validate --expand` prints what they expand to).
     public static let templates: [Template] = [QueueTemplate.template, CallPatternTemplate.template, OrderedDeliveryTemplate.template,
