@@ -89,6 +89,19 @@ static inline gsl_rng *latsim_rng_alloc(uint64_t key) {
     return r;
 }
 
+/// Initialises a latsim-xoshiro256** generator in place, in a 64-byte block: the gsl_rng
+/// header first, its state right after it, so a draw touches one cache line (no allocation;
+/// the block's owner frees it, never gsl_rng_free).
+static inline gsl_rng *latsim_rng_init_in_place(void *block, uint64_t key) {
+    gsl_rng *r = (gsl_rng *)block;
+    r->type = &latsim_xoshiro_type;
+    r->state = (char *)block + sizeof(gsl_rng);
+    latsim_xoshiro_set(r->state, (unsigned long int)key);
+    return r;
+}
+
+_Static_assert(sizeof(gsl_rng) + sizeof(latsim_xoshiro_state) <= 64, "a generator and its state fit in 64 bytes");
+
 /// The raw 64-bit output of a latsim generator (no function-pointer call).
 static inline uint64_t latsim_rng_next_u64(gsl_rng *r) {
     return latsim_xoshiro_next((latsim_xoshiro_state *)r->state);

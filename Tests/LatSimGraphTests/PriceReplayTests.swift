@@ -33,7 +33,7 @@ import Testing
         let replication = ReplicationSpec(replication: 0, rootSeed: 7, horizon: horizon, keepTrace: true)
         var model = GraphModel(spec: spec, replication: replication)
         var initial: [(GraphEvent, SimInstant)] = []
-        for instance in 0..<Int32(model.instanceType.count) where model.instanceType[Int(instance)] == .priceSource {
+        for instance in 0..<Int32(model.instanceInfo.count) where model.instanceInfo[Int(instance)].type == .priceSource {
             initial += model.startPriceSource(instance: instance)
         }
         var simulation = Simulation(model: model)

@@ -77,7 +77,12 @@ public struct ReplicationSpec: Sendable, Equatable {
 
     /// The stream for a named component of this replication.
     public func stream(_ component: String) -> RandomStream {
-        RandomStream(rootSeed: rootSeed, replication: replication, component: component)
+        RandomStream(key: streamKey(component))
+    }
+
+    /// The key of that stream (to build many at once: `StreamArena`).
+    public func streamKey(_ component: String) -> StreamKey {
+        StreamKey(rootSeed: rootSeed, replication: replication, component: component)
     }
 }
 

@@ -204,16 +204,16 @@ extension GraphModel {
         ComponentMetric("stored_mean", "messages", "time-weighted messages stored") { m, g, end in
             m.brokerTotal(g) { $0.storedLength.mean(until: end) } },
         ComponentMetric("stored_max", "messages", "most messages stored at once (one instance)") { m, g, _ in
-            m.instances(of: g).reduce(0) { Swift.max($0, m.brokers[Int(m.instanceLocal[Int($1)])].broker.storedLength.maximum) } },
+            m.instances(of: g).reduce(0) { Swift.max($0, m.brokers[Int(m.instanceInfo[Int($1)].local)].broker.storedLength.maximum) } },
         ComponentMetric("stored_end", "messages", "messages stored at the end") { m, g, _ in m.brokerTotal(g) { Double($0.storedCount) } },
         ComponentMetric("blocked", "count", "messages held at their producers by a full partition (overflow: block)") { m, g, _ in
             Double(m.instances(of: g).reduce(Int64(0)) { t, i in
-                t + m.brokers[Int(m.instanceLocal[Int(i)])].held.reduce(Int64(0)) { $0 + $1.blockedCount } }) },
+                t + m.brokers[Int(m.instanceInfo[Int(i)].local)].held.reduce(Int64(0)) { $0 + $1.blockedCount } }) },
         ComponentMetric("held_mean", "messages", "time-weighted messages held at producers by a full partition (overflow: block)") { m, g, end in
             Double(m.instances(of: g).reduce(0.0) { t, i in
-                t + m.brokers[Int(m.instanceLocal[Int(i)])].held.reduce(0.0) { $0 + $1.heldLength.mean(until: end) } }) },
+                t + m.brokers[Int(m.instanceInfo[Int(i)].local)].held.reduce(0.0) { $0 + $1.heldLength.mean(until: end) } }) },
         ComponentMetric("held_end", "messages", "messages held at producers at the end (overflow: block)") { m, g, _ in
-            Double(m.instances(of: g).reduce(0) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].heldCount }) },
+            Double(m.instances(of: g).reduce(0) { $0 + m.brokers[Int(m.instanceInfo[Int($1)].local)].heldCount }) },
         ComponentMetric("conflated", "count", "stored messages replaced by a newer one of the same key before delivery (conflate)") { m, g, _ in
             Double(m.groupStats[g].counters[brokerConflated]) },
         ComponentMetric("rebalances", "count", "consumer-group rebalances (a consumer went down or came back; rebalance_pause above 0)") { m, g, _ in
@@ -226,15 +226,15 @@ extension GraphModel {
         ComponentMetric("lag_mean", "messages", "time-weighted consumer lag (stored minus committed) of one (group, partition), averaged over them") { m, g, end in
             var total = 0.0, pairs = 0
             for i in m.instances(of: g) {
-                for l in m.brokers[Int(m.instanceLocal[Int(i)])].lag { total += l.mean(until: end); pairs += 1 }
+                for l in m.brokers[Int(m.instanceInfo[Int(i)].local)].lag { total += l.mean(until: end); pairs += 1 }
             }
             return pairs > 0 ? total / Double(pairs) : .nan },
         ComponentMetric("lag_peak", "messages", "largest consumer lag of one (group, partition) during the measurement") { m, g, _ in
             m.instances(of: g).reduce(Double.nan) { best, i in
-                m.brokers[Int(m.instanceLocal[Int(i)])].lag.reduce(best) { $0.isNaN ? $1.maximum : Swift.max($0, $1.maximum) } } },
+                m.brokers[Int(m.instanceInfo[Int(i)].local)].lag.reduce(best) { $0.isNaN ? $1.maximum : Swift.max($0, $1.maximum) } } },
         ComponentMetric("lag_max", "messages", "largest backlog of one group on one partition at the end (stored, not committed)") { m, g, _ in
             m.instances(of: g).reduce(0.0) { best, i in
-                let b = m.brokers[Int(m.instanceLocal[Int(i)])]
+                let b = m.brokers[Int(m.instanceInfo[Int(i)].local)]
                 return Swift.max(best, (0..<b.parameters.partitions).reduce(0.0) { Swift.max($0, Double(b.broker.stored(partition: $1))) })
             } },
     ]
@@ -242,27 +242,27 @@ extension GraphModel {
     /// With a `recovery` key (either value): how consumers restarted after a fault caught up.
     static let brokerRecoveryMetrics: [ComponentMetric] = [
         ComponentMetric("recoveries", "count", "consumer partitions caught up after their consumer restarted (recovery)") { m, g, _ in
-            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].recoveries }) },
+            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceInfo[Int($1)].local)].recoveries }) },
         ComponentMetric("recovery_time_mean", "ns", "mean time from a consumer's restart until its group committed the backlog of the partition (recovery)") { m, g, _ in
-            let n = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].recoveries }
-            let t = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].recoveryTotal }
+            let n = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceInfo[Int($1)].local)].recoveries }
+            let t = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceInfo[Int($1)].local)].recoveryTotal }
             return n > 0 ? Double(t) / Double(n) : .nan },
         ComponentMetric("recovery_time_max", "ns", "longest time from a consumer's restart until it caught up on one partition (recovery)") { m, g, _ in
-            let n = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].recoveries }
-            return n > 0 ? Double(m.instances(of: g).reduce(Int64(0)) { Swift.max($0, m.brokers[Int(m.instanceLocal[Int($1)])].recoveryMax) }) : .nan },
+            let n = m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceInfo[Int($1)].local)].recoveries }
+            return n > 0 ? Double(m.instances(of: g).reduce(Int64(0)) { Swift.max($0, m.brokers[Int(m.instanceInfo[Int($1)].local)].recoveryMax) }) : .nan },
         ComponentMetric("replayed", "count", "messages sent to restarted consumers to recover: the backlog (replay) or the snapshots (snapshot)") { m, g, _ in
-            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].replayed }) },
+            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceInfo[Int($1)].local)].replayed }) },
         ComponentMetric("snapshots", "count", "snapshots sent to restarted consumers, one per (consumer, partition) (recovery: snapshot)") { m, g, _ in
-            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceLocal[Int($1)])].snapshots }) },
+            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.brokers[Int(m.instanceInfo[Int($1)].local)].snapshots }) },
     ]
 
     func brokerTotal(_ g: Int, _ f: (Broker<Int32>) -> Double) -> Double {
-        instances(of: g).reduce(0) { $0 + f(brokers[Int(instanceLocal[Int($1)])].broker) }
+        instances(of: g).reduce(0) { $0 + f(brokers[Int(instanceInfo[Int($1)].local)].broker) }
     }
 
     /// Consumers and their partitions, from the broker's outgoing connections.
     mutating func configureBroker(_ local: Int) {
-        guard let instance = instanceType.indices.first(where: { instanceType[$0] == .broker && Int(instanceLocal[$0]) == local }) else { return }
+        guard let instance = instanceInfo.indices.first(where: { instanceInfo[$0].type == .broker && Int(instanceInfo[$0].local) == local }) else { return }
         let first = Int(outStart[instance]), end = Int(outStart[instance + 1])
         var state = brokers[local]
         for k in first..<end {
@@ -312,7 +312,7 @@ extension GraphModel {
     /// A producer batch goes on: its messages are persisted and stored in order.
     mutating func brokerFlush(_ local: Int, instance: Int32, partition: Int, context: inout SimulationContext<GraphEvent>) {
         brokers[local].batchGeneration[partition] = (brokers[local].batchGeneration[partition] &+ 1) & 0x7_FFFF
-        let g = Int(instanceGroup[Int(instance)])
+        let g = Int(instanceInfo[Int(instance)].group)
         if measuring {
             groupStats[g].counters[GraphModel.brokerBatches] &+= 1
             groupStats[g].counters[GraphModel.brokerBatched] &+= Int64(brokers[local].batch[partition].count)
@@ -350,7 +350,7 @@ extension GraphModel {
         if brokers[local].parameters.conflate, let offset = brokers[local].latestOffset[partition][pool[m].key],
            let old = brokers[local].broker.replace(partition: partition, offset: offset, with: m) {
             // The newer value takes the pending one's place: stored (and acknowledged) without a new offset.
-            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerConflated] &+= 1 }
+            if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].counters[GraphModel.brokerConflated] &+= 1 }
             discard(old)
             if brokers[local].parameters.acknowledge && pool[m].wantsReply {
                 reply(pool.copy(m), sizeBytes: brokers[local].parameters.replyBytes, context: &context)
@@ -369,7 +369,7 @@ extension GraphModel {
             brokers[local].updateLag(partition: partition, at: now)
             for g in 0..<brokers[local].groups { deliver(local, instance: instance, group: g, partition: partition, context: &context) }
         case .dropped(let victim, _):
-            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerDropped] &+= 1 }
+            if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].counters[GraphModel.brokerDropped] &+= 1 }
             instanceLost[Int(instance)] &+= 1
             discard(victim)
             if victim != m {
@@ -398,7 +398,7 @@ extension GraphModel {
     /// Delivers what (group, partition) may receive now to its consumer: at once when it is
     /// pushed to, within an open poll's budget when it pulls.
     mutating func deliver(_ local: Int, instance: Int32, group: Int, partition: Int, context: inout SimulationContext<GraphEvent>) {
-        guard !instanceDown[Int(instance)] else { return }
+        guard !instanceInfo[Int(instance)].down else { return }
         let slot = group * brokers[local].parameters.partitions + partition
         let consumer = brokers[local].assignment[slot]
         let now = context.now
@@ -448,7 +448,7 @@ extension GraphModel {
         let p = brokers[local].parameters
         let now = context.now
         context.schedule(.timer(component: instance, code: GraphModel.brokerPollTimer, payload: Int32(consumer)), after: p.pollInterval)
-        guard !instanceDown[Int(instance)] else { return }
+        guard !instanceInfo[Int(instance)].down else { return }
         brokers[local].pollBudget[consumer] = p.maxPollRecords
         brokers[local].pollOpenUntil[consumer] = now + p.pollWait
         brokers[local].polling = true
@@ -524,8 +524,8 @@ extension GraphModel {
         for partition in partitions where brokers[local].broker.unacknowledged(group: group, partition: partition) > 0 {
             let slot = group * p.partitions + partition
             let idle = now - brokers[local].lastProgress[slot]
-            if idle >= p.ackTimeout && !instanceDown[Int(instance)] {
-                if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerRewinds] &+= 1 }
+            if idle >= p.ackTimeout && !instanceInfo[Int(instance)].down {
+                if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].counters[GraphModel.brokerRewinds] &+= 1 }
                 brokers[local].broker.consumerFailed(group: group, partition: partition)
                 deliver(local, instance: instance, group: group, partition: partition, context: &context)
                 brokers[local].lastProgress[slot] = now
@@ -561,7 +561,7 @@ extension GraphModel {
                 let until = context.now + pause
                 guard until > brokers[local].pausedUntil[group] else { continue }
                 brokers[local].pausedUntil[group] = until
-                if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.brokerRebalances] &+= 1 }
+                if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].counters[GraphModel.brokerRebalances] &+= 1 }
                 context.schedule(.timer(component: instance, code: GraphModel.brokerRebalanceTimer, payload: Int32(group)), at: until)
             }
         }
@@ -585,7 +585,7 @@ extension GraphModel {
             for (consumer, c) in brokers[local].consumerConnection.enumerated() where connectionTarget[Int(c)] == consumerInstance {
                 let group = brokers[local].consumerGroup[consumer]
                 let instance = connectionSource[Int(c)]
-                guard !instanceDown[Int(instance)] else { continue }   // a broker that is down sends nothing
+                guard !instanceInfo[Int(instance)].down else { continue }   // a broker that is down sends nothing
                 for partition in 0..<p.partitions where brokers[local].assignment[group * p.partitions + partition] == consumer {
                     let slot = group * p.partitions + partition
                     brokers[local].recoveryStart[slot] = now

@@ -100,45 +100,41 @@ struct ClientSlot {
     var busy = false
 }
 
-struct ClientState {
+/// What the clients of one component (group) share: their parameters and where their slots are.
+/// A fixed window's slots are computed from the client's index (`slotBase + (local - firstLocal)
+/// * window`), so a request at one of 100,000 cold clients loads its slots, its free stack and
+/// its state in parallel, none behind another's pointer.
+struct ClientKind {
     let parameters: ClientParameters
     // Hot parameters, read without copying `parameters`.
     let interarrival: Distribution
     let thinkTime: Distribution
     let timeout: SimDuration
     let isClosed: Bool
+    let isWindowUnlimited: Bool
     let sizeBytes: UInt32
     let priority: UInt8
-    var slots: [ClientSlot]
-    /// Free slots of an open or input client (a stack: O(1) admission at any window).
-    var freeSlots: [Int32]
-    /// Closed slots to restart when the client is back from an outage.
-    var crashed = false
+    let window: Int
+    /// The group's first client (its index in `clients`) and its first slot in `clientSlots`.
+    let firstLocal: Int
+    let slotBase: Int
+}
+
+/// One client instance's own state; its slots and free stack are in the model's flat arrays
+/// `clientSlots` and `clientFree` (the same index for both).
+struct ClientState {
+    /// Its `ClientKind`.
+    let kind: Int32
+    /// Slots it has (the window; it grows with an unlimited window).
+    var slotCount: Int32
+    /// Free slots on its stack (open and input clients: O(1) admission at any window).
+    var freeCount: Int32 = 0
+    /// An unlimited window's slots: where they start and how many fit before they move.
+    var slotBase = 0
+    var slotCapacity: Int32 = 0
+    var nextRequest: UInt32 = 0
     /// Requests waiting for a free slot (pool messages).
     var queue = RingBuffer<Int32>()
-    var nextRequest: UInt32 = 0
-
-    init(parameters: ClientParameters) {
-        self.parameters = parameters
-        interarrival = parameters.interarrival
-        thinkTime = parameters.thinkTime
-        timeout = parameters.timeout
-        isClosed = parameters.arrival == .closed
-        sizeBytes = UInt32(parameters.sizeBytes)
-        priority = UInt8(parameters.priority)
-        let count = parameters.isWindowUnlimited ? 0 : parameters.window
-        slots = Array(repeating: ClientSlot(), count: count)
-        freeSlots = isClosed ? [] : (0..<Int32(count)).reversed()
-    }
-
-    /// A free slot of an open or input client: the most recently freed, or a new one when the
-    /// window is unlimited; nil when every slot is busy.
-    mutating func takeFreeSlot() -> Int? {
-        if let slot = freeSlots.popLast() { return Int(slot) }
-        guard parameters.isWindowUnlimited else { return nil }
-        slots.append(ClientSlot())
-        return slots.count - 1
-    }
 
     mutating func resetStatistics(at now: SimInstant) {}
 }
@@ -171,8 +167,76 @@ extension GraphModel {
            ComponentMetric("queue_length_mean", "requests", "time-weighted requests waiting at the clients for a free slot") { m, g, end in
                m.groupStats[g].level.mean(until: end) }]
 
+    /// The `ClientKind` of a client instance (from its group: no load of its own state).
+    @inline(__always) func clientKind(_ instance: Int32) -> Int { Int(clientKindOfGroup[Int(instanceInfo[Int(instance)].group)]) }
+
+    /// Where slot `slot` of client `local` is in `clientSlots` (and its free stack's entry in `clientFree`).
+    @inline(__always) func slotIndex(_ local: Int, _ instance: Int32, _ slot: Int) -> Int {
+        let k = clientKind(instance)
+        if clientKinds[k].isWindowUnlimited { return clients[local].slotBase &+ slot }
+        return clientKinds[k].slotBase &+ (local &- clientKinds[k].firstLocal) &* clientKinds[k].window &+ slot
+    }
+
+    /// A free slot of an open or input client: the most recently freed, or a new one when the
+    /// window is unlimited; nil when every slot is busy.
+    @inline(__always) mutating func takeFreeSlot(_ local: Int, instance: Int32) -> Int? {
+        let free = clients[local].freeCount
+        if free > 0 {
+            clients[local].freeCount = free &- 1
+            return Int(clientFree[slotIndex(local, instance, Int(free &- 1))])
+        }
+        guard clientKinds[clientKind(instance)].isWindowUnlimited else { return nil }
+        if clients[local].slotCount == clients[local].slotCapacity {
+            // Full: its slots move to the end of the flat arrays, with twice the room.
+            let old = clients[local].slotBase, count = Int(clients[local].slotCount), capacity = Swift.max(4, 2 * count)
+            let base = clientSlots.count
+            clientSlots.append(contentsOf: repeatElement(ClientSlot(), count: capacity))
+            clientFree.append(contentsOf: repeatElement(Int32(-1), count: capacity))
+            for k in 0..<count { clientSlots[base + k] = clientSlots[old + k] }
+            clients[local].slotBase = base
+            clients[local].slotCapacity = Int32(capacity)
+        }
+        let slot = Int(clients[local].slotCount)
+        clients[local].slotCount &+= 1
+        return slot
+    }
+
+    @inline(__always) mutating func pushFreeSlot(_ local: Int, instance: Int32, slot: Int) {
+        let free = Int(clients[local].freeCount)
+        clientFree[slotIndex(local, instance, free)] = Int32(slot)
+        clients[local].freeCount &+= 1
+    }
+
+    /// The clients of every client group, their kinds, slots and free stacks (at the model's build).
+    mutating func buildClients() {
+        var kindOfGroup = ContiguousArray<Int32>(repeating: -1, count: spec.components.count)
+        var slotTotal = 0
+        for (g, component) in spec.components.enumerated() {
+            guard case .client(let p) = component.parameters else { continue }
+            kindOfGroup[g] = Int32(clientKinds.count)
+            let fixed = p.isWindowUnlimited ? 0 : p.window
+            clientKinds.append(ClientKind(parameters: p, interarrival: p.interarrival, thinkTime: p.thinkTime, timeout: p.timeout,
+                                          isClosed: p.arrival == .closed, isWindowUnlimited: p.isWindowUnlimited,
+                                          sizeBytes: UInt32(p.sizeBytes), priority: UInt8(p.priority), window: fixed,
+                                          firstLocal: clients.count, slotBase: slotTotal))
+            for _ in 0..<component.count {
+                clients.append(ClientState(kind: kindOfGroup[g], slotCount: Int32(fixed), freeCount: p.arrival == .closed ? 0 : Int32(fixed),
+                                           slotBase: slotTotal, slotCapacity: Int32(fixed)))
+                slotTotal += fixed
+            }
+        }
+        clientKindOfGroup = kindOfGroup
+        clientSlots = ContiguousArray(repeating: ClientSlot(), count: slotTotal)
+        // Each free stack starts with its slots in reverse order: slot 0 is taken first.
+        clientFree = ContiguousArray(repeating: 0, count: slotTotal)
+        for local in clients.indices where clients[local].freeCount > 0 {
+            let n = Int(clients[local].slotCount)
+            for k in 0..<n { clientFree[clients[local].slotBase + k] = Int32(n - 1 - k) }
+        }
+    }
+
     mutating func startClient(_ local: Int, instance: Int32) -> [(GraphEvent, SimInstant)] {
-        let p = clients[local].parameters
+        let p = clientKinds[clientKind(instance)].parameters
         let stream = streams[Int(instance)]
         switch p.arrival {
         case .open:
@@ -192,29 +256,29 @@ extension GraphModel {
         switch code & 0xFFFF {
         case GraphModel.clientArrivalTimer:
             context.schedule(.timer(component: instance, code: GraphModel.clientArrivalTimer, payload: 0),
-                             after: clients[local].interarrival.sampleDuration(streams[Int(instance)]))
+                             after: clientKinds[clientKind(instance)].interarrival.sampleDuration(streams[Int(instance)]))
             let m = newRequest(local, instance: instance, now: now)
             admit(local, instance: instance, m, context: &context)
         case GraphModel.clientSlotReadyTimer:
-            guard !instanceDown[Int(instance)], clients[local].slots[slot].generation == generation else { return }
+            guard !instanceInfo[Int(instance)].down, clientSlots[slotIndex(local, instance, slot)].generation == generation else { return }
             let m = newRequest(local, instance: instance, now: now)
             start(local, instance: instance, slot: slot, m, context: &context)
         case GraphModel.clientTimeoutTimer, GraphModel.clientRetryTimer:
             // The request was answered, abandoned or replaced since this timer was set.
-            guard clients[local].slots[slot].busy, clients[local].slots[slot].generation == generation else { return }
-            let attempt = clients[local].slots[slot].attempt
-            let g = Int(instanceGroup[Int(instance)])
+            guard clientSlots[slotIndex(local, instance, slot)].busy, clientSlots[slotIndex(local, instance, slot)].generation == generation else { return }
+            let attempt = clientSlots[slotIndex(local, instance, slot)].attempt
+            let g = Int(instanceInfo[Int(instance)].group)
             if code & 0xFFFF == GraphModel.clientRetryTimer {
-                clients[local].slots[slot].attempt = attempt &+ 1
+                clientSlots[slotIndex(local, instance, slot)].attempt = attempt &+ 1
                 if measuring { groupStats[g].counters[GraphModel.clientRetries] &+= 1 }
                 sendAttempt(local, instance: instance, slot: slot, context: &context)
                 return
             }
             if measuring { groupStats[g].counters[GraphModel.clientTimeouts] &+= 1 }
-            if Int(attempt) < clients[local].parameters.retries {
+            if Int(attempt) < clientKinds[clientKind(instance)].parameters.retries {
                 let factor = Int64(1) << Int64(min(Int(attempt), 40))
-                let backoff = min(clients[local].parameters.backoff * factor, clients[local].parameters.backoffMax)
-                context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientRetryTimer, slot: slot), payload: payload),
+                let backoff = min(clientKinds[clientKind(instance)].parameters.backoff * factor, clientKinds[clientKind(instance)].parameters.backoffMax)
+                context.schedule(.timer(component: instance, code: slotTimerCode(local, instance, GraphModel.clientRetryTimer, slot: slot), payload: payload),
                                  after: backoff)
             } else {
                 if measuring { groupStats[g].counters[GraphModel.clientFailed] &+= 1 }
@@ -230,25 +294,25 @@ extension GraphModel {
         clients[local].nextRequest &+= 1
         pool[m].id = clients[local].nextRequest
         pool[m].sequence = clients[local].nextRequest
-        pool[m].key = UInt32(bitPattern: instanceOrdinal[Int(instance)])
-        pool[m].sizeBytes = clients[local].sizeBytes
-        pool[m].priority = clients[local].priority
+        pool[m].key = UInt32(bitPattern: ordinal(of: Int(instance)))
+        pool[m].sizeBytes = clientKinds[clientKind(instance)].sizeBytes
+        pool[m].priority = clientKinds[clientKind(instance)].priority
         pool[m].wantsReply = true
         return m
     }
 
     /// A request to send: into a free slot, else the queue, else refused.
     mutating func admit(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        if instanceDown[Int(instance)] {
-            if measuring { groupStats[Int(instanceGroup[Int(instance)])].lostDown &+= 1 }
+        if instanceInfo[Int(instance)].down {
+            if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].lostDown &+= 1 }
             discard(m)
-        } else if let slot = clients[local].takeFreeSlot() {
+        } else if let slot = takeFreeSlot(local, instance: instance) {
             start(local, instance: instance, slot: slot, m, context: &context)
-        } else if clients[local].queue.count < clients[local].parameters.queueCapacity {
+        } else if clients[local].queue.count < clientKinds[clientKind(instance)].parameters.queueCapacity {
             clients[local].queue.append(m)
-            groupStats[Int(instanceGroup[Int(instance)])].level.add(1, at: context.now)
+            groupStats[Int(instanceInfo[Int(instance)].group)].level.add(1, at: context.now)
         } else {
-            if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.clientDropped] &+= 1 }
+            if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].counters[GraphModel.clientDropped] &+= 1 }
             discard(m)
         }
     }
@@ -259,47 +323,47 @@ extension GraphModel {
         pool[m].wantsReply = true
         pool[m].returnDepth = 0
         pool[m].isReply = false
-        pool[m].sizeBytes = clients[local].sizeBytes
+        pool[m].sizeBytes = clientKinds[clientKind(instance)].sizeBytes
         admit(local, instance: instance, m, context: &context)
     }
 
     mutating func start(_ local: Int, instance: Int32, slot: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        clients[local].slots[slot].busy = true
-        clients[local].slots[slot].id = pool[m].id
-        clients[local].slots[slot].attempt = 0
-        clients[local].slots[slot].generation &+= 1
+        clientSlots[slotIndex(local, instance, slot)].busy = true
+        clientSlots[slotIndex(local, instance, slot)].id = pool[m].id
+        clientSlots[slotIndex(local, instance, slot)].attempt = 0
+        clientSlots[slotIndex(local, instance, slot)].generation &+= 1
         pool[m].slot = Int32(slot)
-        guard clients[local].timeout > .zero else {
+        guard clientKinds[clientKind(instance)].timeout > .zero else {
             pool.account(m, .wait, at: context.now)
             forward(m, from: instance, context: &context)
             return
         }
-        clients[local].slots[slot].message = m
+        clientSlots[slotIndex(local, instance, slot)].message = m
         sendAttempt(local, instance: instance, slot: slot, context: &context)
     }
 
     /// The code of a timer of a slot's current request: the timer's kind and the slot's generation.
-    func slotTimerCode(_ local: Int, _ kind: Int32, slot: Int) -> Int32 {
-        kind | Int32(bitPattern: UInt32(clients[local].slots[slot].generation) << 16)
+    func slotTimerCode(_ local: Int, _ instance: Int32, _ kind: Int32, slot: Int) -> Int32 {
+        kind | Int32(bitPattern: UInt32(clientSlots[slotIndex(local, instance, slot)].generation) << 16)
     }
 
     /// Sends a copy of the slot's request (attempt `slots[slot].attempt`) and arms its timeout.
     mutating func sendAttempt(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
-        let template = clients[local].slots[slot].message
-        let timeout = clients[local].timeout
+        let template = clientSlots[slotIndex(local, instance, slot)].message
+        let timeout = clientKinds[clientKind(instance)].timeout
         pool.account(template, .wait, at: context.now)
         let copy = pool.copy(template)
-        pool[copy].attempt = clients[local].slots[slot].attempt
+        pool[copy].attempt = clientSlots[slotIndex(local, instance, slot)].attempt
         forward(copy, from: instance, context: &context)
-        context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientTimeoutTimer, slot: slot), payload: Int32(slot)),
+        context.schedule(.timer(component: instance, code: slotTimerCode(local, instance, GraphModel.clientTimeoutTimer, slot: slot), payload: Int32(slot)),
                          after: timeout)
     }
 
     mutating func clientReply(_ local: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
         let instance = pool[m].origin
         let slot = Int(pool[m].slot)
-        let g = Int(instanceGroup[Int(instance)])
-        guard clients[local].slots[slot].busy, clients[local].slots[slot].id == pool[m].id else {
+        let g = Int(instanceInfo[Int(instance)].group)
+        guard clientSlots[slotIndex(local, instance, slot)].busy, clientSlots[slotIndex(local, instance, slot)].id == pool[m].id else {
             if measuring { groupStats[g].counters[GraphModel.clientLate] &+= 1 }
             discard(m)
             return
@@ -313,7 +377,7 @@ extension GraphModel {
                 traceRowsDropped += 1
             } else if keepTrace {
                 let created = pool[m].created
-                trace.append([spec.components[g].name, "\(instanceOrdinal[Int(instance)])", "\(pool[m].id)",
+                trace.append([spec.components[g].name, "\(ordinal(of: Int(instance)))", "\(pool[m].id)",
                               "\(created.nanosecondsSinceStart)", "\(context.now.nanosecondsSinceStart)",
                               "\((context.now - created).nanoseconds)", "\(Int(pool[m].attempt) + 1)",
                               "\(pool[m].wire)", "\(pool[m].wait)", "\(pool[m].service)"])
@@ -325,31 +389,31 @@ extension GraphModel {
 
     /// Frees a slot: the next queued request takes it (open, input), or it thinks (closed).
     mutating func release(_ local: Int, instance: Int32, slot: Int, context: inout SimulationContext<GraphEvent>) {
-        if clients[local].slots[slot].message >= 0 { discard(clients[local].slots[slot].message) }
-        clients[local].slots[slot].message = -1
-        clients[local].slots[slot].busy = false
-        clients[local].slots[slot].attempt = 0
-        clients[local].slots[slot].generation &+= 1
-        if clients[local].isClosed {
-            context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientSlotReadyTimer, slot: slot), payload: Int32(slot)),
-                             after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
+        if clientSlots[slotIndex(local, instance, slot)].message >= 0 { discard(clientSlots[slotIndex(local, instance, slot)].message) }
+        clientSlots[slotIndex(local, instance, slot)].message = -1
+        clientSlots[slotIndex(local, instance, slot)].busy = false
+        clientSlots[slotIndex(local, instance, slot)].attempt = 0
+        clientSlots[slotIndex(local, instance, slot)].generation &+= 1
+        if clientKinds[clientKind(instance)].isClosed {
+            context.schedule(.timer(component: instance, code: slotTimerCode(local, instance, GraphModel.clientSlotReadyTimer, slot: slot), payload: Int32(slot)),
+                             after: clientKinds[clientKind(instance)].thinkTime.sampleDuration(streams[Int(instance)]))
         } else if let next = clients[local].queue.popFirst() {
-            groupStats[Int(instanceGroup[Int(instance)])].level.add(-1, at: context.now)
+            groupStats[Int(instanceInfo[Int(instance)].group)].level.add(-1, at: context.now)
             start(local, instance: instance, slot: slot, next, context: &context)
         } else {
-            clients[local].freeSlots.append(Int32(slot))
+            pushFreeSlot(local, instance: instance, slot: slot)
         }
     }
 
     /// A crash: the requests held in slots and queued are lost (their replies, if any, come late).
     mutating func clientCrash(_ local: Int, instance: Int32, now: SimInstant) {
-        let g = Int(instanceGroup[Int(instance)])
-        for slot in clients[local].slots.indices where clients[local].slots[slot].busy {
-            if clients[local].slots[slot].message >= 0 { discard(clients[local].slots[slot].message) }
-            clients[local].slots[slot].message = -1
-            clients[local].slots[slot].busy = false
-            clients[local].slots[slot].generation &+= 1
-            if !clients[local].isClosed { clients[local].freeSlots.append(Int32(slot)) }
+        let g = Int(instanceInfo[Int(instance)].group)
+        for slot in 0..<Int(clients[local].slotCount) where clientSlots[slotIndex(local, instance, slot)].busy {
+            if clientSlots[slotIndex(local, instance, slot)].message >= 0 { discard(clientSlots[slotIndex(local, instance, slot)].message) }
+            clientSlots[slotIndex(local, instance, slot)].message = -1
+            clientSlots[slotIndex(local, instance, slot)].busy = false
+            clientSlots[slotIndex(local, instance, slot)].generation &+= 1
+            if !clientKinds[clientKind(instance)].isClosed { pushFreeSlot(local, instance: instance, slot: slot) }
             if measuring { groupStats[g].lostCrash &+= 1 }
         }
         while let m = clients[local].queue.popFirst() {
@@ -361,11 +425,11 @@ extension GraphModel {
 
     /// Back from an outage: every slot of a closed client starts thinking again.
     mutating func clientResume(_ local: Int, instance: Int32, context: inout SimulationContext<GraphEvent>) {
-        guard clients[local].isClosed else { return }
-        for slot in clients[local].slots.indices where !clients[local].slots[slot].busy {
-            clients[local].slots[slot].generation &+= 1
-            context.schedule(.timer(component: instance, code: slotTimerCode(local, GraphModel.clientSlotReadyTimer, slot: slot), payload: Int32(slot)),
-                             after: clients[local].thinkTime.sampleDuration(streams[Int(instance)]))
+        guard clientKinds[clientKind(instance)].isClosed else { return }
+        for slot in 0..<Int(clients[local].slotCount) where !clientSlots[slotIndex(local, instance, slot)].busy {
+            clientSlots[slotIndex(local, instance, slot)].generation &+= 1
+            context.schedule(.timer(component: instance, code: slotTimerCode(local, instance, GraphModel.clientSlotReadyTimer, slot: slot), payload: Int32(slot)),
+                             after: clientKinds[clientKind(instance)].thinkTime.sampleDuration(streams[Int(instance)]))
         }
     }
 }

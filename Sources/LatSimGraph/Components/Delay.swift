@@ -60,7 +60,7 @@ extension GraphModel {
     ]
 
     mutating func delayReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        if measuring { groupStats[Int(instanceGroup[Int(instance)])].received &+= 1 }
+        if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].received &+= 1 }
         context.schedule(.timer(component: instance, code: 0, payload: m), after: delays[local].hold(streams[Int(instance)]))
     }
 

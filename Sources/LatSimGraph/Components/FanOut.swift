@@ -10,7 +10,7 @@ extension GraphModel {
     ]
 
     mutating func fanOutReceive(_ instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        if measuring { groupStats[Int(instanceGroup[Int(instance)])].received &+= 1 }
+        if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].received &+= 1 }
         let first = Int(outStart[Int(instance)]), end = Int(outStart[Int(instance) + 1])
         for k in first..<(end - 1) {
             transmit(pool.copy(m), over: outConnections[k], context: &context)

@@ -36,7 +36,7 @@ extension GraphModel {
     ]
 
     mutating func routerReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        if measuring { groupStats[Int(instanceGroup[Int(instance)])].received &+= 1 }
+        if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].received &+= 1 }
         let first = Int(outStart[Int(instance)]), n = Int(outStart[Int(instance) + 1]) - first
         let stream = streams[Int(instance)]
         let choice: Int
@@ -82,8 +82,8 @@ extension GraphModel {
 
     /// Jobs waiting or in service at a station instance (0 for other types).
     func jobs(at instance: Int32) -> Int {
-        guard instanceType[Int(instance)] == .station else { return 0 }
-        let s = stations[Int(instanceLocal[Int(instance)])].station
+        guard instanceInfo[Int(instance)].type == .station else { return 0 }
+        let s = stations[Int(instanceInfo[Int(instance)].local)].station
         return s.waiting + s.busy + s.heldCount
     }
 }

@@ -69,7 +69,7 @@ extension GraphModel {
                Double(m.groupStats[g].counters[sinkSkipped]) }]
 
     mutating func sinkReceive(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        let g = Int(instanceGroup[Int(instance)])
+        let g = Int(instanceInfo[Int(instance)].group)
         let message = pool[m]
         let p = sinks[local].parameters
         if p.acknowledge && message.wantsReply && message.offset <= GraphModel.snapshotOffset {

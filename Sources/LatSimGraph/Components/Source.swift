@@ -103,7 +103,7 @@ extension GraphModel {
         } else if payload != sources[local].generation {
             return   // a token of the population before an outage
         }
-        guard !instanceDown[Int(instance)] else { return }
+        guard !instanceInfo[Int(instance)].down else { return }
         emit(local, instance: instance, context: &context)
     }
 
@@ -116,13 +116,13 @@ extension GraphModel {
         pool[m].sequence = sequence
         switch p.keying {
         case .roundRobin: pool[m].key = (sequence &- 1) % UInt32(p.keys)
-        case .instance: pool[m].key = UInt32(instanceOrdinal[Int(instance)]) % UInt32(p.keys)
+        case .instance: pool[m].key = UInt32(ordinal(of: Int(instance))) % UInt32(p.keys)
         }
         pool[m].sizeBytes = UInt32(p.sizeBytes)
         pool[m].priority = UInt8(p.priority)
         pool[m].wantsReply = p.arrival == .closed
         pool[m].slot = sources[local].generation
-        if measuring { groupStats[Int(instanceGroup[Int(instance)])].created &+= 1 }
+        if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].created &+= 1 }
         forward(m, from: instance, context: &context)
     }
 

@@ -60,12 +60,12 @@ extension GraphModel {
     static let stationDropped = 0
 
     static let stationMetrics: [ComponentMetric] = serviceStationMetrics(prefix: "", of: "") { m, instance in
-        m.stations[Int(m.instanceLocal[Int(instance)])].station
+        m.stations[Int(m.instanceInfo[Int(instance)].local)].station
     } + [
         ComponentMetric("dropped", "count", "jobs dropped by the overflow policy") { m, g, _ in
             Double(m.groupStats[g].counters[stationDropped]) },
         ComponentMetric("blocked", "count", "jobs held at their senders by backpressure") { m, g, _ in
-            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.stations[Int(m.instanceLocal[Int($1)])].station.blockedCount }) },
+            Double(m.instances(of: g).reduce(Int64(0)) { $0 + m.stations[Int(m.instanceInfo[Int($1)].local)].station.blockedCount }) },
         ComponentMetric("lost_crash", "count", "jobs lost in a crash: waiting, held or in service") { m, g, _ in
             Double(m.groupStats[g].lostCrash) },
     ]
@@ -116,7 +116,7 @@ extension GraphModel {
             if stations[local].parameters.rejectsOnOverflow {
                 reject(local, instance: instance, victim, context: &context)
             } else {
-                if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.stationDropped] &+= 1 }
+                if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].counters[GraphModel.stationDropped] &+= 1 }
                 instanceLost[Int(instance)] &+= 1
                 discard(victim)
             }
@@ -125,10 +125,10 @@ extension GraphModel {
 
     /// Answers `m` at once with a rejection (or drops it when no answer is wanted).
     mutating func reject(_ local: Int, instance: Int32, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        if measuring { groupStats[Int(instanceGroup[Int(instance)])].counters[GraphModel.stationDropped] &+= 1 }
+        if measuring { groupStats[Int(instanceInfo[Int(instance)].group)].counters[GraphModel.stationDropped] &+= 1 }
         instanceLost[Int(instance)] &+= 1
         let origin = pool[m].origin
-        guard pool[m].wantsReply, origin >= 0, instanceType[Int(origin)] != .broker else {
+        guard pool[m].wantsReply, origin >= 0, instanceInfo[Int(origin)].type != .broker else {
             discard(m)
             return
         }
@@ -156,7 +156,7 @@ extension GraphModel {
         } else if pool[m].wantsReply {
             reply(m, sizeBytes: stations[local].parameters.replyBytes, context: &context)
         } else {
-            groupStats[Int(instanceGroup[Int(instance)])].completed &+= measuring ? 1 : 0
+            groupStats[Int(instanceInfo[Int(instance)].group)].completed &+= measuring ? 1 : 0
             discard(m)
         }
     }
@@ -164,7 +164,7 @@ extension GraphModel {
     /// A crash: the waiting and held jobs are lost now, the jobs in service when their service ends.
     mutating func stationCrash(_ local: Int, instance: Int32, now: SimInstant) {
         stations[local].epoch &+= 1
-        let g = Int(instanceGroup[Int(instance)])
+        let g = Int(instanceInfo[Int(instance)].group)
         var lost: [Int32] = []
         stations[local].station.clearQueue(at: now) { lost.append($0) }
         for m in lost { discard(m) }

@@ -43,8 +43,8 @@ extension GraphModel {
     /// Each maker's view per out connection; each book venue's resting slots for its makers
     /// (two per maker connection: a bid and an ask).
     mutating func connectMarketMakers() {
-        for instance in instanceType.indices where instanceType[instance] == .marketMaker {
-            let k = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .marketMaker {
+            let k = Int(instanceInfo[instance].local)
             makers[k].viewStart = makerViews.count
             if makers[k].parameters.quoting != nil {
                 connectQuotingMaker(k, instance: instance)
@@ -52,7 +52,7 @@ extension GraphModel {
             }
             for j in outStart[instance]..<outStart[instance + 1] {
                 let c = outConnections[Int(j)], venueInstance = connectionTarget[Int(c)]
-                let venue = Int(instanceLocal[Int(venueInstance)])
+                let venue = Int(instanceInfo[Int(venueInstance)].local)
                 let book = venues[venue].parameters.book!.book
                 makerViews.append(MakerVenueView(venueInstance: venueInstance, venueLocal: Int32(venue), connection: c,
                                                  tickSize: book.tickSize, makerFeeFraction: book.makerFeeFraction))
@@ -60,10 +60,10 @@ extension GraphModel {
             makers[k].viewCount = makerViews.count - makers[k].viewStart
         }
         guard !makers.isEmpty else { return }
-        for instance in instanceType.indices where instanceType[instance] == .venue {
-            let v = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .venue {
+            let v = Int(instanceInfo[instance].local)
             let makerConnections = connectionTarget.indices.filter {
-                connectionTarget[$0] == Int32(instance) && instanceType[Int(connectionSource[$0])] == .marketMaker }.count
+                connectionTarget[$0] == Int32(instance) && instanceInfo[Int(connectionSource[$0])].type == .marketMaker }.count
             guard makerConnections > 0, var parameters = venues[v].book?.parameters else { continue }
             parameters.restingCapacity = 2 * makerConnections
             venues[v].book = OrderBook(parameters: parameters)

@@ -179,34 +179,34 @@ extension GraphModel {
     mutating func connectMarkets() {
         market.books = ContiguousArray(repeating: TopOfBook(), count: venues.count)
         market.fees = ContiguousArray(venues.map { $0.parameters.exchange.takerFeeFraction })
-        for instance in instanceType.indices where instanceType[instance] == .priceSource {
-            let s = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .priceSource {
+            let s = Int(instanceInfo[instance].local)
             priceSources[s].venueStart = market.sourceVenues.count
             for k in outStart[instance]..<outStart[instance + 1] {
                 let target = Int(connectionTarget[Int(outConnections[Int(k)])])
                 // Market makers quoting around the price and informed takers get prices too; they are not venues.
-                guard instanceType[target] == .venue else { continue }
-                let venue = Int(instanceLocal[target])
+                guard instanceInfo[target].type == .venue else { continue }
+                let venue = Int(instanceInfo[target].local)
                 venues[venue].source = s
                 market.sourceVenues.append(Int32(venue))
             }
             priceSources[s].venueCount = market.sourceVenues.count - priceSources[s].venueStart
         }
-        for instance in instanceType.indices where instanceType[instance] == .venue {
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .venue {
             for k in outStart[instance]..<outStart[instance + 1] {
                 let c = outConnections[Int(k)], target = Int(connectionTarget[Int(c)])
-                if instanceType[target] == .arbitrageur && arbitrageurs[Int(instanceLocal[target])].parameters.design.marketData == .pull { continue }
-                if instanceType[target] == .marketMaker && makers[Int(instanceLocal[target])].parameters.marketData == .pull { continue }
-                if instanceType[target] == .dexArbitrageur && dexArbitrageurs[Int(instanceLocal[target])].parameters.design?.marketData == .pull { continue }
-                venues[Int(instanceLocal[instance])].feed.append(c)
+                if instanceInfo[target].type == .arbitrageur && arbitrageurs[Int(instanceInfo[target].local)].parameters.design.marketData == .pull { continue }
+                if instanceInfo[target].type == .marketMaker && makers[Int(instanceInfo[target].local)].parameters.marketData == .pull { continue }
+                if instanceInfo[target].type == .dexArbitrageur && dexArbitrageurs[Int(instanceInfo[target].local)].parameters.design?.marketData == .pull { continue }
+                venues[Int(instanceInfo[instance].local)].feed.append(c)
             }
         }
-        for instance in instanceType.indices where instanceType[instance] == .arbitrageur {
-            let b = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .arbitrageur {
+            let b = Int(instanceInfo[instance].local)
             arbitrageurs[b].viewStart = market.views.count
             for k in outStart[instance]..<outStart[instance + 1] {
                 let venueInstance = connectionTarget[Int(outConnections[Int(k)])]
-                let venue = Int(instanceLocal[Int(venueInstance)])
+                let venue = Int(instanceInfo[Int(venueInstance)].local)
                 market.views.append(TopOfBook())
                 market.viewInstance.append(venueInstance)
                 market.viewVenue.append(Int32(venue))

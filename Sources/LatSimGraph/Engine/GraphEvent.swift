@@ -4,10 +4,11 @@
 /// Components are addressed by integer ids, messages by their pool slot; dispatch is a
 /// `switch` over the closed set of component types (`GraphModel.handle`).
 public enum GraphEvent: Sendable {
-    /// The message arrives at the target of connection `connection`.
-    case deliver(connection: Int32, message: Int32)
-    /// The message, a reply, arrives back at the source of `connection`.
-    case reply(connection: Int32, message: Int32)
+    /// The message arrives at the target of connection `connection`, instance `at` (carried,
+    /// so the handler loads no connection table: one cache miss fewer at a cold instance).
+    case deliver(connection: Int32, message: Int32, at: Int32)
+    /// The message, a reply, arrives back at the source of `connection`, instance `at`.
+    case reply(connection: Int32, message: Int32, at: Int32)
     /// Component instance `component`'s timer `code` fires with `payload` (a message or slot).
     case timer(component: Int32, code: Int32, payload: Int32)
     /// Fault `index` starts (down) or ends (up).

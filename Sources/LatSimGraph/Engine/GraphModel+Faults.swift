@@ -14,7 +14,7 @@ extension GraphModel {
     /// G + J + i; instance connection c is G + J + I + c (G groups, J spec connections, I instances).
     func faultID(connection j: Int) -> Int32 { Int32(spec.components.count + j) }
     func faultID(instance i: Int) -> Int32 { Int32(spec.components.count + spec.connections.count + i) }
-    func faultID(instanceConnection c: Int) -> Int32 { Int32(spec.components.count + spec.connections.count + instanceType.count + c) }
+    func faultID(instanceConnection c: Int) -> Int32 { Int32(spec.components.count + spec.connections.count + instanceInfo.count + c) }
 
     /// Draws every fault's outages up to `end` and returns the events to schedule.
     mutating func planFaults(until end: SimInstant, replication: ReplicationSpec) -> [(GraphEvent, SimInstant)] {
@@ -52,7 +52,7 @@ extension GraphModel {
         let id = Int(faults.outages[index].component)
         let now = context.now
         if !down && faults.isDown(Int32(id), at: now) { return }   // another outage continues
-        let groups = spec.components.count, specConnections = spec.connections.count, instanceCount = instanceType.count
+        let groups = spec.components.count, specConnections = spec.connections.count, instanceCount = instanceInfo.count
         if id < groups {
             for instance in instances(of: id) { setInstance(instance, down: down, context: &context) }
             groupStats[id].downSince(down ? now : nil, at: now)
@@ -73,11 +73,11 @@ extension GraphModel {
 
     /// Takes one instance down or up; what it loses or resumes is its type's.
     mutating func setInstance(_ instance: Int32, down: Bool, context: inout SimulationContext<GraphEvent>) {
-        guard instanceDown[Int(instance)] != down else { return }
-        instanceDown[Int(instance)] = down
+        guard instanceInfo[Int(instance)].down != down else { return }
+        instanceInfo[Int(instance)].down = down
         let now = context.now
-        let local = Int(instanceLocal[Int(instance)])
-        switch instanceType[Int(instance)] {
+        let local = Int(instanceInfo[Int(instance)].local)
+        switch instanceInfo[Int(instance)].type {
         case .station: if down { stationCrash(local, instance: instance, now: now) }
         case .source: if !down { sourceResume(local, instance: instance, context: &context) }
         case .broker: if !down { brokerResume(local, instance: instance, context: &context) }

@@ -13,7 +13,7 @@ import LatSimNetwork
 /// and a message slot; the handler switches on the instance's type and calls that type's
 /// behaviour (one file per type in `Components/`).
 ///
-/// Ids: instance `i` belongs to component (group) `instanceGroup[i]`; connection `c` (an
+/// Ids: instance `i` belongs to component (group) `instanceInfo[i].group`; connection `c` (an
 /// instance-level connection) carries its forward messages on `links[2c]` and its replies on
 /// `links[2c + 1]`. Random streams are keyed by instance names (`bot[3]`) and connection names
 /// (`link.bot-gateway[3]`, `link.bot-gateway[3].reply`): adding a component changes no other
@@ -25,25 +25,19 @@ public struct GraphModel: SimulationModel {
     let pool: MessagePool
 
     // Instances.
-    let instanceGroup: ContiguousArray<Int32>
-    let instanceType: ContiguousArray<ComponentType>
-    /// The instance's index within its type's array.
-    let instanceLocal: ContiguousArray<Int32>
-    /// The instance's index within its group (0..<count).
-    let instanceOrdinal: ContiguousArray<Int32>
-    var instanceDown: ContiguousArray<Bool>
+    /// Per instance, what every event at it reads, in one 16-byte record.
+    var instanceInfo: ContiguousArray<InstanceInfo>
     let groupFirstInstance: [Int32]
-    /// Per instance, its random stream (owned by `streamOwners`; a handle costs no reference count per use).
-    let streams: ContiguousArray<StreamHandle>
-    let streamOwners: [RandomStream]
+    /// Per instance, its random stream (`streams[i]` is a handle: no reference count, no load per use).
+    let streams: StreamArena
 
     // Connections (instance level).
     let connectionSource: ContiguousArray<Int32>
     let connectionTarget: ContiguousArray<Int32>
     let connectionSpec: ContiguousArray<Int32>
     var links: ContiguousArray<Link>
-    let linkStreams: ContiguousArray<StreamHandle>
-    let linkStreamOwners: [RandomStream]
+    /// Per link (`2c`, `2c + 1`), its random stream.
+    let linkStreams: StreamArena
     /// The outgoing connections of instance i: outConnections[outStart[i] ..< outStart[i + 1]].
     let outStart: ContiguousArray<Int32>
     let outConnections: ContiguousArray<Int32>
@@ -60,7 +54,13 @@ public struct GraphModel: SimulationModel {
 
     // Components by type.
     var sources: [SourceState] = []
-    var clients: [ClientState] = []
+    var clients = ContiguousArray<ClientState>()
+    /// Clients' shared parameters by kind (one per client group), a group's kind (-1: not
+    /// clients), and every fixed-window client's slots and free stack, flat (Client.swift).
+    var clientKinds = ContiguousArray<ClientKind>()
+    var clientKindOfGroup = ContiguousArray<Int32>()
+    var clientSlots = ContiguousArray<ClientSlot>()
+    var clientFree = ContiguousArray<Int32>()
     var stations: [StationState] = []
     var delays: [DelayState] = []
     var routers: [RouterState] = []
@@ -126,7 +126,7 @@ public struct GraphModel: SimulationModel {
         keepTrace = replication.keepTrace
         seriesBucket = replication.seriesBucket
         stopWhenEmptyAfter = spec.drainUntilEmpty && spec.drain > .zero ? .zero + replication.warmUp + replication.horizon : nil
-        var group: [Int32] = [], type: [ComponentType] = [], local: [Int32] = [], ordinal: [Int32] = [], first: [Int32] = []
+        var group: [Int32] = [], type: [ComponentType] = [], local: [Int32] = [], first: [Int32] = []
         var names: [String] = []
         var perType = [ComponentType: Int32]()
         for (g, component) in spec.components.enumerated() {
@@ -136,27 +136,21 @@ public struct GraphModel: SimulationModel {
                 type.append(component.type)
                 local.append(perType[component.type, default: 0])
                 perType[component.type, default: 0] += 1
-                ordinal.append(Int32(k))
                 names.append(component.count == 1 ? component.name : "\(component.name)[\(k)]")
             }
         }
         first.append(Int32(group.count))
-        instanceGroup = ContiguousArray(group)
-        instanceType = ContiguousArray(type)
-        instanceLocal = ContiguousArray(local)
-        instanceOrdinal = ContiguousArray(ordinal)
-        instanceDown = ContiguousArray(repeating: false, count: group.count)
+        var info = ContiguousArray((0..<group.count).map { InstanceInfo(group: group[$0], local: local[$0], type: type[$0]) })
         instanceIn = ContiguousArray(repeating: 0, count: group.count)
         instanceOut = ContiguousArray(repeating: 0, count: group.count)
         instanceLost = ContiguousArray(repeating: 0, count: group.count)
         if seriesBucket != nil { seriesLast = Array(repeating: (0, 0, 0), count: group.count) }
         groupFirstInstance = first
-        streamOwners = names.map { replication.stream($0) }
-        streams = ContiguousArray(streamOwners.map(\.handle))
+        streams = StreamArena(keys: names.map { replication.streamKey($0) })
 
         // Instance-level connections, in spec order; pairwise for equal counts.
         var source: [Int32] = [], target: [Int32] = [], specIndex: [Int32] = [], links: [Link] = [], port: [Int] = []
-        var linkStreams: [RandomStream] = []
+        var linkStreams: [StreamKey] = []
         for (j, connection) in spec.connections.enumerated() {
             let a = spec.components[connection.from], b = spec.components[connection.to]
             let pairs = max(a.count, b.count)
@@ -170,16 +164,15 @@ public struct GraphModel: SimulationModel {
                 links.append(Link(source: s, target: t, parameters: connection.link, regime: connection.regime))
                 links.append(Link(source: t, target: s, parameters: connection.replyLink, regime: connection.replyRegime))
                 let name = pairs == 1 ? "link.\(connection.name)" : "link.\(connection.name)[\(k)]"
-                linkStreams.append(replication.stream(name))
-                linkStreams.append(replication.stream(name + ".reply"))
+                linkStreams.append(replication.streamKey(name))
+                linkStreams.append(replication.streamKey(name + ".reply"))
             }
         }
         connectionSource = ContiguousArray(source)
         connectionTarget = ContiguousArray(target)
         connectionSpec = ContiguousArray(specIndex)
         self.links = ContiguousArray(links)
-        linkStreamOwners = linkStreams
-        self.linkStreams = ContiguousArray(linkStreams.map(\.handle))
+        self.linkStreams = StreamArena(keys: linkStreams)
         // Outgoing connections grouped by source instance and port, in connection order (a
         // counting sort: O(instances + connections), so 100,000 components build in linear time).
         func grouped(port wanted: Int) -> (ContiguousArray<Int32>, ContiguousArray<Int32>) {
@@ -195,6 +188,10 @@ public struct GraphModel: SimulationModel {
             return (ContiguousArray(start), ContiguousArray(outs))
         }
         (outStart, outConnections) = grouped(port: 0)
+        for instance in info.indices where outStart[instance + 1] > outStart[instance] {
+            info[instance].firstOut = outConnections[Int(outStart[instance])]
+        }
+        instanceInfo = info
         (out2Start, out2Connections) = grouped(port: 1)
         (out3Start, out3Connections) = grouped(port: 2)
         connectionCut = Array(repeating: false, count: spec.connections.count)
@@ -212,14 +209,14 @@ public struct GraphModel: SimulationModel {
             let component = spec.components[Int(group[instance])]
             switch component.parameters {
             case .source(let p): sources.append(SourceState(parameters: p))
-            case .client(let p): clients.append(ClientState(parameters: p))
+            case .client: break   // buildClients()
             case .station(let p): stations.append(StationState(parameters: p))
             case .delay(let p): delays.append(DelayState(parameters: p))
             case .router(let p): routers.append(RouterState(parameters: p))
             case .broker(let p): brokers.append(BrokerState(parameters: p, consumers: Int(outStart[instance + 1] - outStart[instance])))
             case .sink(let p): sinks.append(SinkState(parameters: p))
             case .priceSource(let p):
-                priceSources.append(PriceSourceState(parameters: p, stream: streamOwners[instance], tickStream: replication.stream(names[instance] + ".ticks"),
+                priceSources.append(PriceSourceState(parameters: p, stream: streams.stream(instance), tickStream: replication.stream(names[instance] + ".ticks"),
                                                      replayStreams: p.replay?.tracks.map { replication.stream(names[instance] + ".replay." + $0.venue) } ?? []))
             case .venue(let p):
                 venues.append(VenueState(parameters: p, basisStream: replication.stream(names[instance] + ".basis"),
@@ -237,6 +234,7 @@ public struct GraphModel: SimulationModel {
             case .fanOut: break
             }
         }
+        buildClients()
         for index in brokers.indices { configureBroker(index) }
         hasRebalancePause = brokers.contains { $0.parameters.rebalancePause > .zero }
         hasRecovery = brokers.contains { $0.parameters.tracksRecovery }
@@ -259,14 +257,13 @@ public struct GraphModel: SimulationModel {
             }
         }
         switch event {
-        case .deliver(let c, let m):
+        case .deliver(let c, let m, let target):
             linkArrivalsPending &-= 1
             let now = context.now
             pool.account(m, .wire, at: now)
-            let target = connectionTarget[Int(c)]
-            if instanceDown[Int(target)] {
+            if instanceInfo[Int(target)].down {
                 links[Int(c) &* 2].recordDropped(.outage)
-                groupStats[Int(instanceGroup[Int(target)])].lostDown &+= measuring ? 1 : 0
+                groupStats[Int(instanceInfo[Int(target)].group)].lostDown &+= measuring ? 1 : 0
                 instanceLost[Int(target)] &+= 1
                 discard(m)
                 return
@@ -274,21 +271,20 @@ public struct GraphModel: SimulationModel {
             links[Int(c) &* 2].recordDelivered()
             pushReturn(m, connection: c)
             arrive(m, at: target, context: &context)
-        case .reply(let c, let m):
+        case .reply(let c, let m, let target):
             linkArrivalsPending &-= 1
             pool.account(m, .wire, at: context.now)
-            let target = connectionSource[Int(c)]
-            if instanceDown[Int(target)] {
+            if instanceInfo[Int(target)].down {
                 links[Int(c) &* 2 &+ 1].recordDropped(.outage)
-                groupStats[Int(instanceGroup[Int(target)])].lostDown &+= measuring ? 1 : 0
+                groupStats[Int(instanceInfo[Int(target)].group)].lostDown &+= measuring ? 1 : 0
                 discard(m)
                 return
             }
             links[Int(c) &* 2 &+ 1].recordDelivered()
             checkPaths(m, at: target, now: context.now)
-            let local = Int(instanceLocal[Int(target)])
+            let local = Int(instanceInfo[Int(target)].local)
             if pool[m].origin == target {
-                switch instanceType[Int(target)] {
+                switch instanceInfo[Int(target)].type {
                 case .client: clientReply(local, m, context: &context)
                 case .source: sourceReply(local, m, context: &context)
                 case .broker: brokerAcknowledged(local, m, connection: c, context: &context)
@@ -303,8 +299,8 @@ public struct GraphModel: SimulationModel {
                 relayReply(m, from: target, context: &context)
             }
         case .timer(let instance, let code, let payload):
-            let local = Int(instanceLocal[Int(instance)])
-            switch instanceType[Int(instance)] {
+            let local = Int(instanceInfo[Int(instance)].local)
+            switch instanceInfo[Int(instance)].type {
             case .source: sourceTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .client: clientTimer(local, instance: instance, code: code, payload: payload, context: &context)
             case .station: stationTimer(local, instance: instance, payload: payload, context: &context)
@@ -318,7 +314,7 @@ public struct GraphModel: SimulationModel {
             case .dexArbitrageur: dexTimer(local, instance: instance, code: code, context: &context)
             case .taker: takerTimer(local, instance: instance, context: &context)
             case .tradeFlow: tradeFlowTimer(local, instance: instance, code: code, context: &context)
-            case .router, .fanOut, .sink: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no timer")
+            case .router, .fanOut, .sink: preconditionFailure("a \(instanceInfo[Int(instance)].type.rawValue) has no timer")
             }
         case .fault(let index, let down):
             applyFault(Int(index), down: down, context: &context)
@@ -334,8 +330,8 @@ public struct GraphModel: SimulationModel {
     mutating func arrive(_ m: Int32, at instance: Int32, context: inout SimulationContext<GraphEvent>) {
         checkPaths(m, at: instance, now: context.now)
         instanceIn[Int(instance)] &+= 1
-        let local = Int(instanceLocal[Int(instance)])
-        switch instanceType[Int(instance)] {
+        let local = Int(instanceInfo[Int(instance)].local)
+        switch instanceInfo[Int(instance)].type {
         case .station: stationReceive(local, instance: instance, m, context: &context)
         case .sink: sinkReceive(local, instance: instance, m, context: &context)
         case .delay: delayReceive(local, instance: instance, m, context: &context)
@@ -349,7 +345,7 @@ public struct GraphModel: SimulationModel {
         case .marketMaker: makerReceive(local, instance: instance, m, context: &context)
         case .dexArbitrageur: dexReceive(local, instance: instance, m, context: &context)
         case .taker: takerReceive(local, instance: instance, m, context: &context)
-        case .source, .priceSource, .tradeFlow: preconditionFailure("a \(instanceType[Int(instance)].rawValue) has no input port")
+        case .source, .priceSource, .tradeFlow: preconditionFailure("a \(instanceInfo[Int(instance)].type.rawValue) has no input port")
         }
     }
 
@@ -360,7 +356,7 @@ public struct GraphModel: SimulationModel {
         let m = pool.allocate(created: now)
         pool[m].origin = instance
         pool[m].producer = instance
-        var mask = pathStartMask[Int(instanceGroup[Int(instance)])]
+        var mask = pathStartMask[Int(instanceInfo[Int(instance)].group)]
         while mask != 0 {
             let p = mask.trailingZeroBitCount
             mask &= mask &- 1
@@ -385,7 +381,7 @@ public struct GraphModel: SimulationModel {
         let upAt = links[l].isUp ? now : linkUpTime(c, after: now)
         if let at = links[l].send(sizeBytes: Int(pool[m].sizeBytes), at: now, stream: linkStreams[l], upAt: upAt) {
             linkArrivalsPending &+= 1
-            context.schedule(.deliver(connection: c, message: m), at: at)
+            context.schedule(.deliver(connection: c, message: m, at: links[l].target), at: at)
         } else {
             discard(m)
         }
@@ -394,7 +390,7 @@ public struct GraphModel: SimulationModel {
     /// Sends `m` out of `instance`'s only output connection.
     @inline(__always)
     mutating func forward(_ m: Int32, from instance: Int32, context: inout SimulationContext<GraphEvent>) {
-        transmit(m, over: outConnections[Int(outStart[Int(instance)])], context: &context)
+        transmit(m, over: instanceInfo[Int(instance)].firstOut, context: &context)
     }
 
     /// Whether `instance` has an outgoing connection.
@@ -414,7 +410,7 @@ public struct GraphModel: SimulationModel {
         let upAt = links[l].isUp ? now : linkUpTime(c, after: now)
         if let at = links[l].send(sizeBytes: sizeBytes, at: now, stream: linkStreams[l], upAt: upAt) {
             linkArrivalsPending &+= 1
-            context.schedule(.reply(connection: c, message: m), at: at)
+            context.schedule(.reply(connection: c, message: m, at: links[l].target), at: at)
         } else {
             discard(m)
         }
@@ -429,7 +425,7 @@ public struct GraphModel: SimulationModel {
 
     @inline(__always)
     mutating func checkPaths(_ m: Int32, at instance: Int32, now: SimInstant) {
-        let group = Int(instanceGroup[Int(instance)])
+        let group = Int(instanceInfo[Int(instance)].group)
         var ends = pathEndMask[group]
         while ends != 0 {
             let p = ends.trailingZeroBitCount
@@ -480,8 +476,31 @@ public struct GraphModel: SimulationModel {
         for p in pathStatistics.indices { pathStatistics[p] = PathStatistics() }
     }
 
+    /// The instance's index within its group (0..<count).
+    @inline(__always) func ordinal(of instance: Int) -> Int32 { Int32(instance) - groupFirstInstance[Int(instanceInfo[instance].group)] }
+
     /// Instances of group `g`.
     func instances(of g: Int) -> Range<Int32> { groupFirstInstance[g]..<groupFirstInstance[g + 1] }
+}
+
+/// One component instance's hot facts: 16 bytes, so an event at a cold instance (one of
+/// 100,000 clients) costs one cache miss for them, not one per array.
+struct InstanceInfo {
+    /// Its component (group) in the spec.
+    let group: Int32
+    /// Its index within its type's state array.
+    let local: Int32
+    /// Its first connection out of port 0 (where `forward` sends), or -1.
+    var firstOut: Int32 = -1
+    let type: ComponentType
+    /// Down by a fault (a crash or an outage).
+    var down = false
+
+    init(group: Int32, local: Int32, type: ComponentType) {
+        self.group = group
+        self.local = local
+        self.type = type
+    }
 }
 
 extension GraphMessage {

@@ -25,9 +25,9 @@ public enum GraphRun {
         let end = horizonEnd + spec.drain
         var model = GraphModel(spec: spec, replication: replication)
         var initial = model.planFaults(until: end, replication: replication)
-        for instance in 0..<Int32(model.instanceType.count) {
-            let local = Int(model.instanceLocal[Int(instance)])
-            switch model.instanceType[Int(instance)] {
+        for instance in 0..<Int32(model.instanceInfo.count) {
+            let local = Int(model.instanceInfo[Int(instance)].local)
+            switch model.instanceInfo[Int(instance)].type {
             case .source:
                 initial += model.startSource(local, instance: instance)
                 if spec.drain > .zero { initial.append((.timer(component: instance, code: GraphModel.sourceStopTimer, payload: 0), horizonEnd)) }
@@ -260,10 +260,10 @@ extension GraphModel {
         guard let bucket = seriesBucket else { return }
         samplesTaken &+= 1
         let now = context.now
-        for instance in instanceType.indices where instanceType[instance] == .broker || instanceType[instance] == .station {
-            let local = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .broker || instanceInfo[instance].type == .station {
+            let local = Int(instanceInfo[instance].local)
             let level: Int64, held: Int64
-            if instanceType[instance] == .broker {
+            if instanceInfo[instance].type == .broker {
                 level = brokers[local].broker.storedCount
                 held = Int64(brokers[local].heldCount)
             } else {
@@ -277,7 +277,7 @@ extension GraphModel {
                 traceRowsDropped += 1
                 continue
             }
-            seriesRows.append(["\(now.nanosecondsSinceStart)", spec.components[Int(instanceGroup[instance])].name, "\(instanceOrdinal[instance])",
+            seriesRows.append(["\(now.nanosecondsSinceStart)", spec.components[Int(instanceInfo[instance].group)].name, "\(ordinal(of: instance))",
                                "\(level)", "\(held)", "\(instanceIn[instance] - last.arrived)", "\(instanceOut[instance] - last.out)",
                                "\(instanceLost[instance] - last.lost)"])
         }

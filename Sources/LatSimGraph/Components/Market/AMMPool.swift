@@ -182,7 +182,7 @@ extension GraphModel {
     func poolSum(_ g: Int, _ f: (AMMPoolState) -> Double) -> Double {
         var total = 0.0, any = false
         for i in instances(of: g) {
-            guard let state = settlements[Int(instanceLocal[Int(i)])].amm else { continue }
+            guard let state = settlements[Int(instanceInfo[Int(i)].local)].amm else { continue }
             total += f(state)
             any = true
         }
@@ -190,7 +190,7 @@ extension GraphModel {
     }
 
     func poolReferenced(_ g: Int, _ f: (AMMPoolState) -> Double) -> Double {
-        guard let first = instances(of: g).first, settlements[Int(instanceLocal[Int(first)])].amm?.reference ?? -1 >= 0 else { return .nan }
+        guard let first = instances(of: g).first, settlements[Int(instanceInfo[Int(first)].local)].amm?.reference ?? -1 >= 0 else { return .nan }
         return poolSum(g, f)
     }
 
@@ -249,8 +249,8 @@ extension GraphModel {
                     amm.profitOverValueNet += (profit - gas) / amm.valueBeforeBlock
                     // The sender's share, credited at the block (as the pool's sums are).
                     let sender = pool[m].origin
-                    if sender >= 0 && instanceType[Int(sender)] == .dexArbitrageur {
-                        dexArbitrageurs[Int(instanceLocal[Int(sender)])].statistics.arbitrageProfitNet += profit - gas
+                    if sender >= 0 && instanceInfo[Int(sender)].type == .dexArbitrageur {
+                        dexArbitrageurs[Int(instanceInfo[Int(sender)].local)].statistics.arbitrageProfitNet += profit - gas
                     }
                 }
             }
@@ -261,8 +261,8 @@ extension GraphModel {
             }
             first = amm.lastTradedBlock != amm.blockNumber
             let sender = pool[m].origin
-            if first && measuring && sender >= 0 && instanceType[Int(sender)] == .dexArbitrageur {
-                dexArbitrageurs[Int(instanceLocal[Int(sender)])].statistics.blocksWonFirst += 1
+            if first && measuring && sender >= 0 && instanceInfo[Int(sender)].type == .dexArbitrageur {
+                dexArbitrageurs[Int(instanceInfo[Int(sender)].local)].statistics.blocksWonFirst += 1
             }
             amm.lastTradedBlock = amm.blockNumber
             if amm.keepRecords, amm.records.last?.block == amm.blockNumber { amm.records[amm.records.count - 1].executed += 1 }

@@ -182,12 +182,12 @@ extension GraphModel {
         count("late_fills_count", "late acknowledgements that were fills: positions the bot did not know it held", \.lateFills),
         count("lost_to_capital_count", "opportunities in which locked capital refused a trade its view called for", \.lostToCapital),
         ComponentMetric("capital_locked_mean", "trades", "time-weighted trades whose capital is locked (summed over instances)") { m, g, end in
-            m.instances(of: g).reduce(0) { $0 + m.arbitrageurs[Int(m.instanceLocal[Int($1)])].locked.mean(until: end) } },
+            m.instances(of: g).reduce(0) { $0 + m.arbitrageurs[Int(m.instanceInfo[Int($1)].local)].locked.mean(until: end) } },
         ComponentMetric("capital_locked_max", "trades", "most trades locked at once at one instance") { m, g, _ in
-            m.instances(of: g).reduce(-Double.infinity) { Swift.max($0, m.arbitrageurs[Int(m.instanceLocal[Int($1)])].locked.maximum) } },
+            m.instances(of: g).reduce(-Double.infinity) { Swift.max($0, m.arbitrageurs[Int(m.instanceInfo[Int($1)].local)].locked.maximum) } },
     ] + ComponentMetric.histogram("order_latency", "order round trip: sent to acknowledgement received (ns)") { m, g in
         var h = LatencyHistogram()
-        for i in m.instances(of: g) { h.merge(m.arbitrageurs[Int(m.instanceLocal[Int(i)])].statistics.orderLatency) }
+        for i in m.instances(of: g) { h.merge(m.arbitrageurs[Int(m.instanceInfo[Int(i)].local)].statistics.orderLatency) }
         return h
     }
 
@@ -197,12 +197,12 @@ extension GraphModel {
     }
 
     func arbitrageurSum(_ g: Int, _ f: (ArbitrageurStatistics) -> Double) -> Double {
-        instances(of: g).reduce(0) { $0 + f(arbitrageurs[Int(instanceLocal[Int($1)])].statistics) }
+        instances(of: g).reduce(0) { $0 + f(arbitrageurs[Int(instanceInfo[Int($1)].local)].statistics) }
     }
 
     func arbitrageurMean(_ g: Int, _ f: (GraphModel, ArbitrageurState) -> Double) -> Double {
         let range = instances(of: g)
-        return range.reduce(0) { $0 + f(self, arbitrageurs[Int(instanceLocal[Int($1)])]) } / Double(range.count)
+        return range.reduce(0) { $0 + f(self, arbitrageurs[Int(instanceInfo[Int($1)].local)]) } / Double(range.count)
     }
 
     /// A pull-bot's first poll.
@@ -336,7 +336,7 @@ extension GraphModel {
             return
         }
         arbitrageurs[local].pollScheduled = false
-        if instanceDown[Int(instance)] {
+        if instanceInfo[Int(instance)].down {
             schedulePoll(local, instance: instance, context: &context)
             return
         }

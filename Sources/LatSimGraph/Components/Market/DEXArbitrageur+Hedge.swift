@@ -36,14 +36,14 @@ extension GraphModel {
 
     func dexNetCapture(_ g: Int) -> Double {
         guard let first = instances(of: g).first else { return .nan }
-        let s = dexArbitrageurs[Int(instanceLocal[Int(first)])].settlement
+        let s = dexArbitrageurs[Int(instanceInfo[Int(first)].local)].settlement
         guard s >= 0, let amm = settlements[s].amm, amm.reference >= 0, amm.profitAvailableNet > 0 else { return .nan }
         return dexSum(g) { $0.arbitrageProfitNet } / amm.profitAvailableNet
     }
 
     func dexBlocksWonRatio(_ g: Int) -> Double {
         guard let first = instances(of: g).first else { return .nan }
-        let s = dexArbitrageurs[Int(instanceLocal[Int(first)])].settlement
+        let s = dexArbitrageurs[Int(instanceInfo[Int(first)].local)].settlement
         guard s >= 0, let amm = settlements[s].amm, amm.blocksTraded > 0 else { return .nan }
         return dexSum(g) { Double($0.blocksWonFirst) } / Double(amm.blocksTraded)
     }

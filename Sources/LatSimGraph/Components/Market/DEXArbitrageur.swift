@@ -217,12 +217,12 @@ extension GraphModel {
     ]
 
     func dexSum(_ g: Int, _ f: (DEXStatistics) -> Double) -> Double {
-        instances(of: g).reduce(0) { $0 + f(dexArbitrageurs[Int(instanceLocal[Int($1)])].statistics) }
+        instances(of: g).reduce(0) { $0 + f(dexArbitrageurs[Int(instanceInfo[Int($1)].local)].statistics) }
     }
 
     func dexCapture(_ g: Int) -> Double {
         guard let first = instances(of: g).first else { return .nan }
-        let s = dexArbitrageurs[Int(instanceLocal[Int(first)])].settlement
+        let s = dexArbitrageurs[Int(instanceInfo[Int(first)].local)].settlement
         guard s >= 0, let amm = settlements[s].amm, amm.reference >= 0, amm.profitAvailable > 0 else { return .nan }
         return dexSum(g) { $0.profitGross } / amm.profitAvailable
     }
@@ -373,30 +373,30 @@ extension GraphModel {
     /// Resolves each dex-arbitrageur's connections (its pool's settlement, its venue) and binds
     /// searchers to their pool's lead instants.
     mutating func connectDEX() {
-        for instance in instanceType.indices where instanceType[instance] == .settlement {
-            let s = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .settlement {
+            let s = Int(instanceInfo[instance].local)
             guard let name = settlements[s].amm?.parameters.reference,
                   let g = spec.componentIndex(name), spec.components[g].type == .venue else { continue }
-            settlements[s].amm!.reference = Int(instanceLocal[Int(groupFirstInstance[g])])
+            settlements[s].amm!.reference = Int(instanceInfo[Int(groupFirstInstance[g])].local)
         }
-        for instance in instanceType.indices where instanceType[instance] == .dexArbitrageur {
-            let b = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .dexArbitrageur {
+            let b = Int(instanceInfo[instance].local)
             for k in outStart[instance]..<outStart[instance + 1] {
                 let c = outConnections[Int(k)], target = Int(connectionTarget[Int(c)])
-                switch instanceType[target] {
+                switch instanceInfo[target].type {
                 case .settlement:
                     dexArbitrageurs[b].swapConnection = c
-                    dexArbitrageurs[b].settlement = Int(instanceLocal[target])
+                    dexArbitrageurs[b].settlement = Int(instanceInfo[target].local)
                 case .venue:
                     dexArbitrageurs[b].venueConnection = c
-                    dexArbitrageurs[b].venue = Int(instanceLocal[target])
+                    dexArbitrageurs[b].venue = Int(instanceInfo[target].local)
                 default: break
                 }
             }
             // The CEX fee it assumes: the venue it pulls from, else the venue feeding it, else the pool's reference.
             if dexArbitrageurs[b].venue < 0, let c = connectionTarget.indices.first(where: {
-                connectionTarget[$0] == Int32(instance) && instanceType[Int(connectionSource[$0])] == .venue }) {
-                dexArbitrageurs[b].venue = Int(instanceLocal[Int(connectionSource[c])])
+                connectionTarget[$0] == Int32(instance) && instanceInfo[Int(connectionSource[$0])].type == .venue }) {
+                dexArbitrageurs[b].venue = Int(instanceInfo[Int(connectionSource[c])].local)
             }
             let s = dexArbitrageurs[b].settlement
             if dexArbitrageurs[b].venue < 0, s >= 0, let reference = settlements[s].amm?.reference, reference >= 0 {

@@ -85,12 +85,12 @@ extension GraphModel {
     static func quotingValue(_ name: String, _ unit: String, _ summary: String,
                              _ f: @escaping @Sendable (QuotingMakerState, MarketMakerState) -> Double) -> ComponentMetric {
         ComponentMetric(name, unit, summary) { m, g, _ in
-            m.instances(of: g).reduce(0.0) { let s = m.makers[Int(m.instanceLocal[Int($1)])]; return $0 + f(s.quoting, s) }
+            m.instances(of: g).reduce(0.0) { let s = m.makers[Int(m.instanceInfo[Int($1)].local)]; return $0 + f(s.quoting, s) }
         }
     }
 
     func quotingSum(_ g: Int, _ f: (QuotingMakerState) -> Double) -> Double {
-        instances(of: g).reduce(0.0) { $0 + f(makers[Int(instanceLocal[Int($1)])].quoting) }
+        instances(of: g).reduce(0.0) { $0 + f(makers[Int(instanceInfo[Int($1)].local)].quoting) }
     }
 
     /// The metrics of a maker with `quote: fundamental` (formulas in docs/markets.md, "market-making").
@@ -100,7 +100,7 @@ extension GraphModel {
             return two > 0 ? m.quotingSum(g) { $0.spreadWhileTwoSided.integral(until: end) } / two : .nan },
         ComponentMetric("two_sided_uptime_ratio", "ratio", "fraction of time with both sides quoted") { m, g, end in
             let list = m.instances(of: g)
-            return list.reduce(0.0) { $0 + m.makers[Int(m.instanceLocal[Int($1)])].quoting.twoSided.mean(until: end) } / Double(list.count) },
+            return list.reduce(0.0) { $0 + m.makers[Int(m.instanceInfo[Int($1)].local)].quoting.twoSided.mean(until: end) } / Double(list.count) },
         ComponentMetric("fills_per_second", "1/s", "fills of its quotes per measured second") { m, g, end in
             m.perSecond(Int64(m.quotingSum(g) { Double($0.fills) }), until: end) },
         ComponentMetric("effective_spread_mean_bps", "bps", "mean over fills of 2 d (p - m_t)/m_t") { m, g, _ in
@@ -130,7 +130,7 @@ extension GraphModel {
         guard outStart[instance + 1] > outStart[instance] else { return }
         let c = outConnections[Int(outStart[instance])]
         makers[k].quoting.connection = c
-        makers[k].quoting.venueLocal = Int(instanceLocal[Int(connectionTarget[Int(c)])])
+        makers[k].quoting.venueLocal = Int(instanceInfo[Int(connectionTarget[Int(c)])].local)
     }
 
     /// A pushed reference price (from a price source).

@@ -196,7 +196,7 @@ extension GraphModel {
             return n > 0 ? m.makerSum(g) { $0.markoutBpsTotal.1 } / n : .nan },
         ComponentMetric("inventory_mean", "units", "time-weighted mean inventory (bought - sold, from reported fills; mean over instances)") { m, g, end in
             let list = m.instances(of: g)
-            return list.reduce(0.0) { $0 + m.makers[Int(m.instanceLocal[Int($1)])].inventoryTimeWeighted.mean(until: end) } / Double(list.count) },
+            return list.reduce(0.0) { $0 + m.makers[Int(m.instanceInfo[Int($1)].local)].inventoryTimeWeighted.mean(until: end) } / Double(list.count) },
         makerValue("inventory_max_abs", "units", "largest |inventory| (over instances)", max: true) { $0.maxAbsInventory },
         makerValue("maker_fee_earned", "quote", "rebates earned minus maker fees paid on its fills (-maker_fee_bps x notional)") { $0.makerFeeTotal },
         makerValue("replaces_count", "count", "cancel-replace (and cancel) messages sent") { Double($0.replaces) },
@@ -211,18 +211,18 @@ extension GraphModel {
     static func makerValue(_ name: String, _ unit: String, _ summary: String, max: Bool = false,
                            _ f: @escaping @Sendable (MarketMakerStatistics) -> Double) -> ComponentMetric {
         ComponentMetric(name, unit, summary) { m, g, _ in
-            max ? m.instances(of: g).reduce(0.0) { Swift.max($0, f(m.makers[Int(m.instanceLocal[Int($1)])].statistics)) }
+            max ? m.instances(of: g).reduce(0.0) { Swift.max($0, f(m.makers[Int(m.instanceInfo[Int($1)].local)].statistics)) }
                 : m.makerSum(g, f)
         }
     }
 
     func makerSum(_ g: Int, _ f: (MarketMakerStatistics) -> Double) -> Double {
-        instances(of: g).reduce(0.0) { $0 + f(makers[Int(instanceLocal[Int($1)])].statistics) }
+        instances(of: g).reduce(0.0) { $0 + f(makers[Int(instanceInfo[Int($1)].local)].statistics) }
     }
 
     func makerHistogram(_ g: Int, _ f: (MarketMakerStatistics) -> LatencyHistogram) -> LatencyHistogram {
         var h = LatencyHistogram()
-        for i in instances(of: g) { h.merge(f(makers[Int(instanceLocal[Int(i)])].statistics)) }
+        for i in instances(of: g) { h.merge(f(makers[Int(instanceInfo[Int(i)].local)].statistics)) }
         return h
     }
 

@@ -181,12 +181,12 @@ extension GraphModel {
     ]
 
     func priceSourceSum(_ g: Int, _ f: (PriceSourceState) -> Double) -> Double {
-        instances(of: g).reduce(0) { $0 + f(priceSources[Int(instanceLocal[Int($1)])]) }
+        instances(of: g).reduce(0) { $0 + f(priceSources[Int(instanceInfo[Int($1)].local)]) }
     }
 
     /// The first tick, at time zero; when replaying, each venue connection's first row.
     func startPriceSource(instance: Int32) -> [(GraphEvent, SimInstant)] {
-        let local = Int(instanceLocal[Int(instance)])
+        let local = Int(instanceInfo[Int(instance)].local)
         guard let replay = priceSources[local].parameters.replay else { return [(.timer(component: instance, code: 0, payload: 0), .zero)] }
         return priceSources[local].replayTrack.enumerated().map { k, track in
             (.timer(component: instance, code: Int32(k + 1), payload: 0), SimInstant(nanosecondsSinceStart: replay.tracks[track].times[0]))
@@ -196,11 +196,11 @@ extension GraphModel {
     /// Resolves each out connection's replay track by its venue's component name (the names were
     /// checked against the wiring when decoding).
     mutating func connectPriceReplay() {
-        for instance in instanceType.indices where instanceType[instance] == .priceSource {
-            let s = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .priceSource {
+            let s = Int(instanceInfo[instance].local)
             guard let replay = priceSources[s].parameters.replay else { continue }
             for k in outStart[instance]..<outStart[instance + 1] {
-                let venue = spec.components[Int(instanceGroup[Int(connectionTarget[Int(outConnections[Int(k)])])])].name
+                let venue = spec.components[Int(instanceInfo[Int(connectionTarget[Int(outConnections[Int(k)])])].group)].name
                 priceSources[s].replayTrack.append(replay.track(venue: venue) ?? 0)
             }
             priceSources[s].replayCursor = Array(repeating: 0, count: priceSources[s].replayTrack.count)
@@ -223,7 +223,7 @@ extension GraphModel {
             cursor += 1
             var price = row.price
             if noiseSD > 0 { price *= exp(priceSources[local].replayStreams[track].gaussian(standardDeviation: noiseSD)) }
-            guard !instanceDown[Int(instance)] else { continue }
+            guard !instanceInfo[Int(instance)].down else { continue }
             if measuring { priceSources[local].ticks += 1 }
             if priceSources[local].recordPublished {
                 if priceSources[local].published.count < ReplicationSpec.traceRowLimit {
@@ -262,12 +262,12 @@ extension GraphModel {
         let now = context.now
         let price = priceSources[local].process.value(at: now)
         priceSources[local].tickNumber += 1
-        if !instanceDown[Int(instance)] {
+        if !instanceInfo[Int(instance)].down {
             if measuring { priceSources[local].ticks += 1 }
             for k in outStart[Int(instance)]..<outStart[Int(instance) + 1] {
                 let target = Int(connectionTarget[Int(outConnections[Int(k)])])
                 // A market maker that pulls its reference price does not subscribe.
-                if instanceType[target] == .marketMaker && makers[Int(instanceLocal[target])].pullsReference { continue }
+                if instanceInfo[target].type == .marketMaker && makers[Int(instanceInfo[target].local)].pullsReference { continue }
                 let m = create(by: instance, now: now)
                 pool[m].kind = .price
                 pool[m].tag = priceSources[local].tickNumber

@@ -171,7 +171,7 @@ extension GraphModel {
     func settlementChainSum(_ g: Int, _ f: (Chain, (included: Int64, reverted: Int64, gas: Double, lostBids: Int64)) -> Double) -> Double {
         var total = 0.0, any = false
         for instance in instances(of: g) {
-            let state = settlements[Int(instanceLocal[Int(instance)])]
+            let state = settlements[Int(instanceInfo[Int(instance)].local)]
             guard case .chain = state.parameters.layer, let chain = state.layer.chain else { continue }
             total += f(chain, state.chainBaseline)
             any = true
@@ -189,12 +189,12 @@ extension GraphModel {
     }
 
     func settlementSum(_ g: Int, _ f: (SettlementState) -> Double) -> Double {
-        instances(of: g).reduce(0) { $0 + f(settlements[Int(instanceLocal[Int($1)])]) }
+        instances(of: g).reduce(0) { $0 + f(settlements[Int(instanceInfo[Int($1)].local)]) }
     }
 
     func settlementHistogram(_ g: Int, _ f: (SettlementState) -> LatencyHistogram) -> LatencyHistogram {
         var h = LatencyHistogram()
-        for i in instances(of: g) { h.merge(f(settlements[Int(instanceLocal[Int(i)])])) }
+        for i in instances(of: g) { h.merge(f(settlements[Int(instanceInfo[Int(i)].local)])) }
         return h
     }
 

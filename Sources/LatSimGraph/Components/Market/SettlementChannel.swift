@@ -108,12 +108,12 @@ extension GraphModel {
             m.channelSum(g) { Double($0.staleDeliveries) } },
     ] + ComponentMetric.histogram("head_of_line_delay", "time a packet waited behind an earlier nonce before its execution (ns; 0 on an unordered channel)") { m, g in
         var h = LatencyHistogram()
-        for i in m.instances(of: g) { if let c = m.settlements[Int(m.instanceLocal[Int(i)])].channel { h.merge(c.headOfLine) } }
+        for i in m.instances(of: g) { if let c = m.settlements[Int(m.instanceInfo[Int(i)].local)].channel { h.merge(c.headOfLine) } }
         return h
     }
 
     func channelSum(_ g: Int, _ f: (SettlementChannelState) -> Double) -> Double {
-        instances(of: g).reduce(0) { total, i in settlements[Int(instanceLocal[Int(i)])].channel.map { total + f($0) } ?? total }
+        instances(of: g).reduce(0) { total, i in settlements[Int(instanceInfo[Int(i)].local)].channel.map { total + f($0) } ?? total }
     }
 
     @inline(__always)

@@ -66,17 +66,17 @@ extension GraphModel {
     ]
 
     func takerSum(_ g: Int, _ f: (TakerStatistics) -> Double) -> Double {
-        instances(of: g).reduce(0.0) { $0 + f(takers[Int(instanceLocal[Int($1)])].statistics) }
+        instances(of: g).reduce(0.0) { $0 + f(takers[Int(instanceInfo[Int($1)].local)].statistics) }
     }
 
     /// Resolves each taker's order connection and its venue's fee.
     mutating func connectTakers() {
-        for instance in instanceType.indices where instanceType[instance] == .taker {
-            let k = Int(instanceLocal[instance])
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .taker {
+            let k = Int(instanceInfo[instance].local)
             guard outStart[instance + 1] > outStart[instance] else { continue }
             let c = outConnections[Int(outStart[instance])]
             takers[k].connection = c
-            takers[k].feeFraction = venues[Int(instanceLocal[Int(connectionTarget[Int(c)])])].parameters.exchange.takerFeeFraction
+            takers[k].feeFraction = venues[Int(instanceInfo[Int(connectionTarget[Int(c)])].local)].parameters.exchange.takerFeeFraction
         }
     }
 

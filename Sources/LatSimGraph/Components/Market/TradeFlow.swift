@@ -199,22 +199,22 @@ extension GraphModel {
         ]
 
     func tradeFlowSum(_ g: Int, _ f: (TradeFlowState) -> Double) -> Double {
-        instances(of: g).reduce(0) { $0 + f(tradeFlows[Int(instanceLocal[Int($1)])]) }
+        instances(of: g).reduce(0) { $0 + f(tradeFlows[Int(instanceInfo[Int($1)].local)]) }
     }
 
     func tradeFlowMax(_ g: Int, _ f: (TradeFlowState) -> Double) -> Double {
-        instances(of: g).reduce(-Double.infinity) { Swift.max($0, f(tradeFlows[Int(instanceLocal[Int($1)])])) }
+        instances(of: g).reduce(-Double.infinity) { Swift.max($0, f(tradeFlows[Int(instanceInfo[Int($1)].local)])) }
     }
 
     func tradeFlowHistogram(_ g: Int, _ f: (TradeFlowState) -> LatencyHistogram) -> LatencyHistogram {
         var h = LatencyHistogram()
-        for i in instances(of: g) { h.merge(f(tradeFlows[Int(instanceLocal[Int(i)])])) }
+        for i in instances(of: g) { h.merge(f(tradeFlows[Int(instanceInfo[Int(i)].local)])) }
         return h
     }
 
     /// The measurement's length in seconds: warm-up end to the horizon's end (or the run's end, if earlier).
     func tradeFlowWindowSeconds(_ g: Int, end: SimInstant) -> Double {
-        let first = tradeFlows[Int(instanceLocal[Int(groupFirstInstance[g])])]
+        let first = tradeFlows[Int(instanceInfo[Int(groupFirstInstance[g])].local)]
         let stop = first.windowEnd.map { Swift.min($0, end) } ?? end
         return (stop - measureStart).seconds
     }
@@ -259,7 +259,7 @@ extension GraphModel {
         let notional = tradeFlows[local].notional.sample(tradeFlows[local].notionals)
         let side: Int8 = tradeFlows[local].sides.bernoulli(tradeFlows[local].buyProbability) ? 1 : -1
         // A down trader still draws (the same trades under every design), but executes nothing.
-        guard !instanceDown[Int(instance)] else { return }
+        guard !instanceInfo[Int(instance)].down else { return }
         let measured = measuring
         if measured { tradeFlows[local].offered += 1 }
         let signed = Double(side) * notional

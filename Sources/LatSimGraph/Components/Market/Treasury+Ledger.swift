@@ -12,7 +12,7 @@ extension GraphModel {
         guard let p = arbitrageurs[b].parameters.treasury else { return }
         var state = TreasuryState(parameters: p)
         for v in arbitrageurs[b].viewStart..<arbitrageurs[b].viewStart + arbitrageurs[b].venueCount {
-            let name = spec.components[Int(instanceGroup[Int(market.viewInstance[v])])].name
+            let name = spec.components[Int(instanceInfo[Int(market.viewInstance[v])].group)].name
             // GraphSpec.checkMarkets made sure every venue has exactly one account.
             let account = p.accounts.first { $0.venue == name }!
             let amount = TreasuryAmount(base: account.base, quote: account.quote)
@@ -347,8 +347,8 @@ extension GraphModel {
     /// Series rows (`<bot>.treasury`): level = capital locked, held = exposure (quote), in =
     /// transfers and rebalances sent, out = confirmed, lost = trades refused for inventory in the bucket.
     mutating func sampleTreasuries(at now: SimInstant) {
-        for instance in instanceType.indices where instanceType[instance] == .arbitrageur {
-            let b = Int(instanceLocal[instance]), t = arbitrageurs[b].treasury
+        for instance in instanceInfo.indices where instanceInfo[instance].type == .arbitrageur {
+            let b = Int(instanceInfo[instance].local), t = arbitrageurs[b].treasury
             guard t >= 0 else { continue }
             market.treasuries[t].audit()
             let last = market.treasuries[t].seriesLast
@@ -358,8 +358,8 @@ extension GraphModel {
                 traceRowsDropped += 1
                 continue
             }
-            seriesRows.append(["\(now.nanosecondsSinceStart)", spec.components[Int(instanceGroup[instance])].name + ".treasury",
-                               "\(instanceOrdinal[instance])", "\(market.treasuries[t].locked.current)", "\(market.treasuries[t].exposure.current)",
+            seriesRows.append(["\(now.nanosecondsSinceStart)", spec.components[Int(instanceInfo[instance].group)].name + ".treasury",
+                               "\(ordinal(of: instance))", "\(market.treasuries[t].locked.current)", "\(market.treasuries[t].exposure.current)",
                                "\(current.0 - last.0)", "\(current.1 - last.1)", "\(current.2 - last.2)"])
         }
     }
@@ -422,7 +422,7 @@ extension GraphModel {
 
     func treasuryStates(_ g: Int) -> [TreasuryState] {
         instances(of: g).compactMap { i in
-            let t = arbitrageurs[Int(instanceLocal[Int(i)])].treasury
+            let t = arbitrageurs[Int(instanceInfo[Int(i)].local)].treasury
             return t >= 0 ? market.treasuries[t] : nil
         }
     }
@@ -444,10 +444,10 @@ extension GraphModel {
     func treasuryAccountSum(_ g: Int, venue: String, _ f: (TreasuryAccount) -> Double) -> Double {
         var total = 0.0
         for i in instances(of: g) {
-            let bot = arbitrageurs[Int(instanceLocal[Int(i)])]
+            let bot = arbitrageurs[Int(instanceInfo[Int(i)].local)]
             guard bot.treasury >= 0 else { continue }
             for v in 0..<bot.venueCount
-            where spec.components[Int(instanceGroup[Int(market.viewInstance[bot.viewStart + v])])].name == venue {
+            where spec.components[Int(instanceInfo[Int(market.viewInstance[bot.viewStart + v])].group)].name == venue {
                 total += f(market.treasuries[bot.treasury].accounts[v])
             }
         }

@@ -131,10 +131,10 @@ extension GraphModel {
         ComponentMetric("rejected_stale_count", "count", "orders older than stale_after when served") { m, g, _ in m.venueSum(g) { $0.rejectedStale } },
         ComponentMetric("ignored_count", "count", "messages that were neither prices, orders nor requests (consumed)") { m, g, _ in
             m.venueSum(g) { $0.ignored } },
-    ] + serviceStationMetrics(prefix: "engine_", of: "the matching engine") { m, instance in m.venues[Int(m.instanceLocal[Int(instance)])].engine }
+    ] + serviceStationMetrics(prefix: "engine_", of: "the matching engine") { m, instance in m.venues[Int(m.instanceInfo[Int(instance)].local)].engine }
 
     func venueSum(_ g: Int, _ f: (VenueState) -> Int64) -> Double {
-        Double(instances(of: g).reduce(Int64(0)) { $0 + f(venues[Int(instanceLocal[Int($1)])]) })
+        Double(instances(of: g).reduce(Int64(0)) { $0 + f(venues[Int(instanceInfo[Int($1)].local)]) })
     }
 
     /// Writes venue `local`'s book into message `m` as a quote.

@@ -96,19 +96,19 @@ extension GraphModel {
         bookCount("background_cancels_count", "background cancels", \.backgroundCancels),
         ComponentMetric("book_bid_depth_mean", "units", "mean depth on the bid side of the window, sampled at background events and orders") { m, g, _ in
             var total = 0.0, n: Int64 = 0
-            for i in m.instances(of: g) { let v = m.venues[Int(m.instanceLocal[Int(i)])]; total += v.depthSampleTotal; n += v.depthSamples }
+            for i in m.instances(of: g) { let v = m.venues[Int(m.instanceInfo[Int(i)].local)]; total += v.depthSampleTotal; n += v.depthSamples }
             return n > 0 ? total / Double(n) : .nan },
     ]
 
     static func bookCount(_ name: String, _ summary: String, _ field: KeyPath<VenueBookStatistics, Int64> & Sendable) -> ComponentMetric {
         ComponentMetric(name, "count", summary) { m, g, _ in Double(m.instances(of: g).reduce(Int64(0)) {
-            $0 + m.venues[Int(m.instanceLocal[Int($1)])].bookStatistics[keyPath: field] }) }
+            $0 + m.venues[Int(m.instanceInfo[Int($1)].local)].bookStatistics[keyPath: field] }) }
     }
 
     func venueBookSum(_ g: Int) -> VenueBookStatistics {
         var s = VenueBookStatistics()
         for i in instances(of: g) {
-            let v = venues[Int(instanceLocal[Int(i)])].bookStatistics
+            let v = venues[Int(instanceInfo[Int(i)].local)].bookStatistics
             s.takerOrders += v.takerOrders; s.takerFills += v.takerFills; s.takerPartialFills += v.takerPartialFills
             s.takerSlippageBpsTotal += v.takerSlippageBpsTotal; s.takerFilledQuantity += v.takerFilledQuantity
             s.takerRequestedQuantity += v.takerRequestedQuantity; s.backgroundMarketOrders += v.backgroundMarketOrders

@@ -62,7 +62,7 @@ extension GraphModel {
         discard(held)
     }
 
-    func makerLocal(of held: Int32) -> Int { Int(instanceLocal[Int(pool[held].origin)]) }
+    func makerLocal(of held: Int32) -> Int { Int(instanceInfo[Int(pool[held].origin)].local) }
 
     mutating func venueCreditQuoteTime(_ held: Int32, at now: SimInstant) {
         guard measuring else { return }

@@ -46,8 +46,8 @@ extension GraphModel {
 
     /// Service of maker quote `m` ends: its acknowledgement goes back.
     mutating func venueAcknowledgeMakerQuote(_ local: Int, _ m: Int32, context: inout SimulationContext<GraphEvent>) {
-        if measuring, instanceType[Int(pool[m].origin)] == .marketMaker {
-            makers[Int(instanceLocal[Int(pool[m].origin)])].quoting.acks += 1
+        if measuring, instanceInfo[Int(pool[m].origin)].type == .marketMaker {
+            makers[Int(instanceInfo[Int(pool[m].origin)].local)].quoting.acks += 1
         }
         reply(m, sizeBytes: venues[local].parameters.ackBytes, context: &context)
     }
@@ -94,9 +94,9 @@ extension GraphModel {
     @inline(__always)
     mutating func venueCreditTaker(_ m: Int32) {
         let origin = Int(pool[m].origin)
-        guard measuring, origin >= 0, instanceType[origin] == .taker else { return }
-        takers[Int(instanceLocal[origin])].statistics.fills += 1
-        takers[Int(instanceLocal[origin])].statistics.filledQuantity += pool[m].value1
+        guard measuring, origin >= 0, instanceInfo[origin].type == .taker else { return }
+        takers[Int(instanceInfo[origin].local)].statistics.fills += 1
+        takers[Int(instanceInfo[origin].local)].statistics.filledQuantity += pool[m].value1
     }
 
     /// The book's two-sided state and spread, into the quoting maker's time-weighted values.
