@@ -62,6 +62,23 @@ public struct EventQueue<Event> {
         storage.isEmpty ? nil : (SimInstant(nanosecondsSinceStart: storage[0].time), storage[0].event)
     }
 
+    /// The earliest of the root's children: the next event once the root is handled, unless
+    /// that handler schedules an earlier one. Nil with fewer than two events.
+    /// - Complexity: O(1) (at most four comparisons)
+    @inlinable public var earliestChildOfRoot: Event? {
+        let n = storage.count
+        guard n > 1 else { return nil }
+        return storage.withUnsafeBufferPointer { heap in
+            var best = 1, child = 2
+            let end = Swift.min(n, 5)
+            while child < end {
+                if heap[child].precedes(heap[best]) { best = child }
+                child &+= 1
+            }
+            return heap[best].event
+        }
+    }
+
     /// Adds an event at `time`; it runs after every pending event with an earlier time or the same time.
     /// - Complexity: O(log n)
     @inlinable public mutating func push(_ event: Event, at time: SimInstant) {

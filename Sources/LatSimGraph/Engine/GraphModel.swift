@@ -1,3 +1,4 @@
+import CGSL
 import LatSimCore
 import LatSimMarkets
 import LatSimNetwork
@@ -120,6 +121,8 @@ public struct GraphModel: SimulationModel {
     var hasRebalancePause = false
     /// Some broker has a `recovery` key (a consumer's restart starts a recovery there).
     var hasRecovery = false
+    /// Enough instances that their state is mostly out of cache: each event prefetches the next one's.
+    let prefetchHints: Bool
 
     public init(spec: GraphSpec, replication: ReplicationSpec) {
         self.spec = spec
@@ -146,6 +149,7 @@ public struct GraphModel: SimulationModel {
         instanceLost = ContiguousArray(repeating: 0, count: group.count)
         if seriesBucket != nil { seriesLast = Array(repeating: (0, 0, 0), count: group.count) }
         groupFirstInstance = first
+        prefetchHints = group.count >= GraphModel.prefetchInstances
         streams = StreamArena(keys: names.map { replication.streamKey($0) })
 
         // Instance-level connections, in spec order; pairwise for equal counts.
@@ -251,6 +255,7 @@ public struct GraphModel: SimulationModel {
             return
         }
         lastEventTime = context.now
+        if prefetchHints, let next = context.likelyNextEvent { prefetch(next) }
         defer {
             if let after = stopWhenEmptyAfter, pool.live == 0, context.now > after {
                 context.requestStop(reason: "drained: no message alive after the horizon")
@@ -324,6 +329,28 @@ public struct GraphModel: SimulationModel {
             break
         }
     }
+
+    /// Asks the memory for what the likely next event reads first: its instance's record and
+    /// random stream (a timer), its link and its target's record (a delivery or a reply).
+    @inline(__always) func prefetch(_ event: GraphEvent) {
+        switch event {
+        case .timer(let instance, _, _):
+            instanceInfo.withUnsafeBufferPointer { latsim_prefetch($0.baseAddress! + Int(instance)) }
+            latsim_prefetch(streams[Int(instance)].gslGenerator)
+        case .deliver(let c, _, let target):
+            instanceInfo.withUnsafeBufferPointer { latsim_prefetch($0.baseAddress! + Int(target)) }
+            links.withUnsafeBufferPointer { latsim_prefetch($0.baseAddress! + Int(c) &* 2) }
+        case .reply(let c, _, let target):
+            instanceInfo.withUnsafeBufferPointer { latsim_prefetch($0.baseAddress! + Int(target)) }
+            links.withUnsafeBufferPointer { latsim_prefetch($0.baseAddress! + (Int(c) &* 2 &+ 1)) }
+        default:
+            break
+        }
+    }
+
+    /// From this many instances on, handlers prefetch (below it, the state of a graph stays in
+    /// cache: at 100 clients the hints cost about 5% and gain nothing, at 100,000 they gain 15%).
+    static let prefetchInstances = 4_096
 
     /// A message reaches an instance's input port: paths are checked, then its type handles it.
     @inline(__always)
