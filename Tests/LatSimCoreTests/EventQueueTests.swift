@@ -58,6 +58,19 @@ import Testing
         #expect(reference.items.isEmpty)
     }
 
+    @Test func theEarliestChildOfTheRootIsTheNextEventPopped() {
+        let stream = RandomStream(rootSeed: 5, replication: 0, component: "queue")
+        var queue = EventQueue<Int>()
+        #expect(queue.earliestChildOfRoot == nil)
+        for k in 0..<2_000 { queue.push(k, at: SimInstant(nanosecondsSinceStart: Int64(stream.uniformInt(below: 50)))) }
+        while queue.count > 1 {
+            let hint = queue.earliestChildOfRoot
+            _ = queue.popMin()
+            #expect(hint == queue.min?.event)
+        }
+        #expect(queue.earliestChildOfRoot == nil)
+    }
+
     @Test func equalTimesRunInSchedulingOrder() {
         var queue = EventQueue<Int>()
         for id in 0..<100 { queue.push(id, at: SimInstant(nanosecondsSinceStart: 7)) }

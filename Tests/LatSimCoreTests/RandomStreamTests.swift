@@ -15,6 +15,21 @@ import Testing
         #expect(alone == interleaved)
     }
 
+    @Test func anArenaStreamDrawsWhatItsOwnStreamDraws() {
+        let keys = (0..<5).map { StreamKey(rootSeed: 3, replication: 1, component: "bot[\($0)]") }
+        let arena = StreamArena(keys: keys)
+        for (i, key) in keys.enumerated().reversed() {
+            let alone = RandomStream(key: key)
+            // Raw bits and a GSL sampler through the handle, then through a borrowed RandomStream:
+            // the borrowed stream shares the arena's state, so it goes on where the handle stopped.
+            #expect((0..<8).map { _ in arena[i].nextUInt64() } == (0..<8).map { _ in alone.nextUInt64() })
+            #expect(arena[i].exponential(mean: 2) == alone.exponential(mean: 2))
+            let borrowed = arena.stream(i)
+            #expect(borrowed.key == key)
+            #expect(draws(borrowed) == draws(alone))
+        }
+    }
+
     @Test func keysDependOnSeedReplicationAndName() {
         let base = StreamKey(rootSeed: 1, replication: 0, component: "x")
         #expect(base == StreamKey(rootSeed: 1, replication: 0, component: "x"))
